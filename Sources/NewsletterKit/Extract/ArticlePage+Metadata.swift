@@ -1,0 +1,312 @@
+import Foundation
+
+extension ArticlePage {
+    // MARK: - Title
+
+    /// The headline: CMS `ArticleTitle` meta, an `<h1>` that matches `<title>`, `og:title`, a lone `<h1>`,
+    /// or `<title>` without its site suffix (`文章_栏目_站点` → `文章`).
+    func findTitle() -> String {
+        if let value = meta["articletitle"], !value.isEmpty { return value }
+        let headings = root.descendants(named: ["h1"]).map { TextNormalizer.collapse($0.textContent) }
+            .filter { $0.count >= 2 }
+        let docTitle = documentTitle
+        if !docTitle.isEmpty {
+            if let heading = headings.first(where: { docTitle.hasPrefix($0) || docTitle.contains($0) }) {
+                return heading
+            }
+            let squeezedDoc = docTitle.filter { !$0.isWhitespace }
+            if let heading = headings.first(where: { squeezedDoc.contains($0.filter { !$0.isWhitespace }) }) {
+                return heading
+            }
+        }
+        let titled = root.descendants(named: ["h1"]).filter { ContentHints.tokens($0).contains { $0.contains("title") } }
+        let ogTitle = (meta["og:title"] ?? "").filter { !$0.isWhitespace }
+        if titled.count == 1, let heading = titled.first.map({ TextNormalizer.collapse($0.textContent) }), heading.count >= 4,
+            ogTitle.isEmpty || ogTitle.hasPrefix(heading.filter { !$0.isWhitespace })
+        {
+            return heading
+        }
+        for key in ["og:title", "twitter:title", "headline"] {
+            if let value = meta[key], !value.isEmpty { return Self.removeSharedSuffix(value, docTitle: docTitle) }
+        }
+        if let value = jsonLD["headline"], !value.isEmpty { return TextNormalizer.collapse(value) }
+        let secondLevel = root.descendants(named: ["h2"]).map { TextNormalizer.collapse($0.textContent) }
+        if !docTitle.isEmpty {
+            if let heading = secondLevel.first(where: { $0.count >= 4 && docTitle.hasPrefix($0) }) { return heading }
+            return Self.stripSiteSuffix(docTitle)
+        }
+        return headings.first ?? ""
+    }
+
+    /// Removes site and column names joined by `_`, ` - `, ` | `, `——` from a `<title>` text, keeping the
+    /// longest part (normally the headline).
+    static func stripSiteSuffix(_ title: String) -> String {
+        for separator in ["_", " | ", " - ", " — ", "——", " – ", "－", "|", " :: "] where title.contains(separator) {
+            let parts = title.components(separatedBy: separator).map { TextNormalizer.collapse($0) }
+                .filter { !$0.isEmpty }
+            guard let first = parts.first else { continue }
+            let longest = parts.max(by: { $0.count < $1.count }) ?? first
+            return first.count * 2 >= longest.count ? first : longest
+        }
+        return title
+    }
+
+    /// Drops a ` | Site` style suffix from `title` when the document title ends with the same suffix.
+    static func removeSharedSuffix(_ title: String, docTitle: String) -> String {
+        for separator in [" | ", " - ", "_", " — ", " – "] {
+            guard let range = title.range(of: separator, options: .backwards) else { continue }
+            let suffix = title[range.lowerBound...]
+            if suffix.count < title.count / 2, docTitle.hasSuffix(suffix) { return String(title[..<range.lowerBound]) }
+        }
+        return title
+    }
+
+    /// Offset of the headline in ``flatText``, or 0.
+    func titleOffset(_ title: String) -> String.Index {
+        let text = flatText
+        guard !title.isEmpty else { return text.startIndex }
+        if let range = text.range(of: "\n" + title + "\n") { return range.upperBound }
+        if let range = text.range(of: title) { return range.upperBound }
+        let prefix = String(title.prefix(10))
+        if prefix.count >= 4, let range = text.range(of: prefix) { return range.upperBound }
+        return text.startIndex
+    }
+
+    // MARK: - Published
+
+    private static let strongDateLabels = [
+        "发布日期", "发布时间", "发表时间", "发表日期", "发稿时间", "发布于", "发表于", "更新时间", "刊发时间", "时间",
+        "日期", "发布", "发表", "Published", "Posted", "Updated", "Date",
+    ]
+    private static let excludedDateLabels = [
+        "成文日期", "成文时间", "印发日期", "生效日期", "实施日期", "施行日期", "截止日期", "有效期", "出生", "废止日期",
+    ]
+
+    /// The publication time: a labelled dateline (`发布日期:`…, 成文日期 ignored), structured metadata
+    /// with a time, an unlabelled dateline just below the headline, date-only metadata, then a date in the URL.
+    func findPublished(title: String) -> ParsedDate? {
+        let text = flatText
+        let titleEnd = titleOffset(title)
+        let dates = DateParser.allDates(in: text, timeZone: timeZone)
+        var labelled: [ParsedDate] = []
+        var nearTitle: [ParsedDate] = []
+        for (date, range) in dates {
+            let lookBehindStart = text.index(range.lowerBound, offsetBy: -14, limitedBy: text.startIndex) ?? text.startIndex
+            var before = String(text[lookBehindStart..<range.lowerBound])
+            before = String(before.reversed().drop(while: { $0.isWhitespace || ":：【[(（".contains($0) }).reversed())
+            if Self.excludedDateLabels.contains(where: { before.hasSuffix($0) }) { continue }
+            let afterTitle = range.lowerBound >= titleEnd
+            let distance = afterTitle ? text.distance(from: titleEnd, to: range.lowerBound) : Int.max
+            if Self.strongDateLabels.contains(where: { before.hasSuffix($0) }), afterTitle || titleEnd == text.startIndex {
+                if distance < 3000 || titleEnd == text.startIndex { labelled.append(date) }
+            } else if distance < 300 {
+                nearTitle.append(date)
+            }
+        }
+        if let first = labelled.first { return first }
+        let structured = structuredDate()
+        if let structured, structured.hasTime { return structured }
+        if let withTime = nearTitle.first(where: { $0.hasTime }) { return withTime }
+        if let structured { return structured }
+        if let first = nearTitle.first { return first }
+        if let fromURL = dateFromURL() { return fromURL }
+        // Last resort: the closest date printed above the headline (e-paper issue dates).
+        return dates.last { $0.range.upperBound <= titleEnd && text.distance(from: $0.range.upperBound, to: titleEnd) < 1500 }?.date
+    }
+
+    private func structuredDate() -> ParsedDate? {
+        let keys = [
+            "article:published_time", "og:article:published_time", "og:published_time", "datepublished", "pubdate",
+            "publishdate", "publish-date", "publish_date", "publishdatetime", "dc.date.issued", "dcterms.issued",
+            "dc.date", "dcterms.created", "sailthru.date", "parsely-pub-date", "article.published", "published_time",
+            "weibo: article:create_at", "time:datetime", "firstpublishedtime", "releasedate", "og:release_date",
+            "article:modified_time",
+        ]
+        var values: [String] = []
+        if let value = jsonLD["datePublished"] { values.append(value) }
+        for key in keys { if let value = meta[key] { values.append(value) } }
+        for value in values {
+            if let parsed = DateParser.parseDetailed(value, timeZone: timeZone) { return parsed }
+        }
+        return nil
+    }
+
+    /// `/2019/0531/`, `/2019-05/31/`, `/20190531/` or `t20190531_` in the URL path, as a date.
+    private func dateFromURL() -> ParsedDate? {
+        let digits = url.path.unicodeScalars.map { DateParser.isDigit($0) ? Character($0) : "/" }
+        let runs = String(digits).split(separator: "/").map(String.init)
+        for (index, run) in runs.enumerated() {
+            if run.count == 8, let year = Int(run.prefix(4)), let month = Int(run.dropFirst(4).prefix(2)),
+                let day = Int(run.suffix(2)), (1990...2100).contains(year)
+            {
+                return DateParser.makeDate(
+                    year: year, month: month, day: day, hour: 0, minute: 0, second: 0, explicitOffset: nil,
+                    timeZone: timeZone, hasTime: false)
+            }
+            if run.count == 4, let year = Int(run), (1990...2100).contains(year), index + 1 < runs.count {
+                let next = runs[index + 1]
+                if next.count == 4, let month = Int(next.prefix(2)), let day = Int(next.suffix(2)) {
+                    return DateParser.makeDate(
+                        year: year, month: month, day: day, hour: 0, minute: 0, second: 0, explicitOffset: nil,
+                        timeZone: timeZone, hasTime: false)
+                }
+            }
+        }
+        return nil
+    }
+
+    // MARK: - Source and author
+
+    private static let sourceLabels = ["信息来源", "文章来源", "消息来源", "稿件来源", "新闻来源", "来源", "稿源", "出处"]
+    private static let stopWords = ["作者", "浏览", "点击", "发布", "时间", "日期", "编辑", "字号", "责任", "阅读", "来源", "分享"]
+
+    /// The `来源` value from the header lines below the headline, from trailer lines, or CMS meta.
+    func findSource(title: String, trailers: [String]) -> String? {
+        let header = headerText(title: title)
+        for text in [header] + trailers {
+            if let value = Self.labelledValue(in: text, labels: Self.sourceLabels, requireColon: true) { return value }
+        }
+        for key in ["contentsource", "source"] {
+            if let value = meta[key], !value.isEmpty, value.count <= 30 { return value }
+        }
+        return nil
+    }
+
+    /// The author: `作者:`/`记者:` in the header or trailers (never `责任编辑`), `（记者 某某）` in the body
+    /// opening, or author metadata that is not a URL or a team name.
+    func findAuthor(title: String, trailers: [String], bodyText: String) -> String? {
+        let header = headerText(title: title)
+        for text in [header] + trailers + [String(bodyText.prefix(200))] {
+            if let value = Self.labelledValue(in: text, labels: ["作者", "记者", "撰稿", "撰文", "文／", "文/"], requireColon: false) {
+                return value
+            }
+        }
+        for value in [jsonLD["author"], meta["author"], meta["article:author"], meta["byl"], meta["dc.creator"]] {
+            guard let value, !value.isEmpty, value.count <= 40, !value.contains("://"),
+                !value.lowercased().contains("team")
+            else { continue }
+            return value.hasPrefix("By ") ? String(value.dropFirst(3)) : value
+        }
+        return nil
+    }
+
+    /// The first ~300 characters of page text after the headline (where CMS pages put the dateline).
+    func headerText(title: String) -> String {
+        let text = flatText
+        let start = titleOffset(title)
+        guard start != text.startIndex else { return "" }
+        let end = text.index(start, offsetBy: 300, limitedBy: text.endIndex) ?? text.endIndex
+        return String(text[start..<end])
+    }
+
+    /// Reads `label:value` from `text`, stopping at whitespace, brackets, `;` or a following label.
+    static func labelledValue(in text: String, labels: [String], requireColon: Bool) -> String? {
+        var searchStart = text.startIndex
+        while searchStart < text.endIndex {
+            var best: Range<String.Index>?
+            for label in labels {
+                if let range = text.range(of: label, range: searchStart..<text.endIndex),
+                    best == nil || range.lowerBound < (best?.lowerBound ?? text.endIndex)
+                {
+                    best = range
+                }
+            }
+            guard let range = best else { return nil }
+            searchStart = range.upperBound
+            let before = text[text.startIndex..<range.lowerBound]
+            if before.hasSuffix("责任") || before.hasSuffix("责") || before.hasSuffix("本报") || before.hasSuffix("本刊") {
+                continue
+            }
+            var cursor = text[range.upperBound...]
+            cursor = cursor.drop(while: { $0 == " " || $0 == "\u{3000}" })
+            var hadSeparator = false
+            if let first = cursor.first, ":：︱|".contains(first) {
+                hadSeparator = true
+                cursor = cursor.dropFirst().drop(while: { $0 == " " || $0 == "\u{3000}" })
+            } else if range.upperBound < text.endIndex, text[range.upperBound] == " " {
+                hadSeparator = !requireColon
+            }
+            if labels.contains(where: { $0.hasSuffix("/") || $0.hasSuffix("／") }) && text[range].hasSuffix("/") {
+                hadSeparator = true
+            }
+            guard hadSeparator else { continue }
+            let value = readValue(cursor)
+            if !value.isEmpty { return value }
+        }
+        return nil
+    }
+
+    private static func readValue(_ text: Substring) -> String {
+        var tokens: [String] = []
+        var rest = text
+        while true {
+            let token = rest.prefix(while: { !$0.isWhitespace && !";；)）]】|,，。：:\u{3000}".contains($0) })
+            var value = String(token)
+            for stop in stopWords {
+                if let range = value.range(of: stop), range.lowerBound > value.startIndex {
+                    value = String(value[..<range.lowerBound])
+                }
+            }
+            if value.isEmpty || stopWords.contains(where: { value.hasPrefix($0) }) { break }
+            tokens.append(value)
+            rest = rest[token.endIndex...]
+            // Join "宋怡 杨志华" style space-separated Chinese names.
+            guard rest.first == " ", value.count <= 4, value.allSatisfy({ $0.isCJK }) else { break }
+            let next = rest.dropFirst()
+            let nextToken = next.prefix(while: { !$0.isWhitespace && !";；)）]】|,，。：:".contains($0) })
+            guard (2...4).contains(nextToken.count), nextToken.allSatisfy({ $0.isCJK }) else { break }
+            rest = next
+        }
+        let joined = tokens.joined(separator: " ")
+        return joined.count <= 40 ? joined : ""
+    }
+
+    // MARK: - Category
+
+    private static let breadcrumbLabels = ["当前位置", "您的位置", "您现在的位置", "所在位置", "现在位置", "当前的位置"]
+
+    /// The last crumb of the breadcrumb (`当前位置:首页>>党建政法` → `党建政法`), or CMS column metadata.
+    func findCategory(title: String) -> String? {
+        var crumbNode: HTMLNode?
+        root.walk { node in
+            if crumbNode != nil || !node.isElement { return false }
+            let text = TextNormalizer.collapse(node.textContent)
+            guard text.count < 200 else { return true }
+            let tokens = ContentHints.tokens(node)
+            let hinted = tokens.contains { token in
+                ["breadcrumb", "crumb", "crumbs", "weizhi", "position", "location", "dqwz", "currentpos", "daohang", "wz"]
+                    .contains(where: { token.contains($0) })
+            }
+            if Self.breadcrumbLabels.contains(where: { text.hasPrefix($0) }) || (hinted && text.contains(">")) {
+                crumbNode = node
+                return false
+            }
+            return true
+        }
+        if let node = crumbNode {
+            var crumbs = node.descendants(named: ["a"]).map { TextNormalizer.collapse($0.textContent) }
+            if crumbs.count < 2 {
+                var text = TextNormalizer.collapse(node.textContent)
+                for label in Self.breadcrumbLabels where text.hasPrefix(label) { text = String(text.dropFirst(label.count)) }
+                crumbs = text.components(separatedBy: CharacterSet(charactersIn: ">»›→/＞"))
+                    .map { TextNormalizer.collapse($0.trimmingCharacters(in: CharacterSet(charactersIn: ":："))) }
+            }
+            crumbs = crumbs.filter { !$0.isEmpty && $0 != title && $0 != "正文" && $0 != "详情" && $0.count <= 20 }
+            if let last = crumbs.last, crumbs.count >= 2 || !["首页", "主页", "网站首页"].contains(last) {
+                return last
+            }
+        }
+        for key in ["columnname", "article:section", "og:section", "section", "catalogs"] {
+            if let value = meta[key], !value.isEmpty, value.count <= 20, !value.contains(";") { return value }
+        }
+        return nil
+    }
+}
+
+extension Character {
+    /// Whether the character is a CJK unified ideograph.
+    var isCJK: Bool {
+        guard let scalar = unicodeScalars.first else { return false }
+        return (0x4E00...0x9FFF).contains(scalar.value) || (0x3400...0x4DBF).contains(scalar.value)
+    }
+}

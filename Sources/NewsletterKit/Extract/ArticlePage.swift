@@ -1,0 +1,140 @@
+import Foundation
+
+/// Working state for extracting one article page: the cleaned tree plus metadata found on the way.
+final class ArticlePage {
+    let root: HTMLNode
+    let url: URL
+    let timeZone: TimeZone
+    /// `<base href>` resolved against the page URL, else the page URL.
+    let baseURL: URL
+    /// `<meta name|property|itemprop>` values, keys lowercased; first occurrence wins.
+    var meta: [String: String] = [:]
+    /// Values found in JSON-LD blocks: `datePublished`, `headline`, `author`.
+    var jsonLD: [String: String] = [:]
+    /// Text of the first `<title>`.
+    var documentTitle = ""
+
+    init(root: HTMLNode, url: URL, timeZone: TimeZone) {
+        self.root = root
+        self.url = url
+        self.timeZone = timeZone
+        var base = url
+        if let href = root.first("base")?.attribute("href"), let resolved = URLResolver.resolve(href, base: url) {
+            base = resolved
+        }
+        self.baseURL = base
+        collectHead()
+        clean(root)
+    }
+
+    func extract(charset: String) -> ExtractedArticle {
+        let title = findTitle()
+        let body = BodyExtractor(page: self, title: title).run()
+        let published = findPublished(title: title)
+        let source = findSource(title: title, trailers: body.trailers)
+        let author = findAuthor(title: title, trailers: body.trailers, bodyText: body.text)
+        let category = findCategory(title: title)
+        return ExtractedArticle(
+            url: url, title: title, published: published?.date, publishedText: published?.iso8601,
+            author: author, source: source, category: category, bodyText: body.text, bodyHTML: body.html,
+            charset: charset)
+    }
+
+    // MARK: - Head and cleaning
+
+    private func collectHead() {
+        root.walk { node in
+            guard node.isElement else { return false }
+            switch node.name {
+            case "meta":
+                let key = (node.attribute("name") ?? node.attribute("property") ?? node.attribute("itemprop") ?? "")
+                    .lowercased().trimmingCharacters(in: .whitespaces)
+                let content = TextNormalizer.collapse(node.attribute("content") ?? "")
+                if !key.isEmpty, !content.isEmpty, meta[key] == nil { meta[key] = content }
+            case "title":
+                if documentTitle.isEmpty { documentTitle = TextNormalizer.collapse(node.textContent) }
+            case "time":
+                if let value = node.attribute("datetime"), node.attribute("itemprop") == "datePublished"
+                    || node.attribute("pubdate") != nil, meta["time:datetime"] == nil
+                {
+                    meta["time:datetime"] = value
+                }
+            case "script":
+                if node.attribute("type")?.lowercased() == "application/ld+json" { readJSONLD(node.textContent) }
+                return false
+            default:
+                break
+            }
+            return true
+        }
+    }
+
+    private func readJSONLD(_ text: String) {
+        guard let data = text.data(using: .utf8),
+            let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        else { return }
+        func visit(_ value: Any) {
+            if let array = value as? [Any] {
+                array.forEach(visit)
+            } else if let dictionary = value as? [String: Any] {
+                for key in ["datePublished", "headline", "dateCreated"] where jsonLD[key] == nil {
+                    if let string = dictionary[key] as? String { jsonLD[key] = string }
+                }
+                if jsonLD["author"] == nil, let author = dictionary["author"] {
+                    if let name = (author as? [String: Any])?["name"] as? String {
+                        jsonLD["author"] = name
+                    } else if let first = (author as? [Any])?.first as? [String: Any], let name = first["name"] as? String {
+                        jsonLD["author"] = name
+                    } else if let name = author as? String {
+                        jsonLD["author"] = name
+                    }
+                }
+                if let graph = dictionary["@graph"] { visit(graph) }
+            }
+        }
+        visit(object)
+    }
+
+    /// Removes scripts, styles, forms controls, hidden elements and the head.
+    private func clean(_ node: HTMLNode) {
+        node.children.removeAll { child in
+            guard child.isElement else { return false }
+            if HTMLSanitizer.droppedWithContent.contains(child.name) { return true }
+            if child.attribute("hidden") != nil { return true }
+            if let style = child.attribute("style")?.lowercased().replacingOccurrences(of: " ", with: ""),
+                style.contains("display:none") || style.contains("visibility:hidden")
+            {
+                return true
+            }
+            return false
+        }
+        for child in node.children where child.isElement { clean(child) }
+    }
+
+    // MARK: - Helpers shared by the metadata finders
+
+    /// Page text in document order with one line per block, for dateline/label searches.
+    lazy var flatText: String = {
+        var lines: [String] = []
+        var current = ""
+        func flush() {
+            let line = TextNormalizer.collapse(current)
+            if !line.isEmpty { lines.append(line) }
+            current = ""
+        }
+        func visit(_ node: HTMLNode) {
+            if node.kind == .text {
+                current += node.text
+                return
+            }
+            let block = BodyExtractor.blockTags.contains(node.name) || node.name == "br"
+            let cell = node.name == "td" || node.name == "th" || node.name == "span" || node.name == "li"
+            if block { flush() } else if cell { current += " " }
+            for child in node.children { visit(child) }
+            if block { flush() } else if cell { current += " " }
+        }
+        if let body = root.first("body") { visit(body) } else { visit(root) }
+        flush()
+        return lines.joined(separator: "\n")
+    }()
+}

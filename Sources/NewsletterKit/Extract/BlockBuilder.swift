@@ -1,0 +1,133 @@
+import Foundation
+
+/// Turns a cleaned body subtree into paragraphs of plain text and allow-listed HTML.
+struct BlockBuilder {
+    /// One output paragraph, heading, list item or quote.
+    struct Block {
+        /// `p`, `h2`, `h3`, `h4`, `li`, `blockquote` or `pre`.
+        var tag: String
+        /// `ul` or `ol` for list items.
+        var listTag: String
+        /// Inline HTML inside the block element.
+        var html: String
+        /// Whitespace-normalised text.
+        var text: String
+        var hasImage: Bool
+    }
+
+    let baseURL: URL
+    private(set) var blocks: [Block] = []
+    private var html = ""
+    private var text = ""
+    private var hasImage = false
+    private var tagStack: [String] = []
+    private var listStack: [String] = []
+
+    init(baseURL: URL) {
+        self.baseURL = baseURL
+    }
+
+    private static let inlineRenames: [String: String] = [
+        "b": "strong", "strong": "strong", "em": "em", "i": "em", "u": "u", "sub": "sub", "sup": "sup",
+    ]
+
+    mutating func visit(_ node: HTMLNode) {
+        if node.kind == .text {
+            appendText(node.text)
+            return
+        }
+        let name = node.name
+        if HTMLSanitizer.droppedWithContent.contains(name) { return }
+        if name == "br" {
+            flush()
+            return
+        }
+        if name == "img" {
+            let src = node.attribute("src") ?? node.attribute("data-src") ?? node.attribute("data-original") ?? ""
+            guard let url = URLResolver.resolve(src, base: baseURL) else { return }
+            var tag = "<img src=\"\(TextNormalizer.escape(url.absoluteString))\""
+            if let alt = node.attribute("alt"), !alt.isEmpty { tag += " alt=\"\(TextNormalizer.escape(alt))\"" }
+            html += tag + ">"
+            hasImage = true
+            return
+        }
+        if name == "a" {
+            let url = node.attribute("href").flatMap { URLResolver.resolve($0, base: baseURL, allowMailto: true) }
+            if let url { html += "<a href=\"\(TextNormalizer.escape(url.absoluteString))\">" }
+            for child in node.children { visit(child) }
+            if url != nil { html += "</a>" }
+            return
+        }
+        if let inline = Self.inlineRenames[name] {
+            html += "<\(inline)>"
+            for child in node.children { visit(child) }
+            html += "</\(inline)>"
+            return
+        }
+        guard BodyExtractor.blockTags.contains(name) else {
+            for child in node.children { visit(child) }
+            return
+        }
+        flush()
+        var pushed: String?
+        switch name {
+        case "h1", "h2": pushed = "h2"
+        case "h3": pushed = "h3"
+        case "h4", "h5", "h6": pushed = "h4"
+        case "li", "dt", "dd": pushed = "li"
+        case "blockquote": pushed = "blockquote"
+        case "pre": pushed = "pre"
+        default: break
+        }
+        let isList = name == "ul" || name == "ol"
+        if isList { listStack.append(name) }
+        if let pushed { tagStack.append(pushed) }
+        for child in node.children { visit(child) }
+        flush()
+        if pushed != nil { tagStack.removeLast() }
+        if isList { listStack.removeLast() }
+    }
+
+    private mutating func appendText(_ raw: String) {
+        if tagStack.last == "pre" {
+            text += raw
+            html += TextNormalizer.escape(raw)
+            return
+        }
+        var piece = String.UnicodeScalarView()
+        var pendingSpace = false
+        let atStart = TextNormalizer.collapse(text).isEmpty
+        for scalar in raw.unicodeScalars {
+            switch scalar.value {
+            case 0x09, 0x0A, 0x0D, 0x0C, 0x20, 0xA0, 0x2002, 0x2003, 0x2009:
+                pendingSpace = true
+            case 0x200B, 0xFEFF:
+                continue
+            case 0x3000 where atStart && piece.isEmpty:
+                continue
+            default:
+                if pendingSpace && !(atStart && piece.isEmpty) { piece.append(" ") }
+                pendingSpace = false
+                piece.append(scalar)
+            }
+        }
+        if pendingSpace && !(atStart && piece.isEmpty) { piece.append(" ") }
+        let value = String(piece)
+        text += value
+        html += TextNormalizer.escape(value)
+    }
+
+    mutating func flush() {
+        let normalised = TextNormalizer.collapse(text)
+        var trimmedHTML = html
+        while let last = trimmedHTML.last, last == " " { trimmedHTML.removeLast() }
+        if !normalised.isEmpty || hasImage {
+            let tag = tagStack.last ?? "p"
+            blocks.append(
+                Block(tag: tag, listTag: listStack.last ?? "ul", html: trimmedHTML, text: normalised, hasImage: hasImage))
+        }
+        html = ""
+        text = ""
+        hasImage = false
+    }
+}

@@ -1,0 +1,240 @@
+import Foundation
+
+/// Finds and cleans the readable body of an ``ArticlePage``.
+///
+/// Scoring: every block with at least 20 characters of its own text scores
+/// `1 + punctuation + min(length / 50, 5)`; the score goes to the block itself when it is a container,
+/// fully to its parent, half to its grandparent and a third to the next ancestor. Each candidate's total
+/// is multiplied by `1 − link density` and shifted by ±25 for class/id hints. The best candidate, plus
+/// strong siblings, is turned into paragraphs; furniture and trailer lines are removed.
+struct BodyExtractor {
+    /// Elements that start a new paragraph.
+    static let blockTags: Set<String> = [
+        "p", "div", "section", "article", "main", "td", "th", "tr", "table", "tbody", "thead", "tfoot", "center",
+        "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "figure",
+        "figcaption", "header", "footer", "nav", "aside", "form", "hr", "body", "html", "address", "caption",
+        "fieldset", "details", "summary", "text",
+    ]
+    private static let containerTags: Set<String> = [
+        "div", "td", "section", "article", "main", "font", "span", "center", "body", "form", "text", "dd",
+    ]
+    private static let furnitureTags: Set<String> = ["nav", "footer", "aside", "header"]
+
+    /// The result: plain text, sanitised HTML, and trailer lines that were taken out of the body.
+    struct Result {
+        var text: String
+        var html: String
+        var trailers: [String]
+    }
+
+    let page: ArticlePage
+    let title: String
+
+    func run() -> Result {
+        guard let body = page.root.first("body") ?? Optional(page.root) else {
+            return Result(text: "", html: "", trailers: [])
+        }
+        var scores: [ObjectIdentifier: Double] = [:]
+        var nodesByID: [ObjectIdentifier: HTMLNode] = [:]
+        score(body, scores: &scores, nodes: &nodesByID)
+
+        var best: HTMLNode?
+        var bestScore = -Double.infinity
+        var finalScores: [ObjectIdentifier: Double] = [:]
+        for (id, raw) in scores {
+            guard let node = nodesByID[id] else { continue }
+            let adjusted = (raw + ContentHints.weight(node)) * (1 - linkDensity(node))
+            finalScores[id] = adjusted
+            if adjusted > bestScore || (adjusted == bestScore && best.map { isAncestor($0, of: node) } == true) {
+                best = node
+                bestScore = adjusted
+            }
+        }
+        guard let top = best else { return Result(text: "", html: "", trailers: []) }
+
+        // Include strong siblings (articles split across several containers).
+        var roots: [HTMLNode] = [top]
+        if let parent = top.parent {
+            let threshold = max(10, bestScore * 0.2)
+            roots = parent.children.filter { sibling in
+                if sibling === top { return true }
+                guard sibling.isElement, !ContentHints.isNegative(sibling) else { return false }
+                if ContentHints.tokens(sibling).contains(where: { ["perex", "lead", "standfirst", "intro", "summary"].contains($0) }) {
+                    return true
+                }
+                if let value = finalScores[ObjectIdentifier(sibling)], value >= threshold { return true }
+                if sibling.name == "p" {
+                    let text = TextNormalizer.collapse(sibling.textContent)
+                    return text.count > 80 && linkDensity(sibling) < 0.25
+                        && TextNormalizer.punctuationCount(text) >= 2
+                }
+                return false
+            }
+        }
+        for root in roots { prune(root, isRoot: true) }
+        var builder = BlockBuilder(baseURL: page.baseURL)
+        for root in roots { builder.visit(root) }
+        builder.flush()
+        return finish(builder.blocks)
+    }
+
+    // MARK: - Scoring
+
+    private func score(_ root: HTMLNode, scores: inout [ObjectIdentifier: Double], nodes: inout [ObjectIdentifier: HTMLNode]) {
+        root.walk { node in
+            guard node.isElement else { return false }
+            if Self.furnitureTags.contains(node.name) { return false }
+            let own = ownText(node)
+            let length = TextNormalizer.visibleLength(own)
+            if length >= 20 {
+                let value = 1 + Double(TextNormalizer.punctuationCount(own)) + min(Double(length) / 50, 5)
+                if Self.containerTags.contains(node.name) {
+                    add(value, to: node, scores: &scores, nodes: &nodes)
+                }
+                var ancestor = node.parent
+                var divisor = 1.0
+                while let current = ancestor, divisor <= 3 {
+                    add(value / divisor, to: current, scores: &scores, nodes: &nodes)
+                    ancestor = current.parent
+                    divisor += 1
+                }
+            }
+            return true
+        }
+    }
+
+    private func add(_ value: Double, to node: HTMLNode, scores: inout [ObjectIdentifier: Double], nodes: inout [ObjectIdentifier: HTMLNode]) {
+        let id = ObjectIdentifier(node)
+        if scores[id] == nil {
+            nodes[id] = node
+            var base = 0.0
+            switch node.name {
+            case "div", "article", "section": base = 5
+            case "td", "pre", "blockquote": base = 3
+            case "ul", "ol", "li", "dl", "form", "tr", "table", "tbody": base = -3
+            case "body", "html": base = -20
+            case "h1", "h2", "h3", "h4", "h5", "h6", "th": base = -5
+            default: break
+            }
+            scores[id] = base
+        }
+        scores[id, default: 0] += value
+    }
+
+    /// Text of the node's own inline content (text children and inline descendants, not nested blocks).
+    private func ownText(_ node: HTMLNode) -> String {
+        var result = ""
+        func visit(_ current: HTMLNode) {
+            for child in current.children {
+                if child.kind == .text {
+                    result += child.text
+                } else if !Self.blockTags.contains(child.name) && child.name != "a" {
+                    visit(child)
+                }
+            }
+        }
+        visit(node)
+        return result
+    }
+
+    private func linkDensity(_ node: HTMLNode) -> Double {
+        let total = TextNormalizer.visibleLength(node.textContent)
+        guard total > 0 else { return 0 }
+        var linked = 0
+        for anchor in node.descendants(named: ["a"]) { linked += TextNormalizer.visibleLength(anchor.textContent) }
+        return min(1, Double(linked) / Double(total))
+    }
+
+    private func isAncestor(_ candidate: HTMLNode, of node: HTMLNode) -> Bool {
+        node.ancestors.contains { $0 === candidate }
+    }
+
+    // MARK: - Cleaning
+
+    /// Removes furniture inside the chosen body: negative class/id blocks, link lists, share bars.
+    private func prune(_ node: HTMLNode, isRoot: Bool) {
+        node.children.removeAll { child in
+            guard child.isElement else { return false }
+            if Self.furnitureTags.contains(child.name) { return true }
+            let text = TextNormalizer.collapse(child.textContent)
+            let length = TextNormalizer.visibleLength(text)
+            if child.name == "h1" && (text == title || title.contains(text)) { return true }
+            if ContentHints.isNegative(child) && ContentHints.weight(child) < 0 && length < 400
+                && !child.descendants(named: ["p"]).contains(where: { TextNormalizer.visibleLength($0.textContent) > 150 })
+            {
+                return true
+            }
+            if ["ul", "ol", "table", "div", "dl", "section"].contains(child.name), length > 0 {
+                let density = linkDensity(child)
+                if density > 0.5 && TextNormalizer.punctuationCount(text) < 3 { return true }
+            }
+            if ContentHints.isBoilerplate(text) && !Self.isTrailer(text) && child.descendants(named: ["img"]).isEmpty
+                && (!["p", "span", "font", "strong", "b"].contains(child.name) || length < 60)
+            {
+                return true
+            }
+            return false
+        }
+        for child in node.children where child.isElement { prune(child, isRoot: false) }
+    }
+
+    private static let trailerLabels = [
+        "来源", "稿源", "信息来源", "文章来源", "消息来源", "责任编辑", "责编", "编辑", "原标题", "作者", "记者", "审核",
+        "校对", "监制", "出品", "撰稿", "编审", "审校", "终审", "初审", "复审", "统筹", "摄影", "制作", "策划",
+    ]
+
+    /// Whether `text` is a trailer line such as `(来源:新华社)` or `责任编辑：某某`.
+    static func isTrailer(_ text: String) -> Bool {
+        guard text.count <= 150 else { return false }
+        var rest = Substring(text).drop(while: { "([【〔（ \u{3000}".contains($0) })
+        for label in trailerLabels where rest.hasPrefix(label) {
+            rest = rest.dropFirst(label.count).drop(while: { $0 == " " || $0 == "\u{3000}" })
+            if let first = rest.first, ":：︱|".contains(first) { return true }
+            if label == "原标题" { return true }
+        }
+        return false
+    }
+
+    private func finish(_ blocks: [BlockBuilder.Block]) -> Result {
+        var kept: [BlockBuilder.Block] = []
+        var trailers: [String] = []
+        for (index, block) in blocks.enumerated() {
+            let text = block.text
+            if !text.isEmpty {
+                if text == title && index < 3 { continue }
+                if Self.isTrailer(text) {
+                    trailers.append(text)
+                    continue
+                }
+                if ContentHints.isBoilerplate(text) && text.count < 60 { continue }
+                if index < 4, text.count < 100, DateParser.firstDate(in: text, timeZone: nil) != nil,
+                    TextNormalizer.punctuationCount(text) <= 3, !text.contains("。")
+                {
+                    trailers.append(text)
+                    continue
+                }
+            }
+            kept.append(block)
+        }
+        // Drop trailing image-less empties and leading/trailing pure-image-less noise.
+        while let last = kept.last, last.text.isEmpty && !last.hasImage { kept.removeLast() }
+        let text = kept.map(\.text).filter { !$0.isEmpty }.joined(separator: "\n\n")
+        var html = ""
+        var openList: String?
+        for block in kept {
+            if block.tag == "li" {
+                if openList != block.listTag {
+                    if let open = openList { html += "</\(open)>" }
+                    html += "<\(block.listTag)>"
+                    openList = block.listTag
+                }
+            } else if let open = openList {
+                html += "</\(open)>"
+                openList = nil
+            }
+            html += "<\(block.tag)>\(block.html)</\(block.tag)>"
+        }
+        if let open = openList { html += "</\(open)>" }
+        return Result(text: text, html: html, trailers: trailers)
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+
+/// A small, immutable-after-build DOM tree converted from a libxml2 document.
+///
+/// Element names are lowercased for HTML; for XML they are the local name with ``namespace`` holding
+/// the namespace URI. Text and CDATA both become ``Kind/text`` nodes with entities already resolved.
+final class HTMLNode {
+    /// What a node is.
+    enum Kind: Equatable {
+        case element
+        case text
+    }
+
+    let kind: Kind
+    /// Element local name (lowercased in HTML), or `"#text"`.
+    let name: String
+    /// Namespace URI of an XML element, if any.
+    let namespace: String?
+    /// Attributes in document order; names are `prefix:local` when namespaced (e.g. `xml:base`).
+    var attributes: [(name: String, value: String)]
+    /// Child nodes in document order.
+    var children: [HTMLNode] = []
+    /// The text of a text node (empty for elements).
+    var text: String
+    /// The parent element, `nil` for the root.
+    weak var parent: HTMLNode?
+
+    init(element name: String, namespace: String? = nil, attributes: [(name: String, value: String)] = []) {
+        self.kind = .element
+        self.name = name
+        self.namespace = namespace
+        self.attributes = attributes
+        self.text = ""
+    }
+
+    init(text: String) {
+        self.kind = .text
+        self.name = "#text"
+        self.namespace = nil
+        self.attributes = []
+        self.text = text
+    }
+
+    var isElement: Bool { kind == .element }
+
+    /// The value of the first attribute named `name` (case-insensitive), if present.
+    func attribute(_ name: String) -> String? {
+        for attribute in attributes where attribute.name.caseInsensitiveCompare(name) == .orderedSame {
+            return attribute.value
+        }
+        return nil
+    }
+
+    /// Appends `child` and sets its parent.
+    func append(_ child: HTMLNode) {
+        child.parent = self
+        children.append(child)
+    }
+
+    /// Removes this node from its parent.
+    func detach() {
+        guard let parent else { return }
+        parent.children.removeAll { $0 === self }
+        self.parent = nil
+    }
+
+    /// Element children only.
+    var elementChildren: [HTMLNode] { children.filter { $0.isElement } }
+
+    /// All text below this node, concatenated without any normalisation.
+    var textContent: String {
+        if kind == .text { return text }
+        var result = ""
+        appendText(to: &result)
+        return result
+    }
+
+    private func appendText(to result: inout String) {
+        for child in children {
+            if child.kind == .text { result += child.text } else { child.appendText(to: &result) }
+        }
+    }
+
+    /// Visits this node and its descendants in document order.
+    ///
+    /// - Parameter body: Return `false` to skip the visited node's descendants.
+    func walk(_ body: (HTMLNode) -> Bool) {
+        guard body(self) else { return }
+        for child in children { child.walk(body) }
+    }
+
+    /// All descendant elements (not including self) named one of `names`, in document order.
+    func descendants(named names: Set<String>) -> [HTMLNode] {
+        var result: [HTMLNode] = []
+        for child in children where child.isElement {
+            child.walk { node in
+                if node.isElement && names.contains(node.name) { result.append(node) }
+                return true
+            }
+        }
+        return result
+    }
+
+    /// The first descendant element named `name`, searching depth-first.
+    func first(_ name: String) -> HTMLNode? {
+        var found: HTMLNode?
+        walk { node in
+            if found != nil { return false }
+            if node.isElement && node.name == name && node !== self {
+                found = node
+                return false
+            }
+            return true
+        }
+        return found
+    }
+
+    /// Element ancestors, nearest first.
+    var ancestors: [HTMLNode] {
+        var result: [HTMLNode] = []
+        var node = parent
+        while let current = node {
+            result.append(current)
+            node = current.parent
+        }
+        return result
+    }
+
+    /// The `class` and `id` attribute values joined and lowercased, for hint matching.
+    var classAndID: String {
+        ((attribute("class") ?? "") + " " + (attribute("id") ?? "")).lowercased()
+    }
+}

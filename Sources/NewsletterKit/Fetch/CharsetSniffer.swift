@@ -1,0 +1,99 @@
+import Foundation
+
+/// Finds charset declarations inside a document's first bytes, as a browser's prescan does.
+enum CharsetSniffer {
+    /// The charset label declared in the HTTP `Content-Type` value.
+    ///
+    /// - Parameter contentType: A header value such as `text/html; charset="GBK"`.
+    /// - Returns: The raw label (`GBK`), or `nil` when there is none.
+    static func httpLabel(_ contentType: String?) -> String? {
+        guard let contentType else { return nil }
+        for part in contentType.split(separator: ";").dropFirst() {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2 else { continue }
+            if pair[0].trimmingCharacters(in: [" ", "\t"]).lowercased() == "charset" {
+                let value = pair[1].trimmingCharacters(in: [" ", "\t", "\"", "'"])
+                return value.isEmpty ? nil : value
+            }
+        }
+        return nil
+    }
+
+    /// The label in `<?xml … encoding="…"?>` at the start of the bytes (after BOM and whitespace).
+    static func xmlDeclarationLabel(_ bytes: [UInt8]) -> String? {
+        let head = latin1(bytes.prefix(512))
+        var text = Substring(head)
+        if text.hasPrefix("\u{EF}\u{BB}\u{BF}") { text = text.dropFirst(3) }
+        text = text.drop(while: { $0.isWhitespace })
+        guard text.hasPrefix("<?xml"), let end = text.firstRange(of: "?>") else { return nil }
+        let decl = text[..<end.lowerBound]
+        return attributeValue(named: "encoding", in: decl)
+    }
+
+    /// The label declared by the first `<meta charset>` or `<meta http-equiv=content-type content=…>`
+    /// within the first 4 KB, skipping comments and other tags (so `<script charset=…>` is ignored).
+    static func metaLabel(_ bytes: [UInt8]) -> String? {
+        let head = latin1(bytes.prefix(4096)).lowercased()
+        var index = head.startIndex
+        while let open = head[index...].firstIndex(of: "<") {
+            let rest = head[open...]
+            if rest.hasPrefix("<!--") {
+                guard let close = rest.firstRange(of: "-->") else { return nil }
+                index = close.upperBound
+                continue
+            }
+            guard let close = rest.firstIndex(of: ">") else { return nil }
+            let tag = head[open..<close]
+            index = head.index(after: close)
+            guard tag.hasPrefix("<meta"), tag.count > 5 else { continue }
+            let afterName = tag[tag.index(tag.startIndex, offsetBy: 5)]
+            guard afterName.isWhitespace || afterName == "/" else { continue }
+            if let charset = attributeValue(named: "charset", in: tag), !charset.isEmpty {
+                return charset
+            }
+            if let equiv = attributeValue(named: "http-equiv", in: tag), equiv == "content-type",
+                let content = attributeValue(named: "content", in: tag),
+                let range = content.range(of: "charset=")
+            {
+                let value = content[range.upperBound...]
+                    .trimmingCharacters(in: [" ", "\"", "'"])
+                    .split(whereSeparator: { $0 == ";" || $0 == " " || $0 == "\"" || $0 == "'" })
+                    .first
+                if let value, !value.isEmpty { return String(value) }
+            }
+        }
+        return nil
+    }
+
+    /// Reads `name="value"`, `name='value'` or `name=value` from a tag's source.
+    static func attributeValue(named name: String, in tag: Substring) -> String? {
+        var search = tag.startIndex
+        while let range = tag[search...].range(of: name) {
+            search = range.upperBound
+            if range.lowerBound > tag.startIndex {
+                let before = tag[tag.index(before: range.lowerBound)]
+                if !(before.isWhitespace || before == "\"" || before == "'" || before == "/") { continue }
+            }
+            var cursor = tag[range.upperBound...].drop(while: { $0.isWhitespace })
+            guard cursor.first == "=" else { continue }
+            cursor = cursor.dropFirst().drop(while: { $0.isWhitespace })
+            guard let quote = cursor.first else { return "" }
+            if quote == "\"" || quote == "'" {
+                let body = cursor.dropFirst()
+                let end = body.firstIndex(of: quote) ?? body.endIndex
+                return String(body[..<end])
+            }
+            let end = cursor.firstIndex(where: { $0.isWhitespace || $0 == ">" || $0 == "/" || $0 == "\"" || $0 == "'" || $0 == ";" })
+                ?? cursor.endIndex
+            return String(cursor[..<end])
+        }
+        return nil
+    }
+
+    /// Interprets bytes as Latin-1 so that ASCII markup can be searched whatever the real encoding.
+    static func latin1<S: Sequence<UInt8>>(_ bytes: S) -> String {
+        var scalars = String.UnicodeScalarView()
+        for byte in bytes { scalars.append(Unicode.Scalar(byte)) }
+        return String(scalars)
+    }
+}

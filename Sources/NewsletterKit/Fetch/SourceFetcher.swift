@@ -1,0 +1,226 @@
+public import Foundation
+import GRDB
+public import Logging
+
+/// Fetches one source (listing page or feed), extracts its articles and stores them.
+///
+/// Conditional GET: the ETag and Last-Modified of each listing page or feed are kept in the state
+/// database with the body, so a 304 reuses the stored body. Article pages already stored are not
+/// fetched again (a page whose 上一篇/下一篇 links changed is still the same article); listing
+/// entries dated before the lookback window are recorded as seen without fetching their pages.
+public struct SourceFetcher: Sendable {
+    /// What one source yielded.
+    public struct Result: Sendable {
+        /// Articles stored for the first time in this run.
+        public var newArticles: [StoredArticle] = []
+        /// Article pages or feed entries that failed, each naming the URL.
+        public var problems: [String] = []
+    }
+
+    public var fetcher: any HTTPFetching
+    public var database: AppDatabase
+    /// How many article pages are fetched at once for a source.
+    public var concurrentPages: Int
+
+    public init(fetcher: any HTTPFetching, database: AppDatabase, concurrentPages: Int = 2) {
+        self.fetcher = fetcher
+        self.database = database
+        self.concurrentPages = concurrentPages
+    }
+
+    /// Fetches `source` as of `now`.
+    /// - Throws: ``FetchError`` (or a feed error) when the listing page or feed itself fails;
+    ///   nothing is stored then, so the source's articles stay unseen for the next run.
+    public func fetch(_ source: NewsletterConfig.Source, now: Date, lookbackDays: Int, logger: Logger) async throws -> Result {
+        let windowStart = now.addingTimeInterval(-Double(lookbackDays) * 86_400)
+        let first = try await fetchConditional(source.url)
+        let kind = source.kind ?? (FeedParser.looksLikeFeed(first.body) ? .feed : .listing)
+        var candidates: [Candidate]
+        switch kind {
+        case .feed:
+            candidates = try feedCandidates(first, source: source, now: now)
+        case .listing:
+            candidates = try await listingCandidates(first, source: source, windowStart: windowStart, logger: logger)
+        }
+        // Drop what is already stored.
+        let keys = candidates.map(\.key)
+        let known = try await database.writer.read { db in
+            try Set(String.fetchAll(db, sql: "SELECT key FROM article WHERE key IN (\(keys.map { _ in "?" }.joined(separator: ",")))", arguments: StatementArguments(keys)))
+        }
+        candidates = candidates.filter { !known.contains($0.key) }
+        var seenKeys = Set<String>()
+        candidates = candidates.filter { seenKeys.insert($0.key).inserted }
+
+        var result = Result()
+        // Fetch article pages (listing links inside the window, full-text feed entries), a few at a time.
+        let pending = candidates
+        let (articles, problems) = try await withThrowingTaskGroup(of: (Int, Swift.Result<StoredArticle, any Error>).self) { group in
+            var next = 0
+            func launch() {
+                guard next < pending.count else { return }
+                let index = next
+                next += 1
+                let candidate = pending[index]
+                group.addTask {
+                    do {
+                        return (index, .success(try await self.complete(candidate, source: source, now: now, windowStart: windowStart)))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            for _ in 0..<max(1, concurrentPages) { launch() }
+            var collected: [(Int, StoredArticle)] = []
+            var problems: [String] = []
+            while let (index, outcome) = try await group.next() {
+                switch outcome {
+                case .success(let article): collected.append((index, article))
+                case .failure(let error):
+                    problems.append("\(error)")
+                    logger.warning("article skipped", metadata: ["error": "\(error)"])
+                }
+                launch()
+            }
+            return (collected.sorted { $0.0 < $1.0 }.map { $0.1 }, problems)
+        }
+        result.problems = problems
+        try await database.writer.write { db in
+            for article in articles { try article.insert(db, onConflict: .ignore) }
+            if var state = try SourceState.fetchOne(db, key: source.name) {
+                state.lastFetchedAt = now
+                try state.update(db)
+            } else {
+                try SourceState(name: source.name, firstFetchedAt: now, lastFetchedAt: now).insert(db)
+            }
+        }
+        result.newArticles = articles
+        return result
+    }
+
+    // MARK: - Candidates
+
+    /// Something found on a listing page or in a feed, not yet stored.
+    private struct Candidate: Sendable {
+        var key: String
+        var url: URL
+        var title: String
+        var published: Date?
+        /// Set for feed entries: the article as the feed gives it.
+        var feedArticle: StoredArticle?
+        var fetchPage: Bool
+    }
+
+    private func listingCandidates(_ first: HTTPResponse, source: NewsletterConfig.Source, windowStart: Date, logger: Logger) async throws -> [Candidate] {
+        var candidates: [Candidate] = []
+        var page = ListingExtractor.extract(bytes: first.body, contentType: first.contentType, url: first.url, timeZone: source.timeZone)
+        var visited: Set<URL> = [first.url]
+        var pages = 1
+        while true {
+            for link in page.links {
+                let inWindow = link.date.map { $0 >= windowStart.addingTimeInterval(-86_400) } ?? true
+                candidates.append(Candidate(
+                    key: Self.canonicalKey(link.url), url: link.url, title: link.title, published: link.date,
+                    feedArticle: nil, fetchPage: inWindow))
+            }
+            // Follow pagination while the page still reaches into the window.
+            let oldest = page.links.compactMap(\.date).min()
+            guard let nextURL = page.nextPage, pages < source.maxPages, !visited.contains(nextURL),
+                oldest.map({ $0 >= windowStart }) ?? false
+            else { break }
+            visited.insert(nextURL)
+            pages += 1
+            do {
+                let response = try await fetchConditional(nextURL)
+                page = ListingExtractor.extract(bytes: response.body, contentType: response.contentType, url: response.url, timeZone: source.timeZone)
+            } catch {
+                logger.warning("listing page skipped", metadata: ["error": "\(error)"])
+                break
+            }
+        }
+        return candidates
+    }
+
+    private func feedCandidates(_ response: HTTPResponse, source: NewsletterConfig.Source, now: Date) throws -> [Candidate] {
+        let feed = try FeedParser.parse(bytes: response.body, contentType: response.contentType, url: response.url, timeZone: source.timeZone, fetchedAt: now)
+        return feed.entries.map { entry in
+            let html = entry.contentHTML ?? entry.summaryHTML ?? ""
+            let sanitized = HTMLSanitizer.sanitize(html, baseURL: entry.url ?? response.url)
+            let text = HTMLText.plainText(fromHTML: sanitized)
+            let url = entry.url ?? response.url
+            let article = StoredArticle(
+                key: "feed:\(source.name):\(entry.id)", sourceName: source.name, url: url.absoluteString,
+                title: entry.title, publishedAt: entry.published, category: nil, origin: nil, author: entry.author,
+                bodyText: text, bodyHTML: sanitized,
+                fingerprint: StoredArticle.fingerprint(title: entry.title, published: entry.published, timeZone: source.timeZone),
+                firstSeenAt: now, isExtracted: true)
+            return Candidate(key: article.key, url: url, title: entry.title, published: entry.published, feedArticle: article, fetchPage: source.fullText && entry.url != nil)
+        }
+    }
+
+    /// Turns a candidate into a stored article, fetching and extracting its page when needed.
+    private func complete(_ candidate: Candidate, source: NewsletterConfig.Source, now: Date, windowStart: Date) async throws -> StoredArticle {
+        if !candidate.fetchPage {
+            if let article = candidate.feedArticle { return article }
+            return StoredArticle(
+                key: candidate.key, sourceName: source.name, url: candidate.url.absoluteString, title: candidate.title,
+                publishedAt: candidate.published, category: nil, origin: nil, author: nil, bodyText: "", bodyHTML: "",
+                fingerprint: StoredArticle.fingerprint(title: candidate.title, published: candidate.published, timeZone: source.timeZone),
+                firstSeenAt: now, isExtracted: false)
+        }
+        let response = try await fetcher.fetch(HTTPRequest(url: candidate.url))
+        let extracted = ArticleExtractor.extract(bytes: response.body, contentType: response.contentType, url: response.url, timeZone: source.timeZone)
+        var article = candidate.feedArticle ?? StoredArticle(
+            key: candidate.key, sourceName: source.name, url: candidate.url.absoluteString, title: candidate.title,
+            publishedAt: candidate.published, category: nil, origin: nil, author: nil, bodyText: "", bodyHTML: "",
+            fingerprint: "", firstSeenAt: now, isExtracted: true)
+        if !extracted.title.isEmpty { article.title = extracted.title }
+        article.publishedAt = extracted.published ?? article.publishedAt
+        article.category = extracted.category ?? article.category
+        article.origin = extracted.source ?? article.origin
+        article.author = extracted.author ?? article.author
+        if !extracted.bodyText.isEmpty || article.bodyText.isEmpty {
+            article.bodyText = extracted.bodyText
+            article.bodyHTML = extracted.bodyHTML
+        }
+        article.isExtracted = true
+        article.fingerprint = StoredArticle.fingerprint(title: article.title, published: article.publishedAt, timeZone: source.timeZone)
+        return article
+    }
+
+    /// GET with the stored validators; a 304 answers with the stored body.
+    private func fetchConditional(_ url: URL) async throws -> HTTPResponse {
+        let cached = try await database.writer.read { db in try HTTPCacheEntry.fetchOne(db, key: url.absoluteString) }
+        var response = try await fetcher.fetch(HTTPRequest(url: url, etag: cached?.etag, lastModified: cached?.lastModified))
+        if response.isNotModified, let cached {
+            response.body = Array(cached.body)
+            response.status = 200
+            return response
+        }
+        if response.headers["etag"] != nil || response.headers["last-modified"] != nil {
+            let entry = HTTPCacheEntry(
+                url: url.absoluteString, etag: response.headers["etag"], lastModified: response.headers["last-modified"],
+                body: Data(response.body), fetchedAt: Date())
+            try await database.writer.write { db in try entry.save(db) }
+        }
+        return response
+    }
+
+    /// The identity of a page: the URL without its scheme (http and https are the same page),
+    /// host lowercased, default port, fragment and common tracking parameters removed.
+    static func canonicalKey(_ url: URL) -> String {
+        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: true) else { return url.absoluteString }
+        components.scheme = components.scheme?.lowercased()
+        components.host = components.host?.lowercased()
+        if (components.scheme == "http" && components.port == 80) || (components.scheme == "https" && components.port == 443) {
+            components.port = nil
+        }
+        components.fragment = nil
+        if let items = components.queryItems {
+            let kept = items.filter { !$0.name.lowercased().hasPrefix("utm_") && $0.name != "spm" && $0.name != "from" }
+            components.queryItems = kept.isEmpty ? nil : kept
+        }
+        if components.path.isEmpty { components.path = "/" }
+        components.scheme = nil
+        return components.string ?? url.absoluteString
+    }
+}

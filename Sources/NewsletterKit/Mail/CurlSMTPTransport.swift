@@ -1,0 +1,158 @@
+import CCurl
+public import Foundation
+
+/// Sends mail over SMTP with libcurl: one message per recipient, the connection kept between
+/// messages of a session.
+///
+/// `smtp://` URLs use STARTTLS as configured (`required` → `CURLUSESSL_ALL`, so nothing, not
+/// even AUTH, is sent unless TLS is up: case 25); `smtps://` uses implicit TLS. Certificate
+/// checks stay on. libcurl dot-stuffs the body itself; messages must already use CRLF.
+/// - SeeAlso: https://curl.se/libcurl/c/CURLOPT_USE_SSL.html, https://curl.se/libcurl/c/CURLOPT_MAIL_RCPT.html
+public struct CurlSMTPTransport: MailTransport {
+    public var url: URL
+    public var starttls: NewsletterConfig.StartTLS
+    public var username: String?
+    public var password: String?
+    public var caFile: String?
+    /// Timeout for one message, in seconds.
+    public var timeoutSeconds: Int
+    /// The EHLO name (RFC 5321 §4.1.1.1), normally the sender's domain.
+    public var heloDomain: String
+
+    public init(url: URL, starttls: NewsletterConfig.StartTLS, username: String?, password: String?, caFile: String?, timeoutSeconds: Int, heloDomain: String) {
+        self.url = url
+        self.starttls = starttls
+        self.username = username
+        self.password = password
+        self.caFile = caFile
+        self.timeoutSeconds = timeoutSeconds
+        self.heloDomain = heloDomain
+    }
+
+    public func makeSession() throws -> any MailSession {
+        try CurlSMTPSession(settings: self)
+    }
+
+    /// The URL given to libcurl: the configured one with the EHLO name as its path.
+    var curlURL: String {
+        var components = URLComponents(url: url, resolvingAgainstBaseURL: false) ?? URLComponents()
+        components.path = "/" + heloDomain
+        components.user = nil
+        components.password = nil
+        return components.string ?? url.absoluteString
+    }
+}
+
+/// A libcurl easy handle configured for SMTP; see ``CurlSMTPTransport``.
+final class CurlSMTPSession: MailSession {
+    private let handle: CurlEasyHandle
+    private let settings: CurlSMTPTransport
+
+    init(settings: CurlSMTPTransport) throws {
+        self.settings = settings
+        handle = try CurlEasyHandle()
+        try handle.set(CURLOPT_URL, settings.curlURL)
+        try handle.set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+        switch (settings.url.scheme?.lowercased(), settings.starttls) {
+        case ("smtps", _): try handle.set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+        case (_, .required): try handle.set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+        case (_, .opportunistic): try handle.set(CURLOPT_USE_SSL, Int(CURLUSESSL_TRY.rawValue))
+        case (_, .off): try handle.set(CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
+        }
+        try handle.set(CURLOPT_SSL_VERIFYPEER, 1)
+        try handle.set(CURLOPT_SSL_VERIFYHOST, 2)
+        if let caFile = settings.caFile { try handle.set(CURLOPT_CAINFO, caFile) }
+        if let username = settings.username { try handle.set(CURLOPT_USERNAME, username) }
+        if let password = settings.password { try handle.set(CURLOPT_PASSWORD, password) }
+        try handle.set(CURLOPT_UPLOAD, 1)
+        try handle.set(CURLOPT_TIMEOUT, settings.timeoutSeconds)
+        try handle.set(CURLOPT_CONNECTTIMEOUT, min(30, settings.timeoutSeconds))
+        try handle.set(CURLOPT_CRLF, 0)
+        // Server replies reach us through the debug callback (CURLINFO_HEADER_IN).
+        try handle.set(CURLOPT_VERBOSE, 1)
+        _ = newsletter_curl_setopt_debug_callback(handle.raw) { _, type, data, size, userdata in
+            guard type == CURLINFO_HEADER_IN, let data, let userdata else { return 0 }
+            let upload = Unmanaged<UploadState>.fromOpaque(userdata).takeUnretainedValue()
+            let text = data.withMemoryRebound(to: UInt8.self, capacity: size) {
+                String(decoding: UnsafeBufferPointer(start: $0, count: size), as: UTF8.self)
+            }
+            upload.replies.append(contentsOf: text.split(whereSeparator: \.isNewline).map(String.init))
+            return 0
+        }
+        try handle.set(CURLOPT_READFUNCTION, callback: { buffer, size, count, userdata in
+            guard let buffer, let userdata else { return 0 }
+            let upload = Unmanaged<UploadState>.fromOpaque(userdata).takeUnretainedValue()
+            let room = size * count
+            let remaining = upload.bytes.count - upload.offset
+            let length = min(room, remaining)
+            guard length > 0 else { return 0 }
+            upload.bytes.withUnsafeBufferPointer { source in
+                buffer.withMemoryRebound(to: UInt8.self, capacity: length) { target in
+                    target.update(from: source.baseAddress! + upload.offset, count: length)
+                }
+            }
+            upload.offset += length
+            return length
+        })
+    }
+
+    func send(envelopeSender: String, recipient: String, message: [UInt8]) -> SMTPOutcome {
+        let upload = UploadState(bytes: message)
+        let pointer = Unmanaged.passUnretained(upload).toOpaque()
+        defer { handle.releaseLists() }
+        do {
+            try handle.set(CURLOPT_READDATA, pointer: pointer)
+            try handle.set(CURLOPT_DEBUGDATA, pointer: pointer)
+            try handle.set(CURLOPT_MAIL_FROM, "<\(envelopeSender)>")
+            try handle.set(CURLOPT_MAIL_RCPT, list: ["<\(recipient)>"])
+            try handle.set(CURLOPT_INFILESIZE_LARGE, message.count)
+        } catch {
+            return .fatal(reply: "\(error)")
+        }
+        do {
+            try withExtendedLifetime(upload) {
+                try handle.perform(context: "SMTP to \(settings.url.host ?? "server")")
+            }
+        } catch let error as CurlError {
+            return classify(error, upload: upload)
+        } catch {
+            return .temporaryFailure(code: nil, reply: "\(error)")
+        }
+        return .accepted(reply: upload.replies.last ?? "250")
+    }
+
+    /// Turns a failed transfer into an outcome by the SMTP reply code (4xx temporary, 5xx
+    /// permanent), falling back to the `CURLcode` when no reply code arrived.
+    private func classify(_ error: CurlError, upload: UploadState) -> SMTPOutcome {
+        let code = handle.responseCode
+        // The reply that carried the code (libcurl may have sent QUIT and read "221" since).
+        let reply = upload.replies.last(where: { code > 0 && $0.hasPrefix(String(code)) })
+            ?? upload.replies.last(where: { $0.first?.isNumber == true }) ?? error.message
+        let fatalCodes: [CURLcode] = [CURLE_USE_SSL_FAILED, CURLE_LOGIN_DENIED, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT, CURLE_SSL_CONNECT_ERROR]
+        if fatalCodes.map({ Int($0.rawValue) }).contains(error.code) {
+            return .fatal(reply: "\(error.message) (curl error \(error.code))")
+        }
+        switch code {
+        case 500..<600:
+            return .permanentFailure(code: code, reply: reply)
+        case 400..<500:
+            return .temporaryFailure(code: code, reply: reply)
+        default:
+            return .temporaryFailure(code: nil, reply: "\(error.message) (curl error \(error.code))")
+        }
+    }
+}
+
+@available(*, unavailable)
+extension CurlSMTPSession: Sendable {}
+
+/// The message being uploaded and the server replies seen while doing so.
+private final class UploadState {
+    let bytes: [UInt8]
+    var offset = 0
+    var replies: [String] = []
+
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+public import Logging
+import Synchronization
+
+/// Sends one message per recipient over a few parallel sessions, at a limited rate, retrying
+/// 4xx replies with backoff and never retrying 5xx replies (cases 23, 24).
+///
+/// Each worker thread owns one ``MailSession`` (one libcurl handle, one connection reused across
+/// its messages). Every outcome is handed to `record` as soon as it is known, so the ledger is
+/// written right after each 250 (case 26).
+public struct DeliveryEngine: Sendable {
+    /// One message to one recipient.
+    public struct Job: Sendable {
+        /// The recipient address (`RCPT TO`).
+        public var recipient: String
+        /// Attempts already made in earlier runs.
+        public var previousAttempts: Int
+
+        public init(recipient: String, previousAttempts: Int = 0) {
+            self.recipient = recipient
+            self.previousAttempts = previousAttempts
+        }
+    }
+
+    /// Totals of one delivery run.
+    public struct Report: Sendable, Equatable {
+        public var accepted = 0
+        public var permanentFailures = 0
+        /// Still failing with 4xx after this run's retries: left pending for the next run.
+        public var deferred = 0
+        /// Set when a fatal outcome stopped the run (remaining jobs were not tried).
+        public var fatalError: String?
+    }
+
+    public var transport: any MailTransport
+    /// The envelope sender (RFC 5321 `MAIL FROM`).
+    public var envelopeSender: String
+    /// Parallel sessions.
+    public var connections: Int
+    /// Messages per second across all sessions; 0 for no limit.
+    public var ratePerSecond: Double
+    /// Delays before the 1st, 2nd, … retry of a 4xx, in seconds; its count is the retries per run.
+    public var retryDelays: [Double]
+
+    public init(transport: any MailTransport, envelopeSender: String, connections: Int, ratePerSecond: Double, retryDelays: [Double]) {
+        self.transport = transport
+        self.envelopeSender = envelopeSender
+        self.connections = max(1, connections)
+        self.ratePerSecond = ratePerSecond
+        self.retryDelays = retryDelays
+    }
+
+    /// Delivers every job; blocks until all are accepted, failed, deferred or the run stopped.
+    ///
+    /// - Parameters:
+    ///   - jobs: the recipients, in order.
+    ///   - compose: builds the recipient's message (CRLF, complete); called on a worker thread.
+    ///   - record: called once per attempt outcome, on a worker thread, before the next job starts.
+    ///     `final` is `true` when no more attempts follow in this run.
+    public func deliver(
+        _ jobs: [Job],
+        logger: Logger,
+        compose: @escaping @Sendable (Job) -> [UInt8],
+        record: @escaping @Sendable (_ job: Job, _ outcome: SMTPOutcome, _ final: Bool) -> Void
+    ) -> Report {
+        let shared = SharedState(items: jobs.map { WorkItem(job: $0, retries: 0, notBefore: .distantPast) })
+        let group = DispatchGroup()
+        let workerCount = min(connections, max(1, jobs.count))
+        for _ in 0..<workerCount {
+            group.enter()
+            let engine = self
+            Thread.detachNewThread {
+                defer { group.leave() }
+                engine.work(shared, logger: logger, compose: compose, record: record)
+            }
+        }
+        group.wait()
+        return shared.report.withLock { $0 }
+    }
+
+    private func work(
+        _ shared: SharedState,
+        logger: Logger,
+        compose: @Sendable (Job) -> [UInt8],
+        record: @Sendable (Job, SMTPOutcome, Bool) -> Void
+    ) {
+        let session: any MailSession
+        do {
+            session = try transport.makeSession()
+        } catch {
+            shared.report.withLock { $0.fatalError = "cannot open an SMTP session: \(error)" }
+            shared.queue.withLock { $0.stopped = true }
+            return
+        }
+        while true {
+            let next = shared.queue.withLock { $0.take(now: Date()) }
+            switch next {
+            case .done:
+                return
+            case .wait(let seconds):
+                Thread.sleep(forTimeInterval: min(max(seconds, 0.01), 1))
+                continue
+            case .item(let item):
+                waitForRateLimit(shared.limiter)
+                let message = compose(item.job)
+                let outcome = session.send(envelopeSender: envelopeSender, recipient: item.job.recipient, message: message)
+                switch outcome {
+                case .accepted:
+                    record(item.job, outcome, true)
+                    shared.report.withLock { $0.accepted += 1 }
+                    logger.debug("accepted", metadata: ["reply": "\(outcome.reply)"])
+                case .permanentFailure:
+                    record(item.job, outcome, true)
+                    shared.report.withLock { $0.permanentFailures += 1 }
+                case .temporaryFailure:
+                    let retry = item.retries < retryDelays.count
+                    record(item.job, outcome, !retry)
+                    if retry {
+                        let delay = retryDelays[item.retries]
+                        shared.queue.withLock {
+                            $0.requeue(WorkItem(job: item.job, retries: item.retries + 1, notBefore: Date().addingTimeInterval(delay)))
+                        }
+                    } else {
+                        shared.report.withLock { $0.deferred += 1 }
+                    }
+                case .fatal(let reply):
+                    record(item.job, outcome, true)
+                    shared.report.withLock { $0.fatalError = reply }
+                    shared.queue.withLock { $0.stopped = true }
+                    return
+                }
+                shared.queue.withLock { $0.finish() }
+            }
+        }
+    }
+
+    private func waitForRateLimit(_ limiter: borrowing Mutex<Date>) {
+        guard ratePerSecond > 0 else { return }
+        let interval = 1 / ratePerSecond
+        let slot = limiter.withLock { next -> Date in
+            let slot = max(Date(), next)
+            next = slot.addingTimeInterval(interval)
+            return slot
+        }
+        let wait = slot.timeIntervalSinceNow
+        if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+    }
+}
+
+/// What the worker threads share.
+private final class SharedState: Sendable {
+    let queue: Mutex<WorkQueue>
+    let report = Mutex(DeliveryEngine.Report())
+    /// The earliest time the next message may start (rate limit).
+    let limiter = Mutex(Date.distantPast)
+
+    init(items: [WorkItem]) {
+        queue = Mutex(WorkQueue(items: items))
+    }
+}
+
+private struct WorkItem: Sendable {
+    var job: DeliveryEngine.Job
+    var retries: Int
+    var notBefore: Date
+}
+
+private enum NextWork: Sendable {
+    case item(WorkItem)
+    case wait(TimeInterval)
+    case done
+}
+
+/// Jobs waiting to be sent; retries wait until their `notBefore`.
+private struct WorkQueue: Sendable {
+    var items: [WorkItem]
+    var inFlight = 0
+    var stopped = false
+
+    mutating func take(now: Date) -> NextWork {
+        if stopped { return .done }
+        if let index = items.firstIndex(where: { $0.notBefore <= now }) {
+            inFlight += 1
+            return .item(items.remove(at: index))
+        }
+        if let soonest = items.map(\.notBefore).min() {
+            return .wait(soonest.timeIntervalSince(now))
+        }
+        // Nothing queued; an in-flight job may still requeue a retry.
+        return inFlight > 0 ? .wait(0.05) : .done
+    }
+
+    mutating func requeue(_ item: WorkItem) {
+        items.append(item)
+    }
+
+    mutating func finish() {
+        inFlight -= 1
+    }
+}

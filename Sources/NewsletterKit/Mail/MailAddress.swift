@@ -1,0 +1,129 @@
+/// An email address with an optional display name, validated for use in `From`, `To` and `Reply-To`.
+///
+/// Validation follows the practical subset of RFC 5321 §4.1.2 and RFC 5322 §3.4.1 that real
+/// mail servers accept: exactly one `@`; a dot-atom local part of at most 64 octets; a domain of
+/// at most 253 octets made of dot-separated labels (letters, digits, inner hyphens, each at most
+/// 63 octets, at least two labels); the whole address at most 254 octets; ASCII only (no
+/// SMTPUTF8, no IDNA). The domain is lowercased; the local part is kept as given.
+///
+/// Addresses are never RFC 2047-encoded. Display names are written as an RFC 5322 quoted-string
+/// when ASCII, or as RFC 2047 encoded-words when they contain non-ASCII characters (see
+/// ``EncodedWord``). Display names are sanitised like every header value: CR, LF, TAB and runs
+/// of whitespace become one space, and the result is trimmed; an empty name becomes `nil`.
+public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
+    /// The bare address, `local@domain`, with the domain lowercased.
+    public var email: String
+    /// The sanitised display name, or `nil` when there is none.
+    public var displayName: String?
+
+    /// Creates a validated address.
+    ///
+    /// - Parameters:
+    ///   - email: The bare address, `local@domain`. Surrounding whitespace is ignored.
+    ///   - displayName: A human-readable name, any Unicode; sanitised, `nil` or empty for none.
+    /// - Throws: ``MailAddressError`` naming `email` when it breaks one of the rules above.
+    public init(email: String, displayName: String? = nil) throws {
+        self.email = try Self.validate(email)
+        let name = displayName.map(EncodedWord.sanitize)
+        self.displayName = (name?.isEmpty ?? true) ? nil : name
+    }
+
+    /// Parses `Name <local@domain>`, `"Quoted Name" <local@domain>`, `<local@domain>` or `local@domain`.
+    ///
+    /// In a quoted name, `\"` and `\\` are unescaped. RFC 2047 encoded-words in the name are not decoded.
+    ///
+    /// - Parameter string: The text to parse.
+    /// - Throws: ``MailAddressError`` naming `string` when it cannot be parsed or the address is invalid.
+    public init(parsing string: String) throws {
+        let trimmed = string.trimmingASCIIWhitespace()
+        guard !trimmed.isEmpty else { throw MailAddressError(.empty, address: string) }
+        guard trimmed.last == ">" else {
+            guard !trimmed.contains("<") else { throw MailAddressError(.malformed, address: string) }
+            try self.init(email: trimmed)
+            return
+        }
+        guard let open = trimmed.lastIndex(of: "<") else { throw MailAddressError(.malformed, address: string) }
+        let inner = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
+        var name = String(trimmed[..<open]).trimmingASCIIWhitespace()
+        if name.first == "\"" {
+            guard let unquoted = Self.unquote(name) else { throw MailAddressError(.malformed, address: string) }
+            name = unquoted
+        }
+        do {
+            try self.init(email: inner, displayName: name)
+        } catch let error as MailAddressError {
+            throw MailAddressError(error.code, address: string)
+        }
+    }
+
+    /// A human-readable form: `Name <local@domain>` or `local@domain`, not encoded for a header.
+    public var description: String {
+        guard let displayName else { return email }
+        return "\(displayName) <\(email)>"
+    }
+
+    // MARK: - Validation
+
+    private static let atextSymbols = Set("!#$%&'*+-/=?^_`{|}~".utf8)
+
+    private static func validate(_ raw: String) throws -> String {
+        let input = raw.trimmingASCIIWhitespace()
+        func fail(_ code: MailAddressError.Code) -> MailAddressError { MailAddressError(code, address: raw) }
+        guard !input.isEmpty else { throw fail(.empty) }
+        guard input.utf8.allSatisfy({ $0 < 0x80 }) else { throw fail(.nonASCII) }
+        let parts = input.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count > 1 else { throw fail(.missingAt) }
+        guard parts.count == 2 else { throw fail(.multipleAt) }
+        let local = parts[0].utf8
+        let domain = parts[1].lowercased()
+        guard !local.isEmpty else { throw fail(.emptyLocalPart) }
+        guard local.count <= 64 else { throw fail(.localPartTooLong) }
+        guard !domain.isEmpty else { throw fail(.emptyDomain) }
+        guard domain.utf8.count <= 253 else { throw fail(.domainTooLong) }
+        guard input.utf8.count <= 254 else { throw fail(.addressTooLong) }
+
+        // Local part: dot-atom-text (RFC 5322 §3.2.3).
+        let localAllowed = local.allSatisfy { byte in
+            Self.isAlphanumeric(byte) || byte == UInt8(ascii: ".") || atextSymbols.contains(byte)
+        }
+        guard localAllowed, local.first != UInt8(ascii: "."), local.last != UInt8(ascii: "."),
+            !parts[0].contains("..")
+        else { throw fail(.invalidLocalPart) }
+
+        // Domain: LDH labels (RFC 5321 §4.1.2 Domain, RFC 1035 §2.3.1).
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2 else { throw fail(.invalidDomain) }
+        for label in labels {
+            let bytes = label.utf8
+            guard !bytes.isEmpty else { throw fail(.invalidDomain) }
+            guard bytes.count <= 63 else { throw fail(.domainLabelTooLong) }
+            guard bytes.allSatisfy({ Self.isAlphanumeric($0) || $0 == UInt8(ascii: "-") }),
+                bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-")
+            else { throw fail(.invalidDomain) }
+        }
+        return "\(parts[0])@\(domain)"
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+
+    /// Removes the quotes of an RFC 5322 quoted-string and its backslash escapes; `nil` if unterminated.
+    private static func unquote(_ quoted: String) -> String? {
+        var result = ""
+        var iterator = quoted.unicodeScalars.dropFirst().makeIterator()
+        while let scalar = iterator.next() {
+            switch scalar {
+            case "\\":
+                guard let escaped = iterator.next() else { return nil }
+                result.unicodeScalars.append(escaped)
+            case "\"":
+                return iterator.next() == nil ? result : nil
+            default:
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,143 @@
+public import Foundation
+public import Logging
+import Mustache
+
+/// Renders a digest's HTML and plain-text bodies from Mustache templates.
+///
+/// Templates are `digest.html.mustache` (HTML-escaped values) and `digest.txt.mustache`
+/// (starting with `{{%CONTENT_TYPE: TEXT}}`: no escaping), read from the user's `Templates/`
+/// folder; a missing file falls back to the built-in default with a warning. Values are plain
+/// text and escaped exactly once, by the HTML template (case 11).
+public struct DigestRenderer: Sendable {
+    /// The HTML and text bodies of one message.
+    public struct Bodies: Sendable, Equatable {
+        public var html: String
+        public var text: String
+        /// How many articles were shown only as a count because of the size budget.
+        public var omittedCount: Int
+    }
+
+    /// The recipient-specific values.
+    public struct Recipient: Sendable {
+        public var name: String
+        public var unsubscribeURL: String?
+
+        public init(name: String, unsubscribeURL: String?) {
+            self.name = name
+            self.unsubscribeURL = unsubscribeURL
+        }
+    }
+
+    /// Excerpt length, in characters.
+    public static let excerptLength = 140
+
+    private let htmlTemplate: MustacheTemplate
+    private let textTemplate: MustacheTemplate
+    /// The HTML part's budget in bytes (UTF-8, before transfer encoding).
+    public var htmlBudgetBytes: Int
+    /// Linked from the "N more" line when the budget forces items out.
+    public var archiveURL: String?
+
+    /// Loads the templates.
+    /// - Parameters:
+    ///   - directory: the user's templates folder, or `nil` for the built-in defaults.
+    ///   - logger: receives a warning for each template that falls back to the default.
+    /// - Throws: ``RenderError`` naming the file and line of a template that does not parse.
+    public init(directory: URL?, htmlBudgetBytes: Int = 90_000, archiveURL: String? = nil, logger: Logger) throws {
+        htmlTemplate = try Self.load("digest.html.mustache", from: directory, default: DefaultTemplates.html, logger: logger)
+        textTemplate = try Self.load("digest.txt.mustache", from: directory, default: DefaultTemplates.text, logger: logger)
+        self.htmlBudgetBytes = htmlBudgetBytes
+        self.archiveURL = archiveURL
+    }
+
+    private static func load(_ name: String, from directory: URL?, default fallback: String, logger: Logger) throws -> MustacheTemplate {
+        var source = fallback
+        var file = "built-in \(name)"
+        if let directory {
+            let url = directory.appendingPathComponent(name)
+            if let text = try? String(contentsOf: url, encoding: .utf8) {
+                source = text
+                file = url.path
+            } else {
+                logger.warning("template \(url.path) is missing or unreadable; using the built-in default")
+            }
+        }
+        do {
+            return try MustacheTemplate(string: source)
+        } catch let error as MustacheTemplate.ParserError {
+            throw RenderError(file: file, line: error.context.lineNumber, reason: "\(error.error) near '\(error.context.line.trimmingCharacters(in: .whitespaces))'")
+        } catch {
+            throw RenderError(file: file, line: nil, reason: "\(error)")
+        }
+    }
+
+    /// Renders both bodies for one recipient, trimming to the HTML budget (case 13): first shorter
+    /// excerpts, then no excerpts, then the last items replaced by one "另有 N 篇" line.
+    public func render(_ content: DigestContent, for recipient: Recipient) -> Bodies {
+        var excerptLimit = Self.excerptLength
+        var shown = content.items.count
+        while true {
+            let view = self.view(content, recipient: recipient, excerptLimit: excerptLimit, shown: shown)
+            let html = Self.normalizeNewlines(htmlTemplate.render(view))
+            if html.utf8.count <= htmlBudgetBytes || shown == 0 {
+                let text = PlainTextWrapper.wrap(Self.normalizeNewlines(textTemplate.render(view)), width: 72)
+                return Bodies(html: html, text: text, omittedCount: content.items.count - shown)
+            }
+            if excerptLimit > 60 {
+                excerptLimit = 60
+            } else if excerptLimit > 0 {
+                excerptLimit = 0
+            } else {
+                shown = max(0, shown - max(1, shown / 10))
+            }
+        }
+    }
+
+    private func view(_ content: DigestContent, recipient: Recipient, excerptLimit: Int, shown: Int) -> [String: Any] {
+        let articles: [[String: Any]] = content.items.prefix(shown).enumerated().map { index, item in
+            var entry: [String: Any] = [
+                "number": index + 1,
+                "title": item.title,
+                "url": item.url,
+                "date": item.date,
+            ]
+            if let origin = item.origin, !origin.isEmpty { entry["source"] = origin }
+            if let category = item.category, !category.isEmpty { entry["category"] = category }
+            if let author = item.author, !author.isEmpty { entry["author"] = author }
+            let excerpt = Self.excerpt(item.excerpt, limit: excerptLimit)
+            if !excerpt.isEmpty { entry["excerpt"] = excerpt }
+            return entry
+        }
+        var view: [String: Any] = [
+            "title": content.title,
+            "subject": content.subject,
+            "issue_date": content.issueDate,
+            "article_count": content.items.count,
+            "articles": articles,
+            "preheader": content.items.prefix(3).map(\.title).joined(separator: " · "),
+            "subscriber_name": recipient.name,
+        ]
+        if shown < content.items.count { view["omitted_count"] = content.items.count - shown }
+        if let archiveURL { view["archive_url"] = archiveURL }
+        if let url = recipient.unsubscribeURL { view["unsubscribe_url"] = url }
+        return view
+    }
+
+    /// Shortens `text` to at most `limit` characters, preferring to end at a sentence end, adding "…".
+    static func excerpt(_ text: String, limit: Int) -> String {
+        guard limit > 0 else { return "" }
+        let flat = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
+        guard flat.count > limit else { return flat }
+        let cut = flat.prefix(limit)
+        if let end = cut.lastIndex(where: { "。！？!?；;".contains($0) }), cut.distance(from: cut.startIndex, to: end) >= limit / 2 {
+            return String(cut[...end])
+        }
+        return String(cut) + "…"
+    }
+
+    /// Template files may carry CRLF or CR; bodies use LF until the message is assembled.
+    static func normalizeNewlines(_ text: String) -> String {
+        text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+    }
+}

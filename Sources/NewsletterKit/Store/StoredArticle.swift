@@ -1,0 +1,65 @@
+public import Foundation
+public import GRDB
+
+/// An article as stored: extracted from a page or feed entry, keyed by its identity.
+public struct StoredArticle: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "article"
+
+    /// The identity: a canonical URL for pages, `feed:<source>:<guid/id/link/hash>` for feed entries.
+    public var key: String
+    public var sourceName: String
+    public var url: String
+    public var title: String
+    public var publishedAt: Date?
+    public var category: String?
+    /// The 来源 line: who first published it.
+    public var origin: String?
+    public var author: String?
+    public var bodyText: String
+    public var bodyHTML: String
+    /// Normalised title + publish day: the same article under another URL has the same fingerprint.
+    public var fingerprint: String
+    public var firstSeenAt: Date
+    /// `false` for a listing entry whose page was not fetched (outside the lookback window).
+    public var isExtracted: Bool
+
+    public enum Columns {
+        static let key = Column(CodingKeys.key)
+        static let fingerprint = Column(CodingKeys.fingerprint)
+        static let publishedAt = Column(CodingKeys.publishedAt)
+        static let sourceName = Column(CodingKeys.sourceName)
+    }
+
+    /// A fingerprint for `title` published at `date` (day in `timeZone`): NFKC, whitespace and
+    /// punctuation removed, lowercased.
+    public static func fingerprint(title: String, published: Date?, timeZone: TimeZone) -> String {
+        let folded = title.precomposedStringWithCompatibilityMapping.lowercased()
+            .unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }
+        var text = String(String.UnicodeScalarView(folded))
+        if let published {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = timeZone
+            let parts = calendar.dateComponents([.year, .month, .day], from: published)
+            text += "|\(parts.year ?? 0)-\(parts.month ?? 0)-\(parts.day ?? 0)"
+        }
+        return text
+    }
+}
+
+/// A source's fetch history: when it was first fetched decides what is back catalogue.
+public struct SourceState: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "sourceState"
+    public var name: String
+    public var firstFetchedAt: Date
+    public var lastFetchedAt: Date
+}
+
+/// The validators and body of the last 200 response for a URL (conditional GET, RFC 9110 §13).
+public struct HTTPCacheEntry: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "httpCache"
+    public var url: String
+    public var etag: String?
+    public var lastModified: String?
+    public var body: Data
+    public var fetchedAt: Date
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import NewsletterKit
+
+extension NewsletterCommand {
+    struct Fetch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Fetch every source, store the articles, and list what is new.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var clock: ClockOptions
+
+        func run() async throws {
+            let config = try global.loadConfig()
+            let now = try clock.resolve()
+            let newsletter = try Newsletter(config: config, logger: global.makeLogger())
+            let summary = await newsletter.fetchAll(now: now)
+            for failure in summary.failedSources { say("source failed: \(failure.name): \(failure.reason)") }
+            for problem in summary.problems { say("skipped: \(problem)") }
+            let selected = try await newsletter.selectNew(now: now)
+            say("\(summary.newArticles.count) article(s) stored, \(selected.count) new for the next digest:")
+            for item in newsletter.makeContent(selected, now: now).items {
+                say("  \(item.date)  \(item.title)  \(item.url)")
+            }
+            if summary.allFailed { throw ExitCode.failure }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+import NewsletterKit
+
+@main
+struct NewsletterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "newsletter",
+        abstract: "Turns a website's new articles into a weekly email digest.",
+        version: NewsletterVersion.current,
+        subcommands: [Fetch.self, Preview.self, Send.self, Subscribers.self, Extract.self]
+    )
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import NewsletterKit
+
+extension NewsletterCommand {
+    struct Preview: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Render the digest of what is new into a folder (digest.html, digest.txt, digest.eml) without sending or marking anything.")
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var clock: ClockOptions
+
+        @Option(name: .long, help: "The folder to write into.", completion: .directory)
+        var out = "preview"
+
+        @Flag(name: .long, help: "Open the HTML digest in a browser, where one exists.")
+        var open = false
+
+        func run() async throws {
+            let config = try global.loadConfig()
+            let now = try clock.resolve()
+            let newsletter = try Newsletter(config: config, logger: global.makeLogger())
+            let folder = URL(fileURLWithPath: out)
+            let result = try await newsletter.preview(now: now, to: folder)
+            for failure in result.fetch.failedSources { say("source failed: \(failure.name): \(failure.reason)") }
+            say("\(result.content.items.count) new article(s); Subject: \(result.content.subject)")
+            say(result.html.path)
+            say(result.text.path)
+            say(result.eml.path)
+            if open { openInBrowser(result.html) }
+        }
+
+        private func openInBrowser(_ url: URL) {
+            for opener in ["/usr/bin/xdg-open", "/usr/bin/open"] where FileManager.default.isExecutableFile(atPath: opener) {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: opener)
+                process.arguments = [url.path]
+                try? process.run()
+                return
+            }
+            say("no browser opener found (xdg-open); open \(url.path) yourself")
+        }
+    }
+}

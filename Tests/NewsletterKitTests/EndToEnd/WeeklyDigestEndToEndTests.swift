@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+
+/// The whole job through the built executable: the fixture site served over HTTP on 127.0.0.1,
+/// aiosmtpd on 127.0.0.1 storing what it receives, every message read back by Python's `email`.
+@Suite(.serialized)
+struct WeeklyDigestEndToEndTests {
+    static let subscribers = [
+        "reader1@example.com": "测试读者一",
+        "reader2@example.com": "Reader Two",
+        "editor@example.org": "",
+    ]
+    static let boilerplate = ["服务热线", "0755-28132397", "当前位置", "关于优才", "师资力量", "上一篇", "下一篇", "粤ICP备", "_hmt"]
+
+    /// Writes a config for the two servers into `folder`.
+    static func writeConfig(in folder: TemporaryFolder, http: HTTPTestServer, smtpPort: Int, extraSMTP: String = "") throws -> URL {
+        let config = """
+            title: 党建周报
+            from: "党建周报 <digest@news.example.com>"
+            list_id: weekly.news.example.com
+            lookback_days: 7
+            timezone: Asia/Shanghai
+            sources:
+              - name: 党建政法
+                url: \(http.base)/djzf/index.html
+                kind: listing
+            smtp:
+              url: smtp://127.0.0.1:\(smtpPort)
+              starttls: off
+              connections: 2
+              rate_per_second: 0
+              retry_delays: [0, 0]
+            \(extraSMTP)
+            subscribers: subscribers.csv
+            state: state/state.sqlite
+            unsubscribe_url: https://news.example.com/u?l=weekly&t={{token}}
+            unsubscribe_mailto: unsubscribe@news.example.com
+
+            """
+        let file = folder.file("newsletter.yml")
+        try Data(config.utf8).write(to: file)
+        var csv = "email,name\r\n"
+        for (email, name) in subscribers.sorted(by: { $0.key < $1.key }) { csv += "\(email),\(name)\r\n" }
+        try Data(csv.utf8).write(to: folder.file("subscribers.csv"))
+        return file
+    }
+
+    static func snapshot(_ name: String) -> URL {
+        RepoPaths.resources.appendingPathComponent("site/\(name)")
+    }
+
+    @Test func twoWeeksThenNothing() throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: Self.snapshot("2019-06-01"))
+        let smtp = try SMTPTestServer(folder: folder)
+        let config = try Self.writeConfig(in: folder, http: http, smtpPort: smtp.port)
+
+        // Week 1: exactly the seed article.
+        let week1 = try newsletter(["send", "--config", config.path, "--now", "2019-06-01T08:00:00+08:00"])
+        #expect(week1.status == 0, "\(week1.stdout)\(week1.stderr)")
+        let firstBatch = try smtp.messages()
+        #expect(firstBatch.count == 3)
+        let parsed1 = try ParsedMessage.parse(firstBatch)
+        for message in parsed1 {
+            try Self.checkWellFormed(message)
+            #expect(message.subject == "党建周报 2019-06-01")
+            let text = try #require(message.part("text/plain"))
+            let html = try #require(message.part("text/html"))
+            #expect(text.contains("坚决扛起提高机关党建质量的领导责任"))
+            #expect(html.contains("坚决扛起提高机关党建质量的领导责任"))
+            #expect(html.contains("/djzf/2019/0531/1287.html"))
+            #expect(text.contains("《旗帜》杂志2019年第5期"))
+            #expect(!text.contains("关于举办2019年第二期"))
+            #expect(!text.contains("主题教育"))
+            for phrase in Self.boilerplate {
+                #expect(!text.contains(phrase), "text part contains \(phrase)")
+                #expect(!html.contains(phrase), "HTML part contains \(phrase)")
+            }
+        }
+        #expect(Set(try smtp.acceptedRecipients()) == Set(Self.subscribers.keys))
+        #expect(Set(parsed1.compactMap(\.to).map(Self.addressPart)) == Set(Self.subscribers.keys))
+
+        // Week 2: the two new articles, newest first; nothing of week 1.
+        try http.serve(Self.snapshot("2019-06-08"))
+        let week2 = try newsletter(["send", "--config", config.path, "--now", "2019-06-08T08:00:00+08:00"])
+        #expect(week2.status == 0, "\(week2.stdout)\(week2.stderr)")
+        let secondBatch = Array(try smtp.messages().dropFirst(firstBatch.count))
+        #expect(secondBatch.count == 3)
+        for message in try ParsedMessage.parse(secondBatch) {
+            try Self.checkWellFormed(message)
+            #expect(message.subject == "党建周报 2019-06-08")
+            let text = try #require(message.part("text/plain"))
+            let html = try #require(message.part("text/html"))
+            let interview = try #require(text.range(of: "习近平接受俄罗斯主流媒体联合采访"))
+            let announcement = try #require(text.range(of: "全党上下开展“不忘初心、牢记使命”主题教育"))
+            #expect(interview.lowerBound < announcement.lowerBound, "newest first")
+            #expect(html.contains("/djzf/2019/0604/1293.html") && html.contains("/djzf/2019/0603/1290.html"))
+            #expect(text.contains("新华网") && text.contains("新华社"))
+            #expect(!text.contains("坚决扛起提高机关党建质量的领导责任"))
+            #expect(!text.contains("关于举办2019年第二期"))
+            for phrase in Self.boilerplate {
+                #expect(!text.contains(phrase), "text part contains \(phrase)")
+                #expect(!html.contains(phrase), "HTML part contains \(phrase)")
+            }
+        }
+
+        // Third run: nothing new, nothing sent, exit 0.
+        let week3 = try newsletter(["send", "--config", config.path, "--now", "2019-06-08T09:00:00+08:00"])
+        #expect(week3.status == 0, "\(week3.stdout)\(week3.stderr)")
+        #expect(week3.stdout.contains("nothing new"))
+        #expect(try smtp.messages().count == 6)
+    }
+
+    @Test func previewWritesTheThreeFilesAndMarksNothing() throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: Self.snapshot("2019-06-01"))
+        let smtp = try SMTPTestServer(folder: folder)
+        let config = try Self.writeConfig(in: folder, http: http, smtpPort: smtp.port)
+        let out = folder.file("preview")
+        let result = try newsletter(["preview", "--config", config.path, "--now", "2019-06-01T08:00:00+08:00", "--out", out.path])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        for name in ["digest.html", "digest.txt", "digest.eml"] {
+            #expect(result.stdout.contains(out.appendingPathComponent(name).path))
+        }
+        let parsed = try #require(try ParsedMessage.parse([out.appendingPathComponent("digest.eml")]).first)
+        try Self.checkWellFormed(parsed)
+        #expect(parsed.part("text/plain") == (try String(contentsOf: out.appendingPathComponent("digest.txt"), encoding: .utf8)))
+        // Nothing was marked: a send afterwards still has the article.
+        let send = try newsletter(["send", "--config", config.path, "--now", "2019-06-01T08:00:00+08:00"])
+        #expect(send.status == 0, "\(send.stdout)\(send.stderr)")
+        #expect(try smtp.messages().count == 3)
+    }
+
+    static func checkWellFormed(_ message: ParsedMessage) throws {
+        #expect(message.defects.isEmpty, "defects: \(message.defects)")
+        #expect(!message.bare_lf)
+        #expect(message.max_line_octets <= 998)
+        #expect(message.ends_with_crlf)
+        #expect(message.content_type == "multipart/alternative")
+        #expect(message.parts.map(\.content_type) == ["text/plain", "text/html"])
+        #expect(message.parts.allSatisfy { $0.charset?.lowercased() == "utf-8" })
+        #expect(message.message_id?.hasSuffix("@news.example.com>") == true)
+        #expect(message.list_id == "党建周报 <weekly.news.example.com>")
+        #expect(message.list_unsubscribe?.contains("https://news.example.com/u?l=weekly&t=") == true)
+        #expect(message.list_unsubscribe_post == "List-Unsubscribe=One-Click")
+        #expect(message.date != nil)
+    }
+
+    static func addressPart(_ header: String) -> String {
+        if let start = header.lastIndex(of: "<"), let end = header.lastIndex(of: ">") {
+            return String(header[header.index(after: start)..<end])
+        }
+        return header
+    }
+}

@@ -1,0 +1,98 @@
+import Testing
+
+@testable import NewsletterKit
+
+struct MailAddressTests {
+    @Test(
+        arguments: [
+            ("reader@example.com", "reader@example.com", nil),
+            ("  Reader@EXAMPLE.Com ", "Reader@example.com", nil),
+            ("Weekly News <news@example.org>", "news@example.org", "Weekly News"),
+            (
+                "\"Doe, Jane \\\"JD\\\"\" <jane.doe+news@mail.example.net>", "jane.doe+news@mail.example.net",
+                "Doe, Jane \"JD\""
+            ),
+            ("<bare@example.com>", "bare@example.com", nil),
+            ("党建周报 <weekly@news.example.com>", "weekly@news.example.com", "党建周报"),
+            ("first.o'neil_x-y@sub-domain.example.com", "first.o'neil_x-y@sub-domain.example.com", nil),
+        ] as [(String, String, String?)])
+    func parsesValidForms(input: String, email: String, name: String?) throws {
+        let address = try MailAddress(parsing: input)
+        #expect(address.email == email)
+        #expect(address.displayName == name)
+    }
+
+    @Test(
+        arguments: [
+            ("", MailAddressError.Code.empty),
+            ("reader.example.com", .missingAt),
+            ("a@b@example.com", .multipleAt),
+            ("@example.com", .emptyLocalPart),
+            (String(repeating: "a", count: 65) + "@example.com", .localPartTooLong),
+            ("john doe@example.com", .invalidLocalPart),
+            ("john..doe@example.com", .invalidLocalPart),
+            (".john@example.com", .invalidLocalPart),
+            ("john\u{7}@example.com", .invalidLocalPart),
+            ("\"quoted\"@example.com", .invalidLocalPart),
+            ("john@", .emptyDomain),
+            ("john@localhost", .invalidDomain),
+            ("john@example..com", .invalidDomain),
+            ("john@-example.com", .invalidDomain),
+            ("john@exa_mple.com", .invalidDomain),
+            ("john@" + String(repeating: "a", count: 64) + ".com", .domainLabelTooLong),
+            (
+                "john@" + Array(repeating: String(repeating: "a", count: 60), count: 5).joined(separator: ".") + ".com",
+                .domainTooLong
+            ),
+            ("jöhn@example.com", .nonASCII),
+            ("john@例子.example.com", .nonASCII),
+            ("Name <john@example.com", .malformed),
+            ("\"Unclosed <john@example.com>", .malformed),
+            ("Name <john@example.com> trailing", .malformed),
+        ] as [(String, MailAddressError.Code)])
+    func rejectsInvalidAddresses(input: String, code: MailAddressError.Code) throws {
+        let error = try #require(throws: MailAddressError.self) { try MailAddress(parsing: input) }
+        #expect(error.code == code)
+        #expect(error.address == input)
+        #expect(error.description.contains(input))
+    }
+
+    @Test func addressIsValidatedByTheMemberwiseInitToo() throws {
+        #expect(throws: MailAddressError.self) { try MailAddress(email: "a b@example.com", displayName: "x") }
+        let address = try MailAddress(email: "a@example.com", displayName: " \r\n ")
+        #expect(address.displayName == nil)
+        let sanitized = try MailAddress(email: "a@example.com", displayName: "Evil\r\nBcc: x@example.com")
+        #expect(sanitized.displayName == "Evil Bcc: x@example.com")
+    }
+
+    @Test func description() throws {
+        #expect(try MailAddress(parsing: "Weekly <w@example.com>").description == "Weekly <w@example.com>")
+        #expect(try MailAddress(parsing: "w@example.com").description == "w@example.com")
+    }
+
+    @Test(arguments: [
+        ("Weekly News", "From: \"Weekly News\" <news@example.com>\r\n"),
+        ("Doe, \"JD\" \\ Jane", "From: \"Doe, \\\"JD\\\" \\\\ Jane\" <news@example.com>\r\n"),
+        ("党建周报", "From: =?UTF-8?B?5YWa5bu65ZGo5oql?= <news@example.com>\r\n"),
+    ])
+    func headerFieldQuotesOrEncodesTheDisplayName(name: String, expected: String) throws {
+        let address = try MailAddress(email: "news@example.com", displayName: name)
+        let field = MIMEMessage.addressField("From", address)
+        #expect(field == expected)
+        let parsed = try PythonEmail.parseHeaders(field)
+        #expect(parsed.defects.isEmpty)
+        #expect(parsed.headerDefects.isEmpty)
+        #expect(parsed.madeHeaders["From"]?.contains("news@example.com") == true)
+    }
+
+    @Test func longDisplayNamesAreFoldedAndDecodeExactly() throws {
+        for name in [String(repeating: "测试", count: 40), String(repeating: "Long Name ", count: 12) + "End"] {
+            let address = try MailAddress(email: "news@example.com", displayName: name)
+            let field = MIMEMessage.addressField("From", address)
+            #expect(MessageInspection.lines(Array(field.utf8)).allSatisfy { $0.count <= 78 })
+            let parsed = try PythonEmail.parseHeaders(field)
+            #expect(parsed.headerDefects.isEmpty)
+            #expect(parsed.madeHeaders["From"] == "\(name) <news@example.com>")
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import GRDB
+import Logging
+import Synchronization
+import Testing
+
+@testable import NewsletterKit
+
+/// The pipeline in-process: fixture site through a folder-backed fetcher, messages to a recording transport.
+struct NewsletterTests {
+    static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+    static let week1 = ISO8601DateFormatter().date(from: "2019-06-01T08:00:00+08:00")!
+    static let week2 = ISO8601DateFormatter().date(from: "2019-06-08T08:00:00+08:00")!
+
+    static func snapshot(_ name: String) -> URL { RepoPaths.resources.appendingPathComponent("site/\(name)") }
+
+    static func make(folder: TemporaryFolder, subscribers: Int = 3) throws -> (Newsletter, FolderFetcher) {
+        let yaml = """
+            title: 党建周报
+            from: "党建周报 <digest@news.example.com>"
+            list_id: weekly.news.example.com
+            timezone: Asia/Shanghai
+            sources:
+              - name: 党建政法
+                url: http://site.example.com/djzf/index.html
+            smtp:
+              url: smtp://127.0.0.1:1
+              starttls: off
+              retry_delays: []
+            subscribers: subscribers.csv
+            state: state.sqlite
+            unsubscribe_url: https://news.example.com/u?t={{token}}
+            """
+        try Data(yaml.utf8).write(to: folder.file("newsletter.yml"))
+        let csv = "email\n" + (1...subscribers).map { "s\($0)@example.com\n" }.joined()
+        try Data(csv.utf8).write(to: folder.file("subscribers.csv"))
+        let config = try NewsletterConfig.load(from: folder.file("newsletter.yml"))
+        let fetcher = FolderFetcher(root: snapshot("2019-06-01"))
+        return (try Newsletter(config: config, fetcher: fetcher, logger: logger), fetcher)
+    }
+
+    @Test func selectsTheFixtureArticlesWeekByWeek() async throws {
+        let folder = try TemporaryFolder()
+        let (newsletter, fetcher) = try Self.make(folder: folder)
+        let transport = RecordingTransport()
+        let first = try await newsletter.send(now: Self.week1, dryRun: false, transport: transport)
+        #expect(first.articleCount == 1)
+        #expect(transport.recipients.count == 3)
+        fetcher.root.withLock { $0 = Self.snapshot("2019-06-08") }
+        let before = fetcher.requests.withLock { $0.count }
+        let fetched = await newsletter.fetchAll(now: Self.week2)
+        #expect(fetched.newArticles.count == 2)
+        // The seed article's page changed (上一篇/下一篇) but is the same article: not fetched again.
+        let week2Requests = fetcher.requests.withLock { Array($0[before...]) }
+        #expect(week2Requests.sorted() == ["/djzf/2019/0603/1290.html", "/djzf/2019/0604/1293.html", "/djzf/index.html"])
+        let titles = try await newsletter.selectNew(now: Self.week2).map(\.title)
+        #expect(titles == ["习近平接受俄罗斯主流媒体联合采访", "6月开始,全党上下开展“不忘初心、牢记使命”主题教育!"])
+        let second = try await newsletter.send(now: Self.week2, dryRun: false, transport: transport)
+        #expect(second.articleCount == 2)
+        #expect(transport.recipients.count == 6)
+        let third = try await newsletter.send(now: Self.week2.addingTimeInterval(3600), dryRun: false, transport: transport)
+        #expect(third.nothingNew)
+    }
+
+    /// Case 10: nothing new opens no SMTP session; every source failing sends nothing, changes nothing
+    /// and is an error.
+    @Test func nothingNewAndAllSourcesFailed() async throws {
+        let folder = try TemporaryFolder()
+        let (newsletter, fetcher) = try Self.make(folder: folder)
+        let transport = RecordingTransport()
+        _ = try await newsletter.send(now: Self.week1, dryRun: false, transport: transport)
+        let sessions = transport.sessions.withLock { $0 }
+        let again = try await newsletter.send(now: Self.week1.addingTimeInterval(60), dryRun: false, transport: transport)
+        #expect(again.nothingNew)
+        #expect(transport.sessions.withLock { $0 } == sessions)
+
+        fetcher.root.withLock { $0 = Self.snapshot("2019-06-08") }
+        fetcher.failures.withLock { $0 = ["/djzf/index.html"] }
+        let stateBefore = try Data(contentsOf: folder.file("state.sqlite"))
+        await #expect(throws: NewsletterError.self) {
+            _ = try await newsletter.send(now: Self.week2, dryRun: false, transport: transport)
+        }
+        #expect(transport.recipients.count == 3)
+        #expect(try Data(contentsOf: folder.file("state.sqlite")) == stateBefore)
+        // The failed week's articles come the next time the source works.
+        fetcher.failures.withLock { $0 = [] }
+        let recovered = try await newsletter.send(now: Self.week2.addingTimeInterval(3600), dryRun: false, transport: transport)
+        #expect(recovered.articleCount == 2)
+    }
+
+    /// Case 26: a run stopped after two acceptances is resumed with the same frozen digest; the
+    /// others get it exactly once, the first two not again.
+    @Test func resumeSendsOnlyToTheRestWithTheFrozenContent() async throws {
+        let folder = try TemporaryFolder()
+        let (newsletter, fetcher) = try Self.make(folder: folder, subscribers: 5)
+        let failing = RecordingTransport(script: ["s3@example.com": [.fatal(reply: "process died")]])
+        let sequential = try Newsletter(
+            config: { var c = newsletter.config; c.smtp?.connections = 1; return c }(), fetcher: fetcher, database: newsletter.database, logger: Self.logger)
+        let first = try await sequential.send(now: Self.week1, dryRun: false, transport: failing)
+        #expect(first.delivery.fatalError == "process died")
+        #expect(failing.recipients == ["s1@example.com", "s2@example.com"])
+        // The site moves on before the rerun; the resumed digest must not change.
+        fetcher.root.withLock { $0 = Self.snapshot("2019-06-08") }
+        let healthy = RecordingTransport()
+        let rerun = try await sequential.send(now: Self.week1.addingTimeInterval(600), dryRun: false, transport: healthy)
+        #expect(rerun.resumedDigests == [first.digestID!])
+        let resumedSubjects = healthy.sent.withLock { $0 }.prefix(3).map { String(decoding: $0.bytes, as: UTF8.self) }
+        #expect(healthy.recipients.prefix(3).sorted() == ["s3@example.com", "s4@example.com", "s5@example.com"])
+        for text in resumedSubjects {
+            #expect(text.contains("1287.html"))
+            #expect(!text.contains("1290.html"))
+        }
+        let deliveries = try await newsletter.database.writer.read { db in try Delivery.filter(Column("digestId") == first.digestID!).fetchAll(db) }
+        #expect(deliveries.allSatisfy { $0.status == .accepted })
+        #expect(deliveries.count == 5)
+    }
+
+    @Test func permanentFailureIsRecordedAndNotRetried() async throws {
+        let folder = try TemporaryFolder()
+        let (newsletter, _) = try Self.make(folder: folder)
+        let transport = RecordingTransport(script: ["s2@example.com": [.permanentFailure(code: 550, reply: "550 5.1.1 no such user")]])
+        let report = try await newsletter.send(now: Self.week1, dryRun: false, transport: transport)
+        #expect(report.failedRecipients == ["s2@example.com"])
+        #expect(report.delivery.permanentFailures == 1)
+        let delivery = try await newsletter.database.writer.read { db in
+            try Delivery.filter(Column("email") == "s2@example.com").fetchOne(db)
+        }
+        #expect(delivery?.status == .failed)
+        #expect(delivery?.replyCode == 550)
+        #expect(delivery?.reply == "550 5.1.1 no such user")
+        let again = try await newsletter.send(now: Self.week1.addingTimeInterval(60), dryRun: false, transport: transport)
+        #expect(again.nothingNew)
+        #expect(transport.recipients.sorted() == ["s1@example.com", "s3@example.com"])
+    }
+
+    @Test func dryRunRecordsNothing() async throws {
+        let folder = try TemporaryFolder()
+        let (newsletter, _) = try Self.make(folder: folder)
+        let transport = RecordingTransport()
+        let dry = try await newsletter.send(now: Self.week1, dryRun: true, transport: transport)
+        #expect(dry.articleCount == 1)
+        #expect(transport.sessions.withLock { $0 } == 0)
+        let real = try await newsletter.send(now: Self.week1, dryRun: false, transport: transport)
+        #expect(real.articleCount == 1)
+    }
+
+    /// Case 27: a second run while the lock is held fails at once with a distinct error.
+    @Test func secondRunIsRefusedWhileTheLockIsHeld() async throws {
+        let folder = try TemporaryFolder()
+        let (newsletter, _) = try Self.make(folder: folder)
+        let held = try RunLock(path: newsletter.config.stateFile.path + ".lock")
+        let error = await #expect(throws: RunLockError.self) {
+            _ = try await newsletter.send(now: Self.week1, dryRun: false, transport: RecordingTransport())
+        }
+        #expect(error?.isHeld == true)
+        withExtendedLifetime(held) {}
+    }
+}

@@ -1,0 +1,88 @@
+import Testing
+
+@testable import NewsletterKit
+
+struct PlainTextWrapperTests {
+    @Test(arguments: [
+        ("", 0), ("ab", 2), ("测试", 4), ("ｆｕｌｌ", 8), ("かなカナ", 8), ("한국", 4), ("，。、「」", 10),
+        ("e\u{301}", 1), ("👍", 2), ("👨‍👩‍👧", 2), ("“”…", 3), ("2026年", 6), ("\u{200B}", 0),
+    ])
+    func displayWidth(text: String, width: Int) {
+        #expect(PlainTextWrapper.displayWidth(text) == width)
+    }
+
+    @Test func cjkBreaksBetweenCharacters() {
+        let wrapped = PlainTextWrapper.wrap(String(repeating: "测", count: 50), width: 20)
+        #expect(wrapped.split(separator: "\n").map(\.count) == [10, 10, 10, 10, 10])
+    }
+
+    @Test func latinBreaksOnlyAtSpaces() {
+        let wrapped = PlainTextWrapper.wrap("The quick brown fox jumps over the lazy dog", width: 10)
+        #expect(wrapped == "The quick\nbrown fox\njumps over\nthe lazy\ndog")
+    }
+
+    @Test func longURLStaysWholeOnItsOwnLine() {
+        let url = "https://news.example.com/articles/" + String(repeating: "a", count: 100) + "?id=测试"
+        let wrapped = PlainTextWrapper.wrap("阅读全文 \(url) 谢谢", width: 40)
+        #expect(wrapped == "阅读全文\n\(url)\n谢谢")
+        let longWord = String(repeating: "x", count: 50)
+        #expect(PlainTextWrapper.wrap("a \(longWord) b", width: 10) == "a\n\(longWord)\nb")
+    }
+
+    @Test func closingPunctuationPullsThePreviousCharacterDown() {
+        #expect(PlainTextWrapper.wrap("测试测试测，好", width: 10) == "测试测试\n测，好")
+        #expect(PlainTextWrapper.wrap("测试测试测。」好", width: 10) == "测试测试\n测。」好")
+        #expect(PlainTextWrapper.wrap("测试测试测……", width: 10) == "测试测试\n测……")
+        #expect(PlainTextWrapper.wrap("abc def )", width: 7) == "abc\ndef )")
+    }
+
+    @Test func openingPunctuationMovesDownWithTheNextCharacter() {
+        #expect(PlainTextWrapper.wrap("测试测试「好」", width: 10) == "测试测试\n「好」")
+        #expect(PlainTextWrapper.wrap("测试测试《书》", width: 10) == "测试测试\n《书》")
+    }
+
+    @Test func keepsLineBreaksAndBlankLines() {
+        #expect(PlainTextWrapper.wrap("段落一\n\n段落二\r\n第三行\r第四行\n") == "段落一\n\n段落二\n第三行\n第四行\n")
+        #expect(PlainTextWrapper.wrap("  indented line", width: 72) == "  indented line")
+        #expect(PlainTextWrapper.wrap("trailing   ", width: 72) == "trailing")
+    }
+
+    @Test func mixedScriptBreaksBetweenLatinAndCJK() {
+        let wrapped = PlainTextWrapper.wrap("iPhone发布会将于2026年举行", width: 10)
+        #expect(wrapped == "iPhone发布\n会将于2026\n年举行")
+    }
+
+    static let samples: [String] = [
+        String(repeating: "中国共产党第二十次全国代表大会，在北京人民大会堂隆重开幕。「报告」指出：要坚持（以人民为中心）的发展思想！", count: 4),
+        "新华社北京11月29日电 记者从国家统计局获悉，2026年前三季度GDP同比增长5.2%。详情见 https://news.example.com/a/2026/11/29/abc?x=1&y=2 。",
+        String(repeating: "Latin words, with punctuation (and brackets) mixed 以及中文“引号”与书名号《标题》。", count: 5),
+    ]
+
+    @Test(arguments: samples, [12, 20, 30, 41, 72])
+    func kinsokuAndContentInvariants(text: String, width: Int) {
+        let wrapped = PlainTextWrapper.wrap(text, width: width)
+        let lines = wrapped.split(separator: "\n", omittingEmptySubsequences: false)
+        for line in lines {
+            if let first = line.first { #expect(!PlainTextWrapper.closingPunctuation.contains(first), "\(line)") }
+            if let last = line.last { #expect(!PlainTextWrapper.openingPunctuation.contains(last), "\(line)") }
+            let isSingleToken = !line.contains(" ") && !line.contains { PlainTextWrapper.displayWidth(String($0)) == 2 }
+            #expect(
+                PlainTextWrapper.displayWidth(String(line)) <= width || isSingleToken || line.hasPrefix("http"),
+                "\(line)")
+        }
+        #expect(wrapped.filter { !$0.isWhitespace } == text.filter { !$0.isWhitespace })
+        // The URL is never broken.
+        if text.contains("https://") {
+            #expect(lines.contains { $0.contains("https://news.example.com/a/2026/11/29/abc?x=1&y=2") })
+        }
+    }
+
+    @Test func cjkOnlyLinesRespectTheWidth() {
+        let text = String(repeating: "测试，新闻。", count: 40)
+        for width in 4...40 {
+            for line in PlainTextWrapper.wrap(text, width: width).split(separator: "\n") {
+                #expect(PlainTextWrapper.displayWidth(String(line)) <= max(width, 4))
+            }
+        }
+    }
+}

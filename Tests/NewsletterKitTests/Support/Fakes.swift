@@ -1,0 +1,60 @@
+import Foundation
+import Synchronization
+
+@testable import NewsletterKit
+
+/// Serves files of a folder as `http://site.example.com/<path>`; a path listed in `failures` fails.
+/// The folder can be switched between calls (weekly snapshots).
+final class FolderFetcher: HTTPFetching {
+    let root = Mutex<URL>(URL(fileURLWithPath: "/nonexistent"))
+    let failures = Mutex<Set<String>>([])
+    let requests = Mutex<[String]>([])
+
+    init(root: URL) {
+        self.root.withLock { $0 = root }
+    }
+
+    func fetch(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let path = request.url.path
+        requests.withLock { $0.append(path) }
+        if failures.withLock({ $0.contains(path) }) { throw FetchError.status(500, url: request.url) }
+        let file = root.withLock { $0 }.appendingPathComponent(path)
+        guard let data = FileManager.default.contents(atPath: file.path) else { throw FetchError.status(404, url: request.url) }
+        return HTTPResponse(url: request.url, status: 200, headers: ["content-type": "text/html"], body: Array(data))
+    }
+}
+
+/// Records every message; answers by a script (recipient → outcomes in order), else accepts.
+final class RecordingTransport: MailTransport {
+    let sent = Mutex<[(recipient: String, bytes: [UInt8])]>([])
+    let sessions = Mutex(0)
+    let script: Mutex<[String: [SMTPOutcome]]>
+
+    init(script: [String: [SMTPOutcome]] = [:]) {
+        self.script = Mutex(script)
+    }
+
+    func makeSession() throws -> any MailSession {
+        sessions.withLock { $0 += 1 }
+        return Session(owner: self)
+    }
+
+    var recipients: [String] { sent.withLock { $0.map(\.recipient) } }
+
+    final class Session: MailSession {
+        let owner: RecordingTransport
+        init(owner: RecordingTransport) { self.owner = owner }
+
+        func send(envelopeSender: String, recipient: String, message: [UInt8]) -> SMTPOutcome {
+            let scripted = owner.script.withLock { script -> SMTPOutcome? in
+                guard var outcomes = script[recipient], !outcomes.isEmpty else { return nil }
+                let first = outcomes.removeFirst()
+                script[recipient] = outcomes
+                return first
+            }
+            let outcome = scripted ?? .accepted(reply: "250 2.0.0 Ok")
+            if case .accepted = outcome { owner.sent.withLock { $0.append((recipient, message)) } }
+            return outcome
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// Reads test fixtures copied into the test bundle's `Resources/` folder.
+enum Fixtures {
+    struct Missing: Error, CustomStringConvertible {
+        var path: String
+        var description: String { "fixture not found: \(path)" }
+    }
+
+    /// The bytes of `Resources/<path>`.
+    static func bytes(_ path: String) throws -> [UInt8] {
+        guard let base = Bundle.module.url(forResource: "Resources", withExtension: nil) else {
+            throw Missing(path: path)
+        }
+        let url = base.appendingPathComponent(path)
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw Missing(path: path) }
+        return [UInt8](data)
+    }
+
+    /// A JSON object from `Resources/<path>`.
+    static func json(_ path: String) throws -> [String: Any] {
+        let data = Data(try bytes(path))
+        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw Missing(path: path)
+        }
+        return object
+    }
+}
