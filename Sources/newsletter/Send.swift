@@ -62,6 +62,9 @@ extension NewsletterCommand {
                 say("delivered: \(delivery.accepted) accepted, \(delivery.permanentFailures) failed permanently, \(delivery.deferred) deferred to the next run")
             }
             for address in report.failedRecipients { say("failed: \(address)") }
+            for address in report.disabledRecipients {
+                say("disabled: \(address) (\(Newsletter.bounceLimit) permanent failures in a row; status set to bounced)")
+            }
             if let fatal = delivery.fatalError {
                 throw CommandFailure("sending stopped: \(fatal); pending deliveries are kept for the next run")
             }

@@ -44,7 +44,7 @@ extension NewsletterCommand.Subscribers {
                     say("\(email) is already subscribed")
                 }
             } catch let error as MailAddressError {
-                throw CommandFailure("invalid address '\(email)': \(error)")
+                throw CommandFailure("\(error)")
             }
         }
     }

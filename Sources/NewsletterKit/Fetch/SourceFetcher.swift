@@ -77,7 +77,7 @@ public struct SourceFetcher: Sendable {
                 case .success(let article): collected.append((index, article))
                 case .failure(let error):
                     problems.append("\(error)")
-                    logger.warning("article skipped", metadata: ["error": "\(error)"])
+                    logger.info("article skipped", metadata: ["error": "\(error)"])
                 }
                 launch()
             }

@@ -17,7 +17,12 @@ extension Newsletter {
         public var nothingNew = false
         /// Addresses whose delivery failed permanently in this run.
         public var failedRecipients: [String] = []
+        /// Addresses disabled (status `bounced`) in this run after repeated permanent failures.
+        public var disabledRecipients: [String] = []
     }
+
+    /// After this many consecutive digests failing permanently (5xx), an address is disabled.
+    public static let bounceLimit = 3
 
     /// Fetches, selects, freezes one digest, and delivers it to every active subscriber.
     ///
@@ -50,6 +55,7 @@ extension Newsletter {
                 report.failedRecipients += outcome.failed
                 if let fatal = outcome.report.fatalError {
                     report.delivery.fatalError = fatal
+                    report.disabledRecipients = try await disableBouncing(report.failedRecipients)
                     return report
                 }
             }
@@ -62,12 +68,14 @@ extension Newsletter {
         let articles = try await selectNew(now: now)
         guard !articles.isEmpty else {
             report.nothingNew = true
+            report.disabledRecipients = try await disableBouncing(report.failedRecipients)
             return report
         }
         let content = makeContent(articles, now: now, failedSources: report.fetch.failedSources.map(\.name))
         report.subject = content.subject
         report.articleCount = articles.count
         if dryRun { return report }
+        report.disabledRecipients = try await disableBouncing(report.failedRecipients)
 
         let digest = try await freeze(content, subscribers: subscribers.active, now: now)
         report.digestID = digest.id
@@ -77,7 +85,37 @@ extension Newsletter {
         report.delivery.deferred += outcome.report.deferred
         report.delivery.fatalError = outcome.report.fatalError
         report.failedRecipients += outcome.failed
+        report.disabledRecipients += try await disableBouncing(outcome.failed)
         return report
+    }
+
+    /// Marks as `bounced` in the subscriber list every address among `candidates` whose last
+    /// ``bounceLimit`` deliveries all failed with a 5xx reply (case 23). The list is re-read and
+    /// written atomically, so edits made during the run are kept.
+    func disableBouncing(_ candidates: [String]) async throws -> [String] {
+        guard !candidates.isEmpty else { return [] }
+        let limit = Self.bounceLimit
+        let bouncing = try await database.writer.read { db in
+            try candidates.filter { email in
+                let codes = try Int?.fetchAll(db, sql: """
+                    SELECT replyCode FROM delivery WHERE email = ? AND status != 'pending' ORDER BY digestId DESC LIMIT ?
+                    """, arguments: [email, limit])
+                return codes.count == limit && codes.allSatisfy { ($0 ?? 0) >= 500 }
+            }
+        }
+        guard !bouncing.isEmpty else { return [] }
+        var list = try SubscriberList.load(from: config.subscribersFile)
+        var disabled: [String] = []
+        for email in bouncing {
+            guard let index = list.index(of: email), list.subscribers[index].status == .active else { continue }
+            list.subscribers[index].status = .bounced
+            disabled.append(email)
+        }
+        if !disabled.isEmpty {
+            try list.save()
+            for email in disabled { logger.info("disabled after \(limit) permanent failures in a row", metadata: ["recipient": "\(email)"]) }
+        }
+        return disabled
     }
 
     /// Stores the digest, its articles and one pending delivery per subscriber, in one transaction,
@@ -174,7 +212,7 @@ extension Newsletter {
                         logger.critical("cannot record a delivery", metadata: ["recipient": "\(job.recipient)", "error": "\(error)"])
                     }
                     if case .permanentFailure(let code, let reply) = outcome {
-                        logger.warning("permanent failure", metadata: ["recipient": "\(job.recipient)", "code": "\(code)", "reply": "\(reply)"])
+                        logger.info("permanent failure", metadata: ["recipient": "\(job.recipient)", "code": "\(code)", "reply": "\(reply)"])
                     } else if case .temporaryFailure(let code, let reply) = outcome {
                         logger.notice("temporary failure\(final ? ", deferred to the next run" : ", will retry")",
                             metadata: ["recipient": "\(job.recipient)", "code": "\(code.map(String.init) ?? "-")", "reply": "\(reply)"])

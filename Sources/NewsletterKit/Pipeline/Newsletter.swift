@@ -54,7 +54,7 @@ public struct Newsletter: Sendable {
                 summary.succeeded += 1
             } catch {
                 summary.failedSources.append((source.name, "\(error)"))
-                logger.error("source failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
+                logger.info("source failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
             }
         }
         return summary
@@ -153,7 +153,7 @@ public struct NewsletterError: Error, Sendable, CustomStringConvertible {
 
     /// Every source failed: nothing was sent or marked (case 10).
     public static func allSourcesFailed(_ reasons: [String]) -> NewsletterError {
-        NewsletterError(description: "every source failed, nothing sent:\n  " + reasons.joined(separator: "\n  "))
+        NewsletterError(description: "every source failed, nothing sent: " + reasons.joined(separator: "; "))
     }
 
     /// `send` needs an `smtp` section.

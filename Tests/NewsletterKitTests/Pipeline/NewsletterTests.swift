@@ -156,3 +156,26 @@ struct NewsletterTests {
         withExtendedLifetime(held) {}
     }
 }
+
+extension NewsletterTests {
+    /// Case 23: an address whose last three digests all failed with 5xx is disabled (status bounced).
+    @Test func repeatedPermanentFailuresDisableTheAddress() async throws {
+        let folder = try TemporaryFolder()
+        let (newsletter, _) = try Self.make(folder: folder)
+        try await newsletter.database.writer.write { db in
+            for id in 1...3 {
+                try db.execute(sql: "INSERT INTO digest (id, createdAt, subject, contentJSON, status) VALUES (?, ?, 's', '{}', 'sent')", arguments: [id, Self.week1])
+                try db.execute(sql: """
+                    INSERT INTO delivery (digestId, email, status, attempts, replyCode, reply, messageID, updatedAt)
+                    VALUES (?, 's2@example.com', 'failed', 1, 550, '550 no such user', '<m\\(id)@example.com>', ?),
+                           (?, 's3@example.com', ?, 1, ?, 'x', '<n\\(id)@example.com>', ?)
+                    """, arguments: [id, Self.week1, id, id == 3 ? "accepted" : "failed", id == 3 ? 250 : 550, Self.week1])
+            }
+        }
+        let disabled = try await newsletter.disableBouncing(["s2@example.com", "s3@example.com"])
+        #expect(disabled == ["s2@example.com"])
+        let list = try SubscriberList.load(from: newsletter.config.subscribersFile)
+        #expect(list.subscribers.first { $0.email == "s2@example.com" }?.status == .bounced)
+        #expect(list.active.map(\.email) == ["s1@example.com", "s3@example.com"])
+    }
+}

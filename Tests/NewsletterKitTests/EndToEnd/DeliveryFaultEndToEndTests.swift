@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+
+/// Delivery faults through the built executable, against aiosmtpd on 127.0.0.1.
+@Suite(.serialized)
+struct DeliveryFaultEndToEndTests {
+    /// A config for the fixture site (week 1: one article) and `subscribers`.
+    static func setUp(
+        _ folder: TemporaryFolder, http: HTTPTestServer, smtpPort: Int, subscribers: [String], smtp: String = "", connections: Int = 1
+    ) throws -> URL {
+        let config = """
+            title: 党建周报
+            from: "党建周报 <digest@news.example.com>"
+            list_id: weekly.news.example.com
+            timezone: Asia/Shanghai
+            sources:
+              - name: 党建政法
+                url: \(http.base)/djzf/index.html
+            smtp:
+              url: smtp://127.0.0.1:\(smtpPort)
+              starttls: off
+              connections: \(connections)
+              rate_per_second: 0
+              retry_delays: [0, 0]
+            \(smtp)
+            subscribers: subscribers.csv
+            state: state/state.sqlite
+
+            """
+        let file = folder.file("newsletter.yml")
+        try Data(config.utf8).write(to: file)
+        try Data(("email\n" + subscribers.map { $0 + "\n" }.joined()).utf8).write(to: folder.file("subscribers.csv"))
+        return file
+    }
+
+    static let site = RepoPaths.resources.appendingPathComponent("site/2019-06-01")
+    static let now = ["--now", "2019-06-01T08:00:00+08:00"]
+
+    /// Case 23: one dead address: everyone else gets the digest once; exit 3 names the address.
+    @Test func oneRejectedRecipient() throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: Self.site)
+        let smtp = try SMTPTestServer(folder: folder, faults: #"[{"rcpt": "gone@example.net", "phase": "rcpt", "code": 550, "message": "5.1.1 no such user"}]"#)
+        let recipients = ["a@example.com", "gone@example.net", "b@example.org", "c@example.com"]
+        let config = try Self.setUp(folder, http: http, smtpPort: smtp.port, subscribers: recipients)
+        let result = try newsletter(["send", "--config", config.path] + Self.now)
+        #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("failed: gone@example.net"))
+        #expect(result.stdout.contains("3 accepted, 1 failed permanently"))
+        #expect(try smtp.acceptedRecipients().sorted() == ["a@example.com", "b@example.org", "c@example.com"])
+        // Not retried on the next run.
+        let again = try newsletter(["send", "--config", config.path, "--now", "2019-06-01T09:00:00+08:00"])
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        #expect(try smtp.acceptedRecipients().count == 3)
+        let rcptAttempts = try smtp.events().filter { $0["event"] as? String == "reject" }.count
+        #expect(rcptAttempts == 1)
+    }
+
+    /// Case 25: STARTTLS required but the server does not offer it: nothing is sent, no AUTH, no
+    /// password on the wire; a one-line error names STARTTLS.
+    @Test func missingSTARTTLSAbortsBeforeAuth() throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: Self.site)
+        let smtp = try SMTPTestServer(folder: folder, extra: ["--auth", "newsletter@example.com:test-password", "--no-starttls-advertised"])
+        let config = try Self.setUp(folder, http: http, smtpPort: smtp.port, subscribers: ["a@example.com"])
+        var text = try String(contentsOf: config, encoding: .utf8)
+        text = text.replacingOccurrences(of: "starttls: off", with: "starttls: required\n  username: newsletter@example.com\n  password_env: TEST_SMTP_PASSWORD")
+        try Data(text.utf8).write(to: config)
+        let result = try newsletter(["send", "--config", config.path] + Self.now, environment: ["TEST_SMTP_PASSWORD": "test-password"])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("STARTTLS"), "\(result.stderr)")
+        let verbs = try smtp.events().filter { $0["event"] as? String == "command" }.compactMap { ($0["verb"] as? String)?.uppercased() }
+        #expect(!verbs.contains("AUTH") && !verbs.contains("MAIL"), "\(verbs)")
+        #expect(!(try String(contentsOf: smtp.maildir.appendingPathComponent("log.jsonl"), encoding: .utf8)).contains("test-password"))
+        #expect(try smtp.messages().isEmpty)
+    }
+
+    /// Case 26 B: the relay drops the connection after the second accepted message; the run
+    /// reconnects and everyone gets exactly one copy.
+    @Test func droppedConnectionIsResumedInTheSameRun() throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: Self.site)
+        let smtp = try SMTPTestServer(folder: folder, faults: #"[{"phase": "data", "drop_after_accept": 2}]"#)
+        let recipients = (1...5).map { "s\($0)@example.com" }
+        let config = try Self.setUp(folder, http: http, smtpPort: smtp.port, subscribers: recipients)
+        let result = try newsletter(["send", "--config", config.path] + Self.now)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(try smtp.acceptedRecipients().sorted() == recipients)
+        #expect(try smtp.events().filter { $0["event"] as? String == "connect" }.count >= 2)
+    }
+
+    /// Case 26 A/C: the process is killed (SIGKILL) while the third message waits for its 250.
+    /// The rerun resends the frozen digest to the rest only: s1 and s2 once, the one in flight at
+    /// most twice (the documented window), nobody zero.
+    @Test func killedRunIsResumed() throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: Self.site)
+        let smtp = try SMTPTestServer(folder: folder, faults: #"[{"delay_seconds": 1}]"#)
+        let recipients = (1...5).map { "s\($0)@example.com" }
+        let config = try Self.setUp(folder, http: http, smtpPort: smtp.port, subscribers: recipients)
+        let process = Process()
+        process.executableURL = try RepoPaths.executable
+        process.arguments = ["send", "--config", config.path] + Self.now
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait (with a deadline) until the server has stored the third message.
+        let end = ContinuousClock.now.advanced(by: .seconds(30))
+        while try smtp.messages().count < 3, ContinuousClock.now < end, process.isRunning { usleep(10_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(try smtp.messages().count >= 3)
+
+        let rerun = try newsletter(["send", "--config", config.path, "--now", "2019-06-01T08:30:00+08:00"])
+        #expect(rerun.status == 0, "\(rerun.stdout)\(rerun.stderr)")
+        #expect(rerun.stdout.contains("resumed digest 1"))
+        let counts = Dictionary(try smtp.acceptedRecipients().map { ($0, 1) }, uniquingKeysWith: +)
+        #expect(Set(counts.keys) == Set(recipients))
+        #expect(counts["s1@example.com"] == 1 && counts["s2@example.com"] == 1)
+        #expect(counts.values.filter { $0 == 2 }.count <= 1)
+        #expect(counts.values.allSatisfy { $0 <= 2 })
+        // All copies carry the same Subject: the frozen digest.
+        let subjects = Set(try ParsedMessage.parse(try smtp.messages()).compactMap(\.subject))
+        #expect(subjects == ["党建周报 2019-06-01"])
+    }
+
+    /// Case 27: a second run while the first is sending exits 75 at once; each subscriber gets one copy.
+    @Test func overlappingRunsSendOnce() throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: Self.site)
+        let smtp = try SMTPTestServer(folder: folder, faults: #"[{"delay_seconds": 1}]"#)
+        let recipients = (1...3).map { "s\($0)@example.com" }
+        let config = try Self.setUp(folder, http: http, smtpPort: smtp.port, subscribers: recipients)
+        let first = Process()
+        first.executableURL = try RepoPaths.executable
+        first.arguments = ["send", "--config", config.path] + Self.now
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        let end = ContinuousClock.now.advanced(by: .seconds(30))
+        while try smtp.events().filter({ $0["event"] as? String == "connect" }).isEmpty, ContinuousClock.now < end { usleep(10_000) }
+        let second = try newsletter(["send", "--config", config.path] + Self.now)
+        #expect(second.status == 75, "\(second.stdout)\(second.stderr)")
+        #expect(second.stdout.contains("another run holds the lock"))
+        first.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+        #expect(try smtp.acceptedRecipients().sorted() == recipients)
+    }
+
+    @Test func badConfigIsOneLineNamingFileLineAndKey() throws {
+        let folder = try TemporaryFolder()
+        let file = folder.file("newsletter.yml")
+        try Data("title: t\nfrom: a@example.com\nlookback_days: -3\n".utf8).write(to: file)
+        let result = try newsletter(["fetch", "--config", file.path])
+        #expect(result.status != 0)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("newsletter.yml:3: lookback_days:"))
+    }
+}
