@@ -8,7 +8,7 @@ repo=$(dirname "$here")
 out="$here/out"
 cd "$repo"
 
-python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet 'aiosmtpd==1.4.6'
+scripts/install-deps.sh
 swift build --product newsletter >/dev/null
 bin="$(swift build --show-bin-path)/newsletter"
 

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what building and running newsletter needs on Debian/Ubuntu: the C libraries
+# (libcurl with OpenSSL, libxml2, SQLite) and, for the loopback test servers, aiosmtpd.
+# Does nothing when everything is there; needs root (or sudo) otherwise.
+set -euo pipefail
+packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config openssl "$@")
+if ! dpkg -s "${packages[@]}" >/dev/null 2>&1; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq "${packages[@]}" >/dev/null
+fi
+python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check 'aiosmtpd==1.4.6'
