@@ -9,6 +9,7 @@ out="$here/out"
 cd "$repo"
 
 scripts/install-deps.sh
+echo "building newsletter (the first build takes a minute or two)…"
 swift build --product newsletter >/dev/null
 bin="$(swift build --show-bin-path)/newsletter"
 

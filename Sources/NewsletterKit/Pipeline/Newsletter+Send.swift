@@ -75,6 +75,9 @@ extension Newsletter {
         report.subject = content.subject
         report.articleCount = articles.count
         if dryRun { return report }
+        guard !subscribers.active.isEmpty else {
+            throw NewsletterError(description: "\(config.subscribersFile.path): no active subscribers; nothing sent and nothing marked")
+        }
         report.disabledRecipients = try await disableBouncing(report.failedRecipients)
 
         let digest = try await freeze(content, subscribers: subscribers.active, now: now)
@@ -135,10 +138,6 @@ extension Newsletter {
                     digestId: id, email: subscriber.email, status: .pending, attempts: 0, replyCode: nil, reply: nil,
                     messageID: composer.makeMessageID(), firstAttemptAt: nil, updatedAt: now
                 ).insert(db)
-            }
-            if subscribers.isEmpty {
-                digest.status = .sent
-                try digest.update(db)
             }
             return digest
         }

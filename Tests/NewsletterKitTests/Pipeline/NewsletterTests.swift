@@ -179,3 +179,15 @@ extension NewsletterTests {
         #expect(list.active.map(\.email) == ["s1@example.com", "s3@example.com"])
     }
 }
+
+extension NewsletterTests {
+    @Test func noActiveSubscribersSendsAndMarksNothing() async throws {
+        let folder = try TemporaryFolder()
+        let (newsletter, _) = try Self.make(folder: folder)
+        try Data("email,status\ns1@example.com,unsubscribed\n".utf8).write(to: folder.file("subscribers.csv"))
+        await #expect(throws: NewsletterError.self) {
+            _ = try await newsletter.send(now: Self.week1, dryRun: false, transport: RecordingTransport())
+        }
+        #expect(try await newsletter.selectNew(now: Self.week1).count == 1)
+    }
+}
