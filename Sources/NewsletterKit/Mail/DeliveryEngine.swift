@@ -55,12 +55,13 @@ public struct DeliveryEngine: Sendable {
     /// - Parameters:
     ///   - jobs: the recipients, in order.
     ///   - compose: builds the recipient's message (CRLF, complete); called on a worker thread.
+    ///     When it throws, nothing is sent to that recipient and the failure is recorded as permanent.
     ///   - record: called once per attempt outcome, on a worker thread, before the next job starts.
     ///     `final` is `true` when no more attempts follow in this run.
     public func deliver(
         _ jobs: [Job],
         logger: Logger,
-        compose: @escaping @Sendable (Job) -> [UInt8],
+        compose: @escaping @Sendable (Job) throws -> [UInt8],
         record: @escaping @Sendable (_ job: Job, _ outcome: SMTPOutcome, _ final: Bool) -> Void
     ) -> Report {
         let shared = SharedState(items: jobs.map { WorkItem(job: $0, retries: 0, notBefore: .distantPast) })
@@ -81,7 +82,7 @@ public struct DeliveryEngine: Sendable {
     private func work(
         _ shared: SharedState,
         logger: Logger,
-        compose: @Sendable (Job) -> [UInt8],
+        compose: @Sendable (Job) throws -> [UInt8],
         record: @Sendable (Job, SMTPOutcome, Bool) -> Void
     ) {
         let session: any MailSession
@@ -102,7 +103,15 @@ public struct DeliveryEngine: Sendable {
                 continue
             case .item(let item):
                 waitForRateLimit(shared.limiter)
-                let message = compose(item.job)
+                let message: [UInt8]
+                do {
+                    message = try compose(item.job)
+                } catch {
+                    record(item.job, .permanentFailure(code: 0, reply: "not sent: the message could not be built: \(error)"), true)
+                    shared.report.withLock { $0.permanentFailures += 1 }
+                    shared.queue.withLock { $0.finish() }
+                    continue
+                }
                 let outcome = session.send(envelopeSender: envelopeSender, recipient: item.job.recipient, message: message)
                 switch outcome {
                 case .accepted:

@@ -184,13 +184,10 @@ extension Newsletter {
             let jobs = pending.map { DeliveryEngine.Job(recipient: $0.email, previousAttempts: $0.attempts) }
             report = try await runBlocking {
                 engine.deliver(jobs, logger: logger) { job in
-                    guard let subscriber = byEmail[job.recipient.lowercased()], let messageID = messageIDs[job.recipient] else { return [] }
-                    do {
-                        return try composer.compose(content, for: subscriber, messageID: messageID, date: now)
-                    } catch {
-                        logger.error("cannot compose the message", metadata: ["recipient": "\(job.recipient)", "error": "\(error)"])
-                        return []
+                    guard let subscriber = byEmail[job.recipient.lowercased()], let messageID = messageIDs[job.recipient] else {
+                        throw NewsletterError(description: "\(job.recipient) is not in the subscriber list")
                     }
+                    return try composer.compose(content, for: subscriber, messageID: messageID, date: now)
                 } record: { job, outcome, final in
                     do {
                         try database.writer.write { db in

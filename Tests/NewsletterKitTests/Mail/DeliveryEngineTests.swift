@@ -74,4 +74,20 @@ struct DeliveryEngineTests {
         #expect(sorted.last!.timeIntervalSince(sorted.first!) >= 5 * 0.02 - 0.005)
         #expect(transport.recipients.count == 6)
     }
+
+    @Test func messageThatCannotBeBuiltIsNotSent() {
+        struct Broken: Error {}
+        let transport = RecordingTransport()
+        let engine = DeliveryEngine(transport: transport, envelopeSender: "d@example.com", connections: 1, ratePerSecond: 0, retryDelays: [0])
+        let recorded = Mutex<[String: SMTPOutcome]>([:])
+        let report = engine.deliver(["a@example.com", "b@example.com"].map { DeliveryEngine.Job(recipient: $0) }, logger: Self.logger) { job in
+            if job.recipient == "a@example.com" { throw Broken() }
+            return Array("x\r\n".utf8)
+        } record: { job, outcome, _ in
+            recorded.withLock { $0[job.recipient] = outcome }
+        }
+        #expect(report.accepted == 1 && report.permanentFailures == 1)
+        #expect(transport.recipients == ["b@example.com"])
+        #expect(recorded.withLock { $0["a@example.com"]?.code } == 0)
+    }
 }
