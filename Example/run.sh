@@ -14,7 +14,7 @@ swift build --product newsletter >/dev/null
 bin="$(swift build --show-bin-path)/newsletter"
 
 rm -rf "$out"; mkdir -p "$out/mail"
-echo "$here/site/2019-06-01" > "$out/root.txt"
+echo "$repo/Tests/NewsletterKitTests/Resources/site/2019-06-01" > "$out/root.txt"
 python3 Tests/Support/http_server.py --root-file "$out/root.txt" --ready-file "$out/http.port" --lifetime 600 --parent-pid $$ >/dev/null &
 http_pid=$!
 python3 Tests/Support/smtp_server.py --maildir "$out/mail" --ready-file "$out/smtp.port" --lifetime 600 --parent-pid $$ >/dev/null &
@@ -31,7 +31,7 @@ sed -i "s#$repo/Subscribers/subscribers.csv#subscribers.csv#" "$out/newsletter.y
 
 echo "== week of 2019-06-01"
 "$bin" send --config "$out/newsletter.yml" --now 2019-06-01T08:00:00+08:00
-echo "$here/site/2019-06-08" > "$out/root.txt"
+echo "$repo/Tests/NewsletterKitTests/Resources/site/2019-06-08" > "$out/root.txt"
 echo "== week of 2019-06-08"
 "$bin" preview --config "$out/newsletter.yml" --now 2019-06-08T08:00:00+08:00 --out "$out/preview"
 "$bin" send --config "$out/newsletter.yml" --now 2019-06-08T08:00:00+08:00
