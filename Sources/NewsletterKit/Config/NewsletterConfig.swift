@@ -93,7 +93,8 @@ public struct NewsletterConfig: Sendable {
     public var unsubscribeMailto: String?
     /// On a source's first run, at most this many of its articles go into the digest.
     public var firstRunMaxItems: Int
-    /// Budget for the HTML part, in bytes, before excerpts are trimmed (Gmail clips at ~102 KB).
+    /// Budget for the HTML part, in bytes as sent (after base64 or quoted-printable), before
+    /// excerpts are trimmed (Gmail clips at ~102 KB).
     public var htmlBudgetBytes: Int
     /// A web page with all articles, linked when the digest is trimmed.
     public var archiveURL: String?

@@ -188,6 +188,9 @@ extension Newsletter {
         let articles = try await selectNew(now: now)
         guard !articles.isEmpty else { throw NewsletterError(description: "nothing new: no digest to send") }
         let content = makeContent(articles, now: now, failedSources: fetch.failedSources.map(\.name))
+        // The test address has no real token: do not advertise one-click unsubscribe for it.
+        var composer = self.composer
+        composer.config.unsubscribeOneClick = false
         return try composer.compose(content, for: subscriber, messageID: composer.makeMessageID(), date: now)
     }
 }

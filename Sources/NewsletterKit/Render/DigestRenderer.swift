@@ -8,6 +8,13 @@ import Mustache
 /// (starting with `{{%CONTENT_TYPE: TEXT}}`: no escaping), read from the user's `Templates/`
 /// folder; a missing file falls back to the built-in default with a warning. Values are plain
 /// text and escaped exactly once, by the HTML template (case 11).
+///
+/// Template variables: `title`, `subject`, `issue_date`, `article_count`, `preheader` (the first
+/// three titles), `subscriber_name`, `unsubscribe_url`, `archive_url`; `articles`, each with
+/// `number` (from 1), `title`, `url`, `date`, and where known `source`, `category`, `author`,
+/// `excerpt`; `omitted_count` and `archive_number` when the size budget left items out; `links`,
+/// each with `number` and `url` (the articles, then the archive page when items were left out),
+/// which the text template lists at the end as numbered references `[1]`.
 public struct DigestRenderer: Sendable {
     /// The HTML and text bodies of one message.
     public struct Bodies: Sendable, Equatable {
@@ -33,7 +40,9 @@ public struct DigestRenderer: Sendable {
 
     private let htmlTemplate: MustacheTemplate
     private let textTemplate: MustacheTemplate
-    /// The HTML part's budget in bytes (UTF-8, before transfer encoding).
+    /// The HTML part's budget in bytes as transmitted: after the transfer encoding the message will use
+    /// (base64 for CJK-heavy HTML, 4 bytes per 3), as ``TransferEncoding/transmittedSize(of:)`` counts
+    /// them, so the default 90,000 keeps the part under Gmail's ~102 KB clipping size (case 13).
     public var htmlBudgetBytes: Int
     /// Linked from the "N more" line when the budget forces items out.
     public var archiveURL: String?
@@ -79,7 +88,7 @@ public struct DigestRenderer: Sendable {
         while true {
             let view = self.view(content, recipient: recipient, excerptLimit: excerptLimit, shown: shown)
             let html = Self.normalizeNewlines(htmlTemplate.render(view))
-            if html.utf8.count <= htmlBudgetBytes || shown == 0 {
+            if TransferEncoding.transmittedSize(of: html) <= htmlBudgetBytes || shown == 0 {
                 let text = PlainTextWrapper.wrap(Self.normalizeNewlines(textTemplate.render(view)), width: 72)
                 return Bodies(html: html, text: text, omittedCount: content.items.count - shown)
             }
@@ -117,8 +126,18 @@ public struct DigestRenderer: Sendable {
             "preheader": content.items.prefix(3).map(\.title).joined(separator: " · "),
             "subscriber_name": recipient.name,
         ]
+        // The text part lists every link once at the end, as numbered references: the articles
+        // `[1]`…`[n]`, then the archive page when items were left out.
+        var links: [[String: Any]] = content.items.prefix(shown).enumerated().map { ["number": $0 + 1, "url": $1.url] }
         if shown < content.items.count { view["omitted_count"] = content.items.count - shown }
-        if let archiveURL { view["archive_url"] = archiveURL }
+        if let archiveURL {
+            view["archive_url"] = archiveURL
+            if shown < content.items.count {
+                view["archive_number"] = links.count + 1
+                links.append(["number": links.count + 1, "url": archiveURL])
+            }
+        }
+        view["links"] = links
         if let url = recipient.unsubscribeURL { view["unsubscribe_url"] = url }
         return view
     }

@@ -8,7 +8,8 @@
 ///   kana, hangul, fullwidth form, CJK punctuation, wide emoji) and its neighbour, as in UAX #14.
 ///   A run of other characters without spaces (a Latin word, a number, a URL) is never broken; a run
 ///   longer than `width` stays whole on its own line. Any token starting with `http://`, `https://`,
-///   `mailto:` or `www.` is kept whole up to the next space even if it contains wide characters.
+///   `mailto:` or `www.` is kept whole up to the next space even if it contains wide characters; a URL
+///   right after a reference marker that starts the line (`[1] https://…`) stays on the marker's line.
 /// - Kinsoku: a line never starts with closing punctuation (`，。、；：？！」』）》】…,.;:!?)]}` and similar);
 ///   the character before it moves down with it. A line never ends with opening punctuation
 ///   (`（《「『“‘【([{`); it moves down with the character after it.
@@ -72,13 +73,18 @@ public enum PlainTextWrapper {
         var current = indent
         var currentWidth = displayWidth(indent)
         var lineHasAtom = false
+        var lineIsReferenceMarker = false
         for atom in atoms {
             let separatorWidth = lineHasAtom ? displayWidth(atom.separator) : 0
-            if lineHasAtom && currentWidth + separatorWidth + atom.width > width {
+            // `[1] https://…` stays on one line: the reference marker belongs to its URL.
+            let keepWithMarker = lineIsReferenceMarker && isURL(atom.text)
+            if lineHasAtom && !keepWithMarker && currentWidth + separatorWidth + atom.width > width {
                 output.append(current)
                 current = atom.text
                 currentWidth = atom.width
+                lineIsReferenceMarker = isReferenceMarker(atom.text)
             } else {
+                lineIsReferenceMarker = !lineHasAtom && isReferenceMarker(atom.text)
                 current += (lineHasAtom ? atom.separator : "") + atom.text
                 currentWidth += separatorWidth + atom.width
             }
@@ -150,6 +156,12 @@ public enum PlainTextWrapper {
             }
         }
         return result
+    }
+
+    /// A numbered reference such as `[12]`.
+    private static func isReferenceMarker(_ token: String) -> Bool {
+        token.count >= 3 && token.first == "[" && token.last == "]" && token.dropFirst().dropLast().allSatisfy(\.isASCII)
+            && token.dropFirst().dropLast().allSatisfy(\.isNumber)
     }
 
     private static func isURL(_ token: String) -> Bool {

@@ -91,4 +91,100 @@ struct DigestRendererTests {
     func excerpt(text: String, limit: Int, expected: String) {
         #expect(DigestRenderer.excerpt(text, limit: limit) == expected)
     }
+
+    /// Case 11 with the case's own values: plain text in, escaped exactly once in HTML, never in text.
+    @Test func case11ValuesAreEscapedExactlyOnce() throws {
+        let renderer = try DigestRenderer(directory: nil, logger: Self.logger)
+        let titles = ["Berger & Wyse 测试", "Sarah's 测试 Scribbles", "测试\u{00A0}标题", "A < B 测试"]
+        let content = DigestContent(
+            title: "测试 & 示例", subject: "Berger & Wyse 测试", issueDate: "2019-06-08",
+            items: titles.enumerated().map { index, title in
+                DigestItem(
+                    key: "k\(index)", title: title, url: "https://www.example.com/\(index)?a=1&b=2", date: "2019-06-08 09:00",
+                    origin: nil, category: nil, author: nil, excerpt: index == 3 ? "甲 & 乙 <测试> \"引号\"" : "")
+            })
+        let bodies = renderer.render(content, for: .init(name: "", unsubscribeURL: nil))
+        #expect(bodies.html.contains("Berger &amp; Wyse 测试"))
+        #expect(bodies.html.contains("Sarah's 测试 Scribbles") || bodies.html.contains("Sarah&#39;s 测试 Scribbles"))
+        #expect(bodies.html.contains("测试\u{00A0}标题") || bodies.html.contains("测试&nbsp;标题"))
+        #expect(bodies.html.contains("A &lt; B 测试"))
+        #expect(bodies.html.contains("甲 &amp; 乙 &lt;测试&gt; &quot;引号&quot;"))
+        #expect(bodies.html.contains("<title>测试 &amp; 示例</title>"))
+        for bad in ["&amp;amp;", "&amp;#", "&amp;lt;", "&amp;nbsp;", "&amp;quot;"] {
+            #expect(!bodies.html.contains(bad), "\(bad)")
+        }
+        for title in titles { #expect(bodies.text.contains(title)) }
+        #expect(bodies.text.contains("甲 & 乙 <测试> \"引号\""))
+        #expect(bodies.text.contains("测试 & 示例"))
+        #expect(bodies.text.range(of: "&[a-z]+;|&#[0-9]+;", options: .regularExpression) == nil)
+    }
+
+    /// The text part: each article numbered, its link a reference `[n]` listed once at the end before the
+    /// footer; the archive page is the next reference when items were left out.
+    @Test func textListsLinksAsNumberedReferencesAtTheEnd() throws {
+        var renderer = try DigestRenderer(directory: nil, archiveURL: "https://www.example.com/archive/", logger: Self.logger)
+        let full = renderer.render(Self.content(items: 3), for: .init(name: "", unsubscribeURL: "https://news.example.com/u?t=x"))
+        let lines = full.text.components(separatedBy: "\n")
+        for index in 0..<3 {
+            #expect(lines.contains("\(index + 1). 标题 \(index) Berger & Wyse <测试> [\(index + 1)]"))
+            let url = "https://www.example.com/a/\(index).html?x=1&y=2"
+            #expect(lines.filter { $0.contains(url) } == ["[\(index + 1)] \(url)"])
+        }
+        let references = try #require(lines.firstIndex(of: "[1] https://www.example.com/a/0.html?x=1&y=2"))
+        let lastArticle = try #require(lines.firstIndex { $0.hasPrefix("3. ") })
+        let footer = try #require(lines.firstIndex(of: "--"))
+        #expect(lastArticle < references && references < footer)
+        #expect(lines.last { !$0.isEmpty } == "退订：https://news.example.com/u?t=x")
+        #expect(!full.text.contains("[4]"))
+
+        renderer.htmlBudgetBytes = 10_000
+        let trimmed = renderer.render(Self.content(items: 30), for: .init(name: "", unsubscribeURL: nil))
+        let shown = 30 - trimmed.omittedCount
+        #expect(trimmed.omittedCount > 0)
+        #expect(trimmed.text.contains("另有 \(trimmed.omittedCount) 篇，请见网页版 [\(shown + 1)]。"))
+        #expect(trimmed.text.contains("\n[\(shown + 1)] https://www.example.com/archive/\n"))
+        #expect(trimmed.html.contains("另有 \(trimmed.omittedCount) 篇"))
+    }
+
+    /// What mail clients need from the HTML (issue 4): tables and inline CSS, nothing wider than 600 px
+    /// outside Outlook's conditional comment, explicit backgrounds behind every coloured text, dark-mode
+    /// declarations, wrapping of long words, a hidden preheader, alt text on images, the footer last.
+    @Test func htmlIsBuiltForMailClients() throws {
+        let renderer = try DigestRenderer(directory: nil, logger: Self.logger)
+        let bodies = renderer.render(Self.content(), for: .init(name: "", unsubscribeURL: "https://news.example.com/u?t=x"))
+        let html = bodies.html
+        #expect(html.contains("<meta name=\"color-scheme\" content=\"light dark\">"))
+        #expect(html.contains("<meta name=\"supported-color-schemes\" content=\"light dark\">"))
+        #expect(html.contains("@media (prefers-color-scheme: dark)"))
+        #expect(html.contains("max-width:600px"))
+        let outsideMSO = html.replacing(/<!--\[if mso\]>.*?<!\[endif\]-->/.dotMatchesNewlines(), with: "")
+            .replacingOccurrences(of: "max-width:", with: "")
+        for match in outsideMSO.matches(of: /width="(\d+)"|width:\s*(\d+)px|min-width/) {
+            Issue.record("fixed width outside the MSO conditional: \(match.output.0)")
+        }
+        // Every cell and table that sets a text colour or background also sets bgcolor (dark-mode inversion).
+        for tag in html.matches(of: /<(td|table|body)\b[^>]*>/) {
+            let text = String(tag.output.0)
+            if text.contains("color:") || text.contains("background") {
+                #expect(text.contains("bgcolor=\"#"), "no bgcolor: \(text.prefix(120))")
+            }
+        }
+        #expect(!html.contains("color:#ffffff") || html.contains("bgcolor=\"#b71c1c\""))
+        for cell in html.matches(of: /<td class="nl-(item|more|footer)"[^>]*>/) {
+            #expect(cell.output.0.contains("overflow-wrap:anywhere"), "\(cell.output.0.prefix(80))")
+        }
+        for image in html.matches(of: /<img\b[^>]*>/).map({ String($0.output) }) {
+            #expect(image.contains("alt=\""), "image without alt: \(image)")
+        }
+        // The preheader comes first in the body, hidden, and holds the first titles.
+        let body = try #require(html.range(of: "<body")).upperBound
+        let preheader = try #require(html.range(of: "<div style=\"display:none;", range: body..<html.endIndex))
+        #expect(!html[body..<preheader.lowerBound].contains("<table"))
+        #expect(html[preheader.upperBound...].prefix(300).contains("标题 0 Berger &amp; Wyse &lt;测试&gt; · 标题 1"))
+        // The unsubscribe footer is the last content.
+        let unsubscribe = try #require(html.range(of: "退订</a>", options: .backwards))
+        #expect(html[unsubscribe.upperBound...].replacing(/<[^>]*>|\s/, with: "").isEmpty)
+        #expect(html.hasSuffix("</html>\n"))
+        #expect(!html.contains("<script") && !html.contains("<link") && !html.contains("position:"))
+    }
 }

@@ -85,4 +85,12 @@ struct PlainTextWrapperTests {
             }
         }
     }
+
+    @Test func referenceMarkerStaysWithItsURL() {
+        let url = "https://www.example.com/" + String(repeating: "a", count: 80)
+        #expect(PlainTextWrapper.wrap("[12] \(url)", width: 72) == "[12] \(url)")
+        #expect(PlainTextWrapper.wrap("[12] \(url) 之后", width: 72) == "[12] \(url)\n之后")
+        #expect(PlainTextWrapper.wrap("见 [12] \(url)", width: 72) == "见 [12]\n\(url)")
+        #expect(PlainTextWrapper.wrap("[x] \(url)", width: 72) == "[x]\n\(url)")
+    }
 }
