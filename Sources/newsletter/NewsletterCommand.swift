@@ -7,6 +7,6 @@ struct NewsletterCommand: AsyncParsableCommand {
         commandName: "newsletter",
         abstract: "Turns a website's new articles into a weekly email digest.",
         version: NewsletterVersion.current,
-        subcommands: [Fetch.self, Preview.self, Send.self, Subscribers.self, Extract.self]
+        subcommands: [Fetch.self, Preview.self, Send.self, Subscribers.self, Extract.self, Evaluate.self]
     )
 }

@@ -65,10 +65,10 @@ extension ArticlePage {
     func titleOffset(_ title: String) -> String.Index {
         let text = flatText
         guard !title.isEmpty else { return text.startIndex }
-        if let range = text.range(of: "\n" + title + "\n") { return range.upperBound }
-        if let range = text.range(of: title) { return range.upperBound }
+        if let range = TextNormalizer.range(of: "\n" + title + "\n", in: text) { return range.upperBound }
+        if let range = TextNormalizer.range(of: title, in: text) { return range.upperBound }
         let prefix = String(title.prefix(10))
-        if prefix.count >= 4, let range = text.range(of: prefix) { return range.upperBound }
+        if prefix.count >= 4, let range = TextNormalizer.range(of: prefix, in: text) { return range.upperBound }
         return text.startIndex
     }
 
@@ -205,7 +205,7 @@ extension ArticlePage {
         while searchStart < text.endIndex {
             var best: Range<String.Index>?
             for label in labels {
-                if let range = text.range(of: label, range: searchStart..<text.endIndex),
+                if let range = TextNormalizer.range(of: label, in: text, from: searchStart),
                     best == nil || range.lowerBound < (best?.lowerBound ?? text.endIndex)
                 {
                     best = range
@@ -270,14 +270,20 @@ extension ArticlePage {
         var crumbNode: HTMLNode?
         root.walk { node in
             if crumbNode != nil || !node.isElement { return false }
-            let text = TextNormalizer.collapse(node.textContent)
+            // Large subtrees are not breadcrumbs: stop collecting their text early (O(n) overall, not O(n²)).
+            guard let raw = node.textContent(visibleLimit: 400) else { return true }
+            // Every label holds 位置 and a hinted crumb trail holds ">": anything else is not a breadcrumb.
+            // Nor is anything inside it (its text is part of this text): skip the subtree.
+            guard raw.utf8.contains(0x3E) || TextNormalizer.contains(raw, "位置") else { return false }
+            let text = TextNormalizer.collapse(raw)
             guard text.count < 200 else { return true }
-            let tokens = ContentHints.tokens(node)
-            let hinted = tokens.contains { token in
-                ["breadcrumb", "crumb", "crumbs", "weizhi", "position", "location", "dqwz", "currentpos", "daohang", "wz"]
-                    .contains(where: { token.contains($0) })
+            func hinted() -> Bool {
+                ContentHints.tokens(node).contains { token in
+                    ["breadcrumb", "crumb", "crumbs", "weizhi", "position", "location", "dqwz", "currentpos", "daohang", "wz"]
+                        .contains(where: { TextNormalizer.contains(token, $0) })
+                }
             }
-            if Self.breadcrumbLabels.contains(where: { text.hasPrefix($0) }) || (hinted && text.contains(">")) {
+            if Self.breadcrumbLabels.contains(where: { text.hasPrefix($0) }) || (text.unicodeScalars.contains(">") && hinted()) {
                 crumbNode = node
                 return false
             }

@@ -20,6 +20,9 @@ struct BlockBuilder {
     private var html = ""
     private var text = ""
     private var hasImage = false
+    /// Whether ``text`` holds anything ``TextNormalizer/collapse(_:)`` keeps (tracked, not recomputed:
+    /// re-collapsing the block for every text piece was quadratic on table-layout pages).
+    private var hasVisibleText = false
     private var tagStack: [String] = []
     private var listStack: [String] = []
 
@@ -92,11 +95,12 @@ struct BlockBuilder {
         if tagStack.last == "pre" {
             text += raw
             html += TextNormalizer.escape(raw)
+            if !hasVisibleText { hasVisibleText = Self.hasVisible(raw) }
             return
         }
         var piece = String.UnicodeScalarView()
         var pendingSpace = false
-        let atStart = TextNormalizer.collapse(text).isEmpty
+        let atStart = !hasVisibleText
         for scalar in raw.unicodeScalars {
             switch scalar.value {
             case 0x09, 0x0A, 0x0D, 0x0C, 0x20, 0xA0, 0x2002, 0x2003, 0x2009:
@@ -115,6 +119,18 @@ struct BlockBuilder {
         let value = String(piece)
         text += value
         html += TextNormalizer.escape(value)
+        if !hasVisibleText { hasVisibleText = Self.hasVisible(value) }
+    }
+
+    /// Whether `text` holds a scalar that ``TextNormalizer/collapse(_:)`` keeps (not whitespace, a
+    /// zero-width character or U+3000).
+    private static func hasVisible(_ text: String) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            switch scalar.value {
+            case 0x09, 0x0A, 0x0D, 0x0C, 0x20, 0xA0, 0x2002, 0x2003, 0x2009, 0x200B, 0x200C, 0x200D, 0xFEFF, 0x3000: false
+            default: true
+            }
+        }
     }
 
     mutating func flush() {
@@ -129,5 +145,6 @@ struct BlockBuilder {
         html = ""
         text = ""
         hasImage = false
+        hasVisibleText = false
     }
 }

@@ -29,11 +29,14 @@ struct BodyExtractor {
 
     let page: ArticlePage
     let title: String
+    /// Visible text lengths per element, measured once before pruning (see ``TextLengths``).
+    private let lengths = TextLengths()
 
     func run() -> Result {
         guard let body = page.root.first("body") ?? Optional(page.root) else {
             return Result(text: "", html: "", trailers: [])
         }
+        lengths.measure(body)
         var scores: [ObjectIdentifier: Double] = [:]
         var nodesByID: [ObjectIdentifier: HTMLNode] = [:]
         score(body, scores: &scores, nodes: &nodesByID)
@@ -138,6 +141,9 @@ struct BodyExtractor {
     }
 
     private func linkDensity(_ node: HTMLNode) -> Double {
+        if let measured = lengths.of(node) {
+            return measured.total > 0 ? min(1, Double(measured.linked) / Double(measured.total)) : 0
+        }
         let total = TextNormalizer.visibleLength(node.textContent)
         guard total > 0 else { return 0 }
         var linked = 0
@@ -156,9 +162,17 @@ struct BodyExtractor {
         node.children.removeAll { child in
             guard child.isElement else { return false }
             if Self.furnitureTags.contains(child.name) { return true }
-            let text = TextNormalizer.collapse(child.textContent)
-            let length = TextNormalizer.visibleLength(text)
-            if child.name == "h1" && (text == title || title.contains(text)) { return true }
+            // Subtrees are untouched until their parent's children are filtered, so the lengths measured
+            // before pruning still hold; the text itself is only built where a rule reads it.
+            let length = lengths.of(child)?.total ?? TextNormalizer.visibleLength(child.textContent)
+            var built: String?
+            func text() -> String {
+                if let built { return built }
+                let value = TextNormalizer.collapse(child.textContent)
+                built = value
+                return value
+            }
+            if child.name == "h1" && (text() == title || TextNormalizer.contains(title, text())) { return true }
             if ContentHints.isNegative(child) && ContentHints.weight(child) < 0 && length < 400
                 && !child.descendants(named: ["p"]).contains(where: { TextNormalizer.visibleLength($0.textContent) > 150 })
             {
@@ -166,9 +180,10 @@ struct BodyExtractor {
             }
             if ["ul", "ol", "table", "div", "dl", "section"].contains(child.name), length > 0 {
                 let density = linkDensity(child)
-                if density > 0.5 && TextNormalizer.punctuationCount(text) < 3 { return true }
+                if density > 0.5 && TextNormalizer.punctuationCount(text()) < 3 { return true }
             }
-            if ContentHints.isBoilerplate(text) && !Self.isTrailer(text) && child.descendants(named: ["img"]).isEmpty
+            // isBoilerplate needs fewer than 120 characters; 480 visible scalars is a safe upper bound.
+            if length < 480, ContentHints.isBoilerplate(text()) && !Self.isTrailer(text()) && child.descendants(named: ["img"]).isEmpty
                 && (!["p", "span", "font", "strong", "b"].contains(child.name) || length < 60)
             {
                 return true
@@ -236,5 +251,33 @@ struct BodyExtractor {
         }
         if let open = openList { html += "</\(open)>" }
         return Result(text: text, html: html, trailers: trailers)
+    }
+}
+
+/// Visible text length of every element below a root, and how much of it is link text, measured in one
+/// pass so that link density and size tests cost O(1) per node instead of a walk of its subtree.
+private final class TextLengths {
+    private var table: [ObjectIdentifier: (total: Int, linked: Int)] = [:]
+
+    /// Measures `root` and everything below it.
+    /// - Complexity: O(*n*) in the size of the subtree.
+    func measure(_ root: HTMLNode) {
+        table.removeAll(keepingCapacity: true)
+        _ = visit(root)
+    }
+
+    func of(_ node: HTMLNode) -> (total: Int, linked: Int)? { table[ObjectIdentifier(node)] }
+
+    /// `linked` counts the text of `<a>` descendants (not of the node itself), as a walk would.
+    private func visit(_ node: HTMLNode) -> (total: Int, linked: Int) {
+        if node.kind == .text { return (TextNormalizer.visibleLength(node.text), 0) }
+        var sum = (total: 0, linked: 0)
+        for child in node.children {
+            let part = visit(child)
+            sum.total += part.total
+            sum.linked += child.isElement && child.name == "a" ? part.total : part.linked
+        }
+        table[ObjectIdentifier(node)] = sum
+        return sum
     }
 }

@@ -18,6 +18,7 @@ enum ContentHints {
     /// Splits class/id text into lowercase tokens (`news-content`, `newsContent` → `news`, `content`).
     static func tokens(_ node: HTMLNode) -> [String] {
         let raw = (node.attribute("class") ?? "") + " " + (node.attribute("id") ?? "")
+        if raw.utf8.allSatisfy({ $0 < 0x80 }) { return asciiTokens(raw) }
         var tokens: [String] = []
         var current = ""
         var previousLower = false
@@ -41,12 +42,44 @@ enum ContentHints {
         return tokens
     }
 
+    /// ``tokens(_:)`` for ASCII class/id text, on bytes.
+    private static func asciiTokens(_ raw: String) -> [String] {
+        var tokens: [String] = []
+        var current: [UInt8] = []
+        var previousLower = false
+        func flush() {
+            if !current.isEmpty { tokens.append(String(decoding: current, as: UTF8.self)) }
+            current.removeAll(keepingCapacity: true)
+        }
+        for byte in raw.utf8 {
+            let isUpper = byte >= 0x41 && byte <= 0x5A
+            let isLower = byte >= 0x61 && byte <= 0x7A
+            let isDigit = byte >= 0x30 && byte <= 0x39
+            if isUpper || isLower || isDigit {
+                if isUpper && previousLower && !current.isEmpty { flush() }
+                current.append(isUpper ? byte + 0x20 : byte)
+                previousLower = isLower
+            } else {
+                flush()
+                previousLower = false
+            }
+        }
+        flush()
+        let lowered = raw.lowercased()
+        if TextNormalizer.contains(lowered, "trs_editor") || TextNormalizer.contains(lowered, "trs-editor") {
+            tokens.append("trs_editor")
+        }
+        return tokens
+    }
+
     /// +25 per positive hint, −25 per negative hint (at most one of each).
     static func weight(_ node: HTMLNode) -> Double {
         let tokens = tokens(node)
         guard !tokens.isEmpty else { return 0 }
         var weight = 0.0
-        if tokens.contains(where: { token in positiveWords.contains(where: { token == $0 || token.hasPrefix($0) && $0.count >= 4 }) }) {
+        if tokens.contains(where: { token in
+            positiveWords.contains(where: { token == $0 }) || positivePrefixes.contains(where: { token.hasPrefix($0) })
+        }) {
             weight += 25
         }
         if isNegative(tokens) { weight -= 25 }
@@ -58,11 +91,17 @@ enum ContentHints {
 
     private static func isNegative(_ tokens: [String]) -> Bool {
         tokens.contains { token in
-            negativeWords.contains { word in
-                token == word || (word.count >= 5 && token.contains(word)) || token.hasPrefix(word + "_")
-            }
+            negativeWords.contains { token == $0 } || negativeInfixes.contains { TextNormalizer.contains(token, $0) }
+                || negativePrefixes.contains { token.hasPrefix($0) }
         }
     }
+
+    /// Positive words of four or more characters also count as prefixes (`contentbox`).
+    private static let positivePrefixes = positiveWords.filter { $0.count >= 4 }
+    /// Negative words of five or more characters also count inside a token (`topnavigation`).
+    private static let negativeInfixes = negativeWords.filter { $0.count >= 5 }
+    /// Every negative word followed by `_` counts as a prefix (`nav_list`).
+    private static let negativePrefixes = negativeWords.map { $0 + "_" }
 
     /// Short texts that are page furniture wherever they appear.
     static let boilerplatePhrases = [
@@ -74,7 +113,7 @@ enum ContentHints {
 
     /// Whether `text` is a short line of page furniture (navigation, share bar, footer…).
     static func isBoilerplate(_ text: String) -> Bool {
-        guard text.count < 120 else { return false }
-        return boilerplatePhrases.contains { text.contains($0) }
+        guard text.utf8.count < 120 * 4, text.count < 120 else { return false }
+        return boilerplatePhrases.contains { TextNormalizer.contains(text, $0) }
     }
 }

@@ -45,7 +45,8 @@ final class HTMLNode {
 
     /// The value of the first attribute named `name` (case-insensitive), if present.
     func attribute(_ name: String) -> String? {
-        for attribute in attributes where attribute.name.caseInsensitiveCompare(name) == .orderedSame {
+        for attribute in attributes where attribute.name == name { return attribute.value }  // HTML names are lowercase
+        for attribute in attributes where attribute.name.lowercased() == name.lowercased() {
             return attribute.value
         }
         return nil
@@ -73,6 +74,28 @@ final class HTMLNode {
         var result = ""
         appendText(to: &result)
         return result
+    }
+
+    /// All text below this node, or `nil` as soon as it holds more than `limit` visible (non-whitespace)
+    /// scalars: a cheap test for "short" nodes that does not build the text of large subtrees.
+    func textContent(visibleLimit limit: Int) -> String? {
+        if kind == .text { return TextNormalizer.visibleLength(text) > limit ? nil : text }
+        var result = ""
+        var visible = 0
+        return appendText(to: &result, visible: &visible, limit: limit) ? result : nil
+    }
+
+    private func appendText(to result: inout String, visible: inout Int, limit: Int) -> Bool {
+        for child in children {
+            if child.kind == .text {
+                visible += TextNormalizer.visibleLength(child.text)
+                if visible > limit { return false }
+                result += child.text
+            } else if !child.appendText(to: &result, visible: &visible, limit: limit) {
+                return false
+            }
+        }
+        return true
     }
 
     private func appendText(to result: inout String) {

@@ -67,13 +67,14 @@ enum TextNormalizer {
     static func escape(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return text }
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "&": result += "&amp;"
             case "<": result += "&lt;"
             case ">": result += "&gt;"
             case "\"": result += "&quot;"
-            default: result.append(character)
+            default: result.unicodeScalars.append(scalar)
             }
         }
         return result
@@ -113,12 +114,77 @@ enum TextNormalizer {
         return count
     }
 
-    /// Length in characters, ignoring whitespace.
+    /// Length in Unicode scalars, ignoring whitespace (and the zero-width characters ``collapse(_:)`` drops).
+    /// - Complexity: O(*n*); ASCII and CJK scalars skip the Unicode property lookup.
     static func visibleLength(_ text: String) -> Int {
         var count = 0
-        for scalar in text.unicodeScalars where !(scalar.properties.isWhitespace || scalar.value == 0xA0) {
-            count += 1
-        }
+        for scalar in text.unicodeScalars where !isInvisible(scalar) { count += 1 }
         return count
+    }
+
+    /// Whitespace, U+00A0 and zero-width characters.
+    @inline(__always)
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x80 { return value == 0x20 || (value >= 0x09 && value <= 0x0D) }
+        if value >= 0x3400 && value <= 0x9FFF { return false }  // CJK ideographs: the bulk of Chinese pages
+        switch value {
+        case 0xA0, 0x200B, 0x200C, 0x200D, 0xFEFF: return true
+        default: return scalar.properties.isWhitespace
+        }
+    }
+
+    /// The first range of `needle` in `text` at or after `start`, comparing UTF-8 bytes (no Foundation:
+    /// `String.range(of:)` bridges the whole text to UTF-16 on every call).
+    /// - Complexity: O(*n* × *m*), for short needles.
+    static func range(of needle: String, in text: String, from start: String.Index? = nil) -> Range<String.Index>? {
+        let utf8 = text.utf8
+        let begin = start.map { utf8.distance(from: utf8.startIndex, to: $0) } ?? 0
+        var text = text
+        var needle = needle
+        let found: Int? = text.withUTF8 { haystack in
+            needle.withUTF8 { pattern in
+                guard let first = pattern.first, haystack.count >= pattern.count else { return nil }
+                var index = begin
+                let last = haystack.count - pattern.count
+                while index <= last {
+                    if haystack[index] == first {
+                        var matched = 1
+                        while matched < pattern.count && haystack[index + matched] == pattern[matched] { matched += 1 }
+                        if matched == pattern.count { return index }
+                    }
+                    index += 1
+                }
+                return nil
+            }
+        }
+        guard let found else { return nil }
+        let lower = utf8.index(utf8.startIndex, offsetBy: found)
+        let upper = utf8.index(lower, offsetBy: needle.utf8.count)
+        return lower..<upper
+    }
+
+    /// Whether `needle` occurs in `text`, comparing UTF-8 bytes (no Foundation, no locale).
+    /// - Complexity: O(*n* × *m*), for short needles.
+    static func contains(_ text: String, _ needle: String) -> Bool {
+        var text = text
+        var needle = needle
+        return text.withUTF8 { haystack in
+            needle.withUTF8 { pattern in
+                guard let first = pattern.first else { return true }
+                guard haystack.count >= pattern.count else { return false }
+                var index = 0
+                let last = haystack.count - pattern.count
+                while index <= last {
+                    if haystack[index] == first {
+                        var matched = 1
+                        while matched < pattern.count && haystack[index + matched] == pattern[matched] { matched += 1 }
+                        if matched == pattern.count { return true }
+                    }
+                    index += 1
+                }
+                return false
+            }
+        }
     }
 }

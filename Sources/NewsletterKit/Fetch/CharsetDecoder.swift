@@ -140,16 +140,50 @@ struct UTF8Stats {
     /// Number of invalid sequences (each maximal invalid subpart counts once).
     var invalid = 0
 
+    /// Validates by the Unicode table of well-formed byte sequences (Table 3-7), ASCII runs skipped fast;
+    /// an invalid sequence ends where its maximal subpart ends, as the standard library's decoder does.
+    /// - Complexity: O(*n*).
     init(_ bytes: [UInt8]) {
-        var decoder = UTF8()
-        var iterator = bytes.makeIterator()
-        loop: while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): if scalar.value >= 0x80 { multiByte += 1 }
-            case .emptyInput: break loop
-            case .error: invalid += 1
+        var multiByte = 0
+        var invalid = 0
+        bytes.withUnsafeBufferPointer { buffer in
+            let count = buffer.count
+            var i = 0
+            while i < count {
+                let lead = buffer[i]
+                if lead < 0x80 {
+                    i += 1
+                    continue
+                }
+                // Allowed range of the second byte, and how many continuation bytes follow the lead.
+                let second: ClosedRange<UInt8>
+                let length: Int
+                switch lead {
+                case 0xC2...0xDF: second = 0x80...0xBF; length = 2
+                case 0xE0: second = 0xA0...0xBF; length = 3
+                case 0xE1...0xEC, 0xEE...0xEF: second = 0x80...0xBF; length = 3
+                case 0xED: second = 0x80...0x9F; length = 3
+                case 0xF0: second = 0x90...0xBF; length = 4
+                case 0xF1...0xF3: second = 0x80...0xBF; length = 4
+                case 0xF4: second = 0x80...0x8F; length = 4
+                default:
+                    invalid += 1
+                    i += 1
+                    continue
+                }
+                guard i + 1 < count, second.contains(buffer[i + 1]) else {
+                    invalid += 1
+                    i += 1
+                    continue
+                }
+                var j = 2
+                while j < length, i + j < count, (0x80...0xBF).contains(buffer[i + j]) { j += 1 }
+                if j == length { multiByte += 1 } else { invalid += 1 }
+                i += j
             }
         }
+        self.multiByte = multiByte
+        self.invalid = invalid
     }
 
     /// At most one invalid sequence, or at most 1 % of the multi-byte sequences.

@@ -27,6 +27,18 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
         return nil
     }
 
+    /// Whether the body exceeded the size cap.
+    public var isTooLarge: Bool {
+        if case .tooLarge = kind { return true }
+        return false
+    }
+
+    /// Whether the failure was a connection, TLS, timeout or protocol error (no usable HTTP status).
+    public var isTransport: Bool {
+        if case .transport = kind { return true }
+        return false
+    }
+
     public var description: String {
         switch kind {
         case .status(let code): "\(url.absoluteString): HTTP status \(code)"

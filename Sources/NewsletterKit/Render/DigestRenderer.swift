@@ -145,14 +145,27 @@ public struct DigestRenderer: Sendable {
     /// Shortens `text` to at most `limit` characters, preferring to end at a sentence end, adding "…".
     static func excerpt(_ text: String, limit: Int) -> String {
         guard limit > 0 else { return "" }
-        let flat = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }.joined(separator: " ")
+        let paragraphs = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        // Paragraphs run on: with a space between Latin text, with nothing after a wide character
+        // (a space between two Chinese sentences shows as a gap).
+        var flat = ""
+        for paragraph in paragraphs {
+            if let last = flat.last, let first = paragraph.first, !(Self.isWide(last) && Self.isWide(first)) {
+                flat += " "
+            }
+            flat += paragraph
+        }
         guard flat.count > limit else { return flat }
         let cut = flat.prefix(limit)
         if let end = cut.lastIndex(where: { "。！？!?；;".contains($0) }), cut.distance(from: cut.startIndex, to: end) >= limit / 2 {
             return String(cut[...end])
         }
         return String(cut) + "…"
+    }
+
+    private static func isWide(_ character: Character) -> Bool {
+        PlainTextWrapper.displayWidth(String(character)) == 2
     }
 
     /// Template files may carry CRLF or CR; bodies use LF until the message is assembled.

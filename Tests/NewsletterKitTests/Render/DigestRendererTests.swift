@@ -85,7 +85,9 @@ struct DigestRendererTests {
     @Test(arguments: [
         ("一二三四五六七八九十。一二三四五六七八九十", 12, "一二三四五六七八九十。"),
         ("短文本", 140, "短文本"),
-        ("第一段\n\n第二段", 140, "第一段 第二段"),
+        ("第一段。\n\n第二段", 140, "第一段。第二段"),
+        ("First.\n\nSecond", 140, "First. Second"),
+        ("结尾 end\n\n开头", 140, "结尾 end 开头"),
         ("abcdefghijklmnopqrstuvwxyz", 10, "abcdefghij…"),
     ])
     func excerpt(text: String, limit: Int, expected: String) {

@@ -207,8 +207,8 @@ func run(_ command: [String], environment: [String: String]? = nil, in directory
     let folder = try TemporaryFolder()
     let outURL = folder.file("stdout")
     let errURL = folder.file("stderr")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     let out = try FileHandle(forWritingTo: outURL)
     let err = try FileHandle(forWritingTo: errURL)
     defer {

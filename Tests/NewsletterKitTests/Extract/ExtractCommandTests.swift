@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+/// `newsletter extract FILE --json` and `newsletter evaluate` through the built executable.
+struct ExtractCommandTests {
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func extractsAFixturePageAsJSON() throws {
+        let page = RepoPaths.resources.appendingPathComponent("site/2019-06-08/djzf/2019/0604/1293.html")
+        let result = try newsletter([
+            "extract", page.path, "--json", "--timezone", "Asia/Shanghai", "--base-url", "http://www.example.com/djzf/2019/0604/1293.html",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let fields = try Self.json(result.stdout)
+        #expect(Set(fields.keys) == ["title", "published", "author", "source", "category", "charset", "body_text", "body_html"])
+        #expect(fields["title"] as? String == "习近平接受俄罗斯主流媒体联合采访")
+        #expect(fields["published"] as? String == "2019-06-04T21:30:00+08:00")
+        #expect(fields["source"] as? String == "新华网")
+        #expect(fields["category"] as? String == "党建政法")
+        #expect(fields["charset"] as? String == "gb18030")
+        let body = try #require(fields["body_text"] as? String)
+        #expect(body.hasPrefix("国家主席习近平在对俄罗斯进行国事访问"))
+        #expect(body.hasSuffix("阐述了看法。"))
+        for boilerplate in ["服务热线", "当前位置", "上一篇", "下一篇", "粤ICP备", "_hmt"] { #expect(!body.contains(boilerplate)) }
+        let html = try #require(fields["body_html"] as? String)
+        #expect(html.contains("国家主席习近平"))
+        #expect(!html.lowercased().contains("<script"))
+    }
+
+    @Test func extractsAFixtureFeedAsJSON() throws {
+        let feed = RepoPaths.resources.appendingPathComponent("cases/07-items-without-guid.shared-link.run2.xml")
+        let result = try newsletter(["extract", feed.path, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let fields = try Self.json(result.stdout)
+        #expect(fields["kind"] as? String == "rss2")
+        #expect(fields["title"] as? String == "Example advisories")
+        #expect(fields["entries"] as? String == "3")
+        #expect((fields["entry[0]"] as? String)?.contains("EXAMPLE-CAN-1003: 测试厂商丙") == true)
+        #expect((fields["entry[0]"] as? String)?.hasSuffix("id=EXAMPLE-CAN-1003") == true)
+    }
+
+    @Test func evaluateScoresTheFixtures() throws {
+        let result = try newsletter([
+            "evaluate", RepoPaths.resources.appendingPathComponent("real").path,
+            RepoPaths.resources.appendingPathComponent("site").path, "--json",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try Self.json(result.stdout)
+        #expect(report["cases"] as? Int == 26)
+        let checks = try #require(report["checks"] as? [String: [String: Int]])
+        #expect(Set(checks.keys) == ["title", "published", "author", "source", "body_first", "body_last", "boilerplate_absent"])
+        for key in ["title", "published", "body_first", "body_last"] {
+            let tally = try #require(checks[key])
+            #expect(Double(tally["hits"] ?? 0) >= 0.95 * Double(tally["checked"] ?? 1), "\(key)")
+        }
+        #expect((report["pages_per_second"] as? Double ?? 0) > 0)
+        let table = try newsletter(["evaluate", RepoPaths.resources.appendingPathComponent("site").path])
+        #expect(table.stdout.contains("site/2019-06-08/djzf/2019/0604/1293.html"))
+        #expect(table.stdout.contains("pages/s"))
+        let bad = try newsletter(["evaluate", "--repeat", "0"])
+        #expect(bad.status == 64)
+    }
+}
