@@ -132,6 +132,34 @@ struct WeeklyDigestEndToEndTests {
     }
 
     /// - Parameter oneClick: whether `List-Unsubscribe-Post` must be there (test sends have no real token).
+    /// Case 20: each message carries its own subscriber's token only; unsubscribing by token (what
+    /// an unsubscribe endpoint does with the one-click POST) takes effect on the next run.
+    @Test func unsubscribeByTokenStopsTheNextDigest() throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: Self.snapshot("2019-06-01"))
+        let smtp = try SMTPTestServer(folder: folder)
+        let config = try Self.writeConfig(in: folder, http: http, smtpPort: smtp.port)
+        let csv = "email,name,status,token\r\nreader1@example.com,,active,9f8e7d6c\r\nreader2@example.com,,active,1a2b3c4d\r\n"
+        try Data(csv.utf8).write(to: folder.file("subscribers.csv"))
+
+        #expect(try newsletter(["send", "--config", config.path, "--now", "2019-06-01T08:00:00+08:00"]).status == 0)
+        for message in try ParsedMessage.parse(try smtp.messages()) {
+            let mine = message.to == "reader1@example.com" ? "9f8e7d6c" : "1a2b3c4d"
+            let other = mine == "9f8e7d6c" ? "1a2b3c4d" : "9f8e7d6c"
+            #expect(message.list_unsubscribe?.contains("t=\(mine)") == true)
+            #expect(message.list_unsubscribe?.contains("unsubscribe-weekly-\(mine)") == true)
+            for part in message.parts { #expect(!part.content.contains(other)) }
+        }
+
+        let unsubscribe = try newsletter(["subscribers", "unsubscribe", "--token", "9f8e7d6c", "--config", config.path])
+        #expect(unsubscribe.status == 0, "\(unsubscribe.stdout)\(unsubscribe.stderr)")
+        #expect(unsubscribe.stdout.contains("reader1@example.com"))
+        try http.serve(Self.snapshot("2019-06-08"))
+        #expect(try newsletter(["send", "--config", config.path, "--now", "2019-06-08T08:00:00+08:00"]).status == 0)
+        let secondWeek = Array(try smtp.acceptedRecipients().dropFirst(2))
+        #expect(secondWeek == ["reader2@example.com"])
+    }
+
     static func checkWellFormed(_ message: ParsedMessage, oneClick: Bool = true) throws {
         #expect(message.defects.isEmpty, "defects: \(message.defects)")
         #expect(!message.bare_lf)
