@@ -41,6 +41,18 @@ struct ExtractCommandTests {
         #expect((fields["entry[0]"] as? String)?.hasSuffix("id=EXAMPLE-CAN-1003") == true)
     }
 
+    /// Case 06: a zone-less feed time is UTC unless the source's zone says otherwise, whatever the
+    /// process's `TZ` (a cron host and a laptop must agree).
+    @Test(arguments: ["Asia/Shanghai", "America/New_York", "UTC"])
+    func zonelessFeedTimesIgnoreTheProcessZone(processZone: String) throws {
+        let feed = RepoPaths.resources.appendingPathComponent("cases/06-datetime-without-zone.atom").path
+        let utc = try newsletter(["extract", feed], environment: ["TZ": processZone])
+        #expect(utc.status == 0, "\(utc.stderr)")
+        #expect(utc.stdout.contains("entry[0]: 2026-11-14T22:02:55Z  测试帖子"))
+        let shanghai = try newsletter(["extract", feed, "--timezone", "Asia/Shanghai"], environment: ["TZ": processZone])
+        #expect(shanghai.stdout.contains("entry[0]: 2026-11-14T14:02:55Z  测试帖子"))
+    }
+
     @Test func evaluateScoresTheFixtures() throws {
         let result = try newsletter([
             "evaluate", RepoPaths.resources.appendingPathComponent("real").path,

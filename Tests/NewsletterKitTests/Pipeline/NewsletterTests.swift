@@ -191,3 +191,22 @@ extension NewsletterTests {
         #expect(try await newsletter.selectNew(now: Self.week1).count == 1)
     }
 }
+
+extension NewsletterTests {
+    /// Listing pagination is followed while the page still reaches into the lookback window, and
+    /// entries older than the window are recorded as seen without fetching their pages.
+    @Test(arguments: [(7, false), (30, true)])
+    func paginationStopsAtTheLookbackWindow(lookbackDays: Int, followsPageTwo: Bool) async throws {
+        let folder = try TemporaryFolder()
+        let (made, fetcher) = try Self.make(folder: folder)
+        var config = made.config
+        config.lookbackDays = lookbackDays
+        let newsletter = try Newsletter(config: config, fetcher: fetcher, database: made.database, logger: Self.logger)
+        _ = await newsletter.fetchAll(now: Self.week1)
+        let requests = fetcher.requests.withLock { $0 }
+        #expect(requests.contains("/djzf/index_2.html") == followsPageTwo)
+        // 1250 (2019-04-28, on page 2) is older than both windows: never fetched.
+        #expect(!requests.contains("/djzf/2019/0428/1250.html"))
+        #expect(requests.contains("/djzf/2019/0520/1275.html") == followsPageTwo)
+    }
+}
