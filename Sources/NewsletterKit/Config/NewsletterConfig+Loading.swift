@@ -51,13 +51,15 @@ private struct ConfigReader {
     func read(_ mapping: Node.Mapping, at mark: Mark?) throws -> NewsletterConfig {
         let values = try keyed(mapping, allowed: Self.topKeys, prefix: "")
         let title = try string(values, "title", required: true) ?? ""
-        let from = try address(values, "from", required: true)!
+        guard let from = try address(values, "from", required: true) else {
+            throw ConfigError(file: file, line: nil, key: "from", reason: "missing (required)")
+        }
         let replyTo = try address(values, "reply_to", required: false)
         let envelopeSender = try string(values, "envelope_sender", required: false) ?? from.email
         let domain = from.email.split(separator: "@").last.map(String.init) ?? "localhost"
         let listID = try string(values, "list_id", required: false) ?? "newsletter.\(domain)"
         let lookback = try int(values, "lookback_days", default: 7, range: 1...366)
-        let zone = try timeZone(values, "timezone") ?? TimeZone(identifier: "UTC")!
+        let zone = try timeZone(values, "timezone") ?? TimeZone(secondsFromGMT: 0) ?? .current
         var sources: [NewsletterConfig.Source] = []
         if let entry = values["sources"] {
             guard let sequence = entry.value.sequence else { throw error(entry, "expected a list of sources") }
@@ -80,11 +82,13 @@ private struct ConfigReader {
             templates = FileManager.default.fileExists(atPath: beside.path) ? beside : nil
         }
         let unsubscribe = try string(values, "unsubscribe_url", required: false)
-        if let unsubscribe, !unsubscribe.contains("{{token}}") {
-            throw error(values["unsubscribe_url"]!, "must contain {{token}} (the subscriber's token)")
-        }
-        if let unsubscribe, URL(string: unsubscribe.replacingOccurrences(of: "{{token}}", with: "t"))?.scheme == nil {
-            throw error(values["unsubscribe_url"]!, "not an absolute URL: \(unsubscribe)")
+        if let unsubscribe, let entry = values["unsubscribe_url"] {
+            guard unsubscribe.contains("{{token}}") else {
+                throw error(entry, "must contain {{token}} (the subscriber's token)")
+            }
+            guard URL(string: unsubscribe.replacingOccurrences(of: "{{token}}", with: "t"))?.scheme != nil else {
+                throw error(entry, "not an absolute URL: \(unsubscribe)")
+            }
         }
         return NewsletterConfig(
             file: base.appendingPathComponent((file as NSString).lastPathComponent),

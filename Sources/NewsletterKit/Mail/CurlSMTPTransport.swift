@@ -87,8 +87,9 @@ final class CurlSMTPSession: MailSession {
             let length = min(room, remaining)
             guard length > 0 else { return 0 }
             upload.bytes.withUnsafeBufferPointer { source in
+                guard let base = source.baseAddress else { return }
                 buffer.withMemoryRebound(to: UInt8.self, capacity: length) { target in
-                    target.update(from: source.baseAddress! + upload.offset, count: length)
+                    target.update(from: base + upload.offset, count: length)
                 }
             }
             upload.offset += length
