@@ -11,20 +11,37 @@ extension NewsletterCommand {
     }
 }
 
-/// Loads the configured list, reporting skipped rows on standard error.
-private func loadList(_ global: GlobalOptions) throws -> SubscriberList {
-    let config = try global.loadConfig()
-    let list = try SubscriberList.load(from: config.subscribersFile)
+/// Reports rows that were skipped while reading the list, on standard error.
+private func warn(_ list: SubscriberList) {
     for problem in list.problems {
         FileHandle.standardError.write(Data("warning: \(problem)\n".utf8))
     }
+}
+
+/// Reads the configured list (read-only commands).
+private func loadList(_ global: GlobalOptions) throws -> SubscriberList {
+    let list = try SubscriberList.load(from: try global.loadConfig().subscribersFile)
+    warn(list)
     return list
+}
+
+/// Edits the configured list under its lock (see `SubscriberList.modify`).
+private func modifyList<T>(_ global: GlobalOptions, _ change: (inout SubscriberList) throws -> T) throws -> T {
+    try SubscriberList.modify(try global.loadConfig().subscribersFile) { list in
+        warn(list)
+        return try change(&list)
+    }
 }
 
 private func today() -> String {
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = [.withFullDate]
     return formatter.string(from: Date())
+}
+
+/// Thrown inside a modification to leave the file untouched while reporting a plain message.
+private struct Unchanged: Error {
+    let message: String
 }
 
 extension NewsletterCommand.Subscribers {
@@ -35,14 +52,17 @@ extension NewsletterCommand.Subscribers {
         @Option(name: .long, help: "The subscriber's name.") var name: String?
 
         func run() throws {
-            var list = try loadList(global)
             do {
-                if try list.add(email: email, name: name, today: today()) {
-                    try list.save()
-                    say("added \(email) to \(list.file.path)")
-                } else {
-                    say("\(email) is already subscribed")
+                let (existed, file) = try modifyList(global) { list -> (Bool, String) in
+                    let existed = list.index(of: email) != nil
+                    guard try list.add(email: email, name: name, today: today()) else {
+                        throw Unchanged(message: "\(email) is already subscribed")
+                    }
+                    return (existed, list.file.path)
                 }
+                say(existed ? "re-activated \(email) in \(file)" : "added \(email) to \(file)")
+            } catch let unchanged as Unchanged {
+                say(unchanged.message)
             } catch let error as MailAddressError {
                 throw CommandFailure("\(error)")
             }
@@ -55,10 +75,10 @@ extension NewsletterCommand.Subscribers {
         @Argument(help: "The email address.") var email: String
 
         func run() throws {
-            var list = try loadList(global)
-            guard let index = list.index(of: email) else { throw CommandFailure("\(email) is not in \(list.file.path)") }
-            list.subscribers.remove(at: index)
-            try list.save()
+            try modifyList(global) { list in
+                guard let index = list.index(of: email) else { throw CommandFailure("\(email) is not in \(list.file.path)") }
+                list.subscribers.remove(at: index)
+            }
             say("removed \(email)")
         }
     }
@@ -74,12 +94,13 @@ extension NewsletterCommand.Subscribers {
         }
 
         func run() throws {
-            var list = try loadList(global)
-            let index = email.flatMap { list.index(of: $0) } ?? token.flatMap { token in list.subscribers.firstIndex { $0.token == token } }
-            guard let index else { throw CommandFailure("\(email ?? "token \(token ?? "")") is not in \(list.file.path)") }
-            list.subscribers[index].status = .unsubscribed
-            try list.save()
-            say("unsubscribed \(list.subscribers[index].email)")
+            let address = try modifyList(global) { list in
+                let index = email.flatMap { list.index(of: $0) } ?? token.flatMap { token in list.subscribers.firstIndex { $0.token == token } }
+                guard let index else { throw CommandFailure("\(email ?? "token \(token ?? "")") is not in \(list.file.path)") }
+                list.subscribers[index].status = .unsubscribed
+                return list.subscribers[index].email
+            }
+            say("unsubscribed \(address)")
         }
     }
 
@@ -104,7 +125,6 @@ extension NewsletterCommand.Subscribers {
         @Argument(help: "The CSV file.", completion: .file(extensions: ["csv"])) var file: String
 
         func run() throws {
-            var list = try loadList(global)
             let bytes: [UInt8]
             do {
                 bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
@@ -113,14 +133,16 @@ extension NewsletterCommand.Subscribers {
             }
             let (rows, problems) = try SubscriberList.parse(bytes: bytes, fileName: file)
             for problem in problems { FileHandle.standardError.write(Data("skipped: \(problem)\n".utf8)) }
-            var added = 0
-            for row in rows where list.index(of: row.email) == nil {
-                var subscriber = row
-                if subscriber.added.isEmpty { subscriber.added = today() }
-                list.subscribers.append(subscriber)
-                added += 1
+            let added = try modifyList(global) { list in
+                var added = 0
+                for row in rows where list.index(of: row.email) == nil {
+                    var subscriber = row
+                    if subscriber.added.isEmpty { subscriber.added = today() }
+                    list.subscribers.append(subscriber)
+                    added += 1
+                }
+                return added
             }
-            try list.save()
             say("imported \(added) new address(es) from \(file) (\(rows.count - added) already present, \(problems.count) skipped)")
             if !problems.isEmpty { throw ExitStatus.partial }
         }

@@ -107,15 +107,16 @@ extension Newsletter {
             }
         }
         guard !bouncing.isEmpty else { return [] }
-        var list = try SubscriberList.load(from: config.subscribersFile)
-        var disabled: [String] = []
-        for email in bouncing {
-            guard let index = list.index(of: email), list.subscribers[index].status == .active else { continue }
-            list.subscribers[index].status = .bounced
-            disabled.append(email)
+        let disabled = try SubscriberList.modify(config.subscribersFile) { list in
+            var disabled: [String] = []
+            for email in bouncing {
+                guard let index = list.index(of: email), list.subscribers[index].status == .active else { continue }
+                list.subscribers[index].status = .bounced
+                disabled.append(email)
+            }
+            return disabled
         }
         if !disabled.isEmpty {
-            try list.save()
             for email in disabled { logger.info("disabled after \(limit) permanent failures in a row", metadata: ["recipient": "\(email)"]) }
         }
         return disabled

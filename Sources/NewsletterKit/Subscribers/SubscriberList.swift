@@ -109,6 +109,29 @@ public struct SubscriberList: Sendable {
         return (result, problems)
     }
 
+    /// Reads the list, lets `change` edit it, and writes it back, holding an exclusive lock on
+    /// `FILE.lock` throughout, so that concurrent edits (an unsubscribe handler, a send disabling a
+    /// bouncing address, an editor's command) are applied one after the other and none is lost.
+    ///
+    /// Nothing is written when `change` throws.
+    /// - Returns: what `change` returned.
+    /// - Throws: ``SubscriberError`` or a file error naming the path; whatever `change` throws.
+    @discardableResult
+    public static func modify<T>(_ file: URL, _ change: (inout SubscriberList) throws -> T) throws -> T {
+        let lock: RunLock
+        do {
+            lock = try RunLock(path: file.path + ".lock", wait: true)
+        } catch {
+            throw SubscriberError(file: file.path, reason: "cannot lock the list: \(error)")
+        }
+        return try withExtendedLifetime(lock) {
+            var list = try load(from: file)
+            let result = try change(&list)
+            try list.save()
+            return result
+        }
+    }
+
     /// The position of `email` (compared case-insensitively).
     public func index(of email: String) -> Int? {
         let wanted = email.lowercased()

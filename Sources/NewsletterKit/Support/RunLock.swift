@@ -13,9 +13,11 @@ public final class RunLock: Sendable {
     /// The lock file's path.
     public let path: String
 
-    /// Takes the lock without waiting.
-    /// - Throws: ``RunLockError/held`` when another run holds it; a file error otherwise.
-    public init(path: String) throws {
+    /// Takes the lock.
+    /// - Parameter wait: block until the lock is free (`true`), or fail at once when it is held.
+    /// - Throws: ``RunLockError`` with `isHeld` when another process holds it and `wait` is `false`;
+    ///   a ``RunLockError`` naming the path when the lock file cannot be opened.
+    public init(path: String, wait: Bool = false) throws {
         self.path = path
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -23,7 +25,11 @@ public final class RunLock: Sendable {
         guard descriptor >= 0 else {
             throw RunLockError(path: path, reason: String(cString: strerror(errno)), isHeld: false)
         }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        var result: Int32
+        repeat {
+            result = flock(descriptor, wait ? LOCK_EX : LOCK_EX | LOCK_NB)
+        } while result != 0 && errno == EINTR
+        guard result == 0 else {
             let held = errno == EWOULDBLOCK
             let reason = String(cString: strerror(errno))
             close(descriptor)

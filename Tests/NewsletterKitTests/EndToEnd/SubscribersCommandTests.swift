@@ -53,4 +53,24 @@ struct SubscribersCommandTests {
         let again = try newsletter(["subscribers", "import", file, "--config", config])
         #expect(again.stdout.contains("imported 0 new address(es)"))
     }
+
+    /// Concurrent edits (an unsubscribe handler while an editor adds addresses) are all kept.
+    @Test func concurrentEditsAreNotLost() throws {
+        let folder = try TemporaryFolder()
+        let config = try Self.config(in: folder)
+        let executable = try RepoPaths.executable
+        let processes = (1...12).map { index -> Process in
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["subscribers", "add", "p\(index)@example.com", "--config", config]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            return process
+        }
+        for process in processes { try process.run() }
+        for process in processes { process.waitUntilExit() }
+        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+        let list = try newsletter(["subscribers", "list", "--config", config])
+        #expect(list.stdout.hasSuffix("12 active of 12\n"), "\(list.stdout)")
+    }
 }
