@@ -123,7 +123,9 @@ final class CurlSMTPSession: MailSession {
     }
 
     /// Turns a failed transfer into an outcome by the SMTP reply code (4xx temporary, 5xx
-    /// permanent), falling back to the `CURLcode` when no reply code arrived.
+    /// permanent), falling back to the `CURLcode` when no reply code arrived: TLS, certificate and
+    /// login failures and an unreachable server are fatal (the run stops, deliveries stay pending);
+    /// a connection lost mid-transaction is temporary.
     private func classify(_ error: CurlError, upload: UploadState) -> SMTPOutcome {
         let code = handle.responseCode
         // The reply that carried the code (libcurl may have sent QUIT and read "221" since).
@@ -132,6 +134,12 @@ final class CurlSMTPSession: MailSession {
         let fatalCodes: [CURLcode] = [CURLE_USE_SSL_FAILED, CURLE_LOGIN_DENIED, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT, CURLE_SSL_CONNECT_ERROR]
         if fatalCodes.map({ Int($0.rawValue) }).contains(error.code) {
             return .fatal(reply: "\(error.message) (curl error \(error.code))")
+        }
+        // No server at all (unresolvable, refused, or silent until the timeout): every other
+        // recipient would wait the same way, so the run stops and everyone stays pending.
+        let unreachable: [CURLcode] = [CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT]
+        if code == 0, unreachable.map({ Int($0.rawValue) }).contains(error.code) {
+            return .fatal(reply: "cannot reach the SMTP server \(settings.url.host ?? ""):\(settings.url.port.map(String.init) ?? "default port"): \(error.message) (curl error \(error.code))")
         }
         switch code {
         case 500..<600:

@@ -147,6 +147,31 @@ struct DeliveryFaultEndToEndTests {
         #expect(try smtp.acceptedRecipients().sorted() == recipients)
     }
 
+    /// No SMTP server: the run stops after the first attempt with one line and exit 1; the frozen
+    /// digest goes to everyone on the next run.
+    @Test func unreachableServerStopsAtOnceAndIsResumed() throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: Self.site)
+        let gone = try SMTPTestServer(folder: folder)
+        let port = gone.port
+        gone.server.stop()
+        let recipients = (1...4).map { "s\($0)@example.com" }
+        let config = try Self.setUp(folder, http: http, smtpPort: port, subscribers: recipients, connections: 2)
+        let failed = try newsletter(["send", "--config", config.path] + Self.now)
+        #expect(failed.status == 1, "\(failed.stdout)\(failed.stderr)")
+        #expect(failed.stderr.split(separator: "\n").count == 1, "\(failed.stderr)")
+        #expect(failed.stderr.contains("cannot reach the SMTP server 127.0.0.1:\(port)"))
+
+        let smtp = try SMTPTestServer(folder: folder)
+        var text = try String(contentsOf: config, encoding: .utf8)
+        text = text.replacingOccurrences(of: "127.0.0.1:\(port)", with: "127.0.0.1:\(smtp.port)")
+        try Data(text.utf8).write(to: config)
+        let resumed = try newsletter(["send", "--config", config.path, "--now", "2019-06-01T09:00:00+08:00"])
+        #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+        #expect(resumed.stdout.contains("resumed digest 1"))
+        #expect(try smtp.acceptedRecipients().sorted() == recipients)
+    }
+
     @Test func badConfigIsOneLineNamingFileLineAndKey() throws {
         let folder = try TemporaryFolder()
         let file = folder.file("newsletter.yml")

@@ -102,14 +102,17 @@ struct CurlSMTPTransportTests {
         #expect(try server.acceptedRecipients() == ["a@example.com"])
     }
 
-    @Test func refusedConnectionIsTemporary() throws {
-        // A port nobody listens on: bind and close a socket to find one.
+    /// An unreachable server stops the run at once (everyone stays pending) instead of timing out
+    /// once per recipient.
+    @Test func refusedConnectionIsFatal() throws {
+        // A port nobody listens on: one a test server had, after it stopped.
         let folder = try TemporaryFolder()
         let server = try SMTPTestServer(folder: folder)
         let port = server.port
         server.server.stop()
         let session = try Self.transport(port: port).makeSession()
         let outcome = session.send(envelopeSender: "sender@example.com", recipient: "a@example.com", message: Self.message(to: "a@example.com"))
-        guard case .temporaryFailure(nil, _) = outcome else { Issue.record("expected a temporary failure, got \(outcome)"); return }
+        guard case .fatal(let reply) = outcome else { Issue.record("expected fatal, got \(outcome)"); return }
+        #expect(reply.hasPrefix("cannot reach the SMTP server 127.0.0.1:\(port)"))
     }
 }
