@@ -35,6 +35,23 @@ public struct Subscriber: Sendable, Equatable {
         return String(format: "%016llx", generator.next() as UInt64)
     }
 
+    /// A display name as stored: control characters (CR, LF, TAB …) and runs of white space become
+    /// one space, trimmed.
+    public static func cleanName(_ name: String) -> String {
+        var result = ""
+        var pendingSpace = false
+        for scalar in name.unicodeScalars {
+            if scalar.properties.generalCategory == .control || scalar.properties.isWhitespace {
+                pendingSpace = !result.isEmpty
+                continue
+            }
+            if pendingSpace { result += " " }
+            pendingSpace = false
+            result.unicodeScalars.append(scalar)
+        }
+        return result
+    }
+
     /// The subscriber as a mail address (name used as the display name when present).
     public var address: MailAddress {
         get throws { try MailAddress(email: email, displayName: name.isEmpty ? nil : name) }

@@ -81,6 +81,14 @@ public struct SubscriberList: Sendable {
             }
             let rawEmail = field(emailColumn)
             if rawEmail.isEmpty, row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            // A field running over a line end is almost always an unclosed quote that swallowed the
+            // next row: skip it loudly rather than lose that subscriber silently.
+            if row.contains(where: { $0.contains(where: \.isNewline) }) {
+                problems.append(SubscriberError(
+                    file: fileName, line: line,
+                    reason: "a quoted field runs over the end of the line (unclosed quote?); row skipped, fix the quotes"))
+                continue
+            }
             let address: MailAddress
             do {
                 address = try MailAddress(email: rawEmail, displayName: nil)
@@ -103,7 +111,7 @@ public struct SubscriberList: Sendable {
             }
             let token = field(tokenColumn)
             result.append(Subscriber(
-                email: address.email, name: field(nameColumn), status: status,
+                email: address.email, name: Subscriber.cleanName(field(nameColumn)), status: status,
                 token: token.isEmpty ? Subscriber.makeToken() : token, added: field(addedColumn)))
         }
         return (result, problems)
@@ -153,13 +161,13 @@ public struct SubscriberList: Sendable {
                 subscribers[index].status = .active
                 changed = true
             }
-            if let name, !name.isEmpty, subscribers[index].name != name {
+            if let name = name.map(Subscriber.cleanName), !name.isEmpty, subscribers[index].name != name {
                 subscribers[index].name = name
                 changed = true
             }
             return changed
         }
-        subscribers.append(Subscriber(email: address.email, name: name ?? "", added: today))
+        subscribers.append(Subscriber(email: address.email, name: Subscriber.cleanName(name ?? ""), added: today))
         return true
     }
 

@@ -52,4 +52,21 @@ struct SubscriberListTests {
         #expect(leftovers.isEmpty)
         #expect(throws: MailAddressError.self) { try list.add(email: "bad@@example.com", name: nil, today: "") }
     }
+
+    /// A hand-edited file with an unclosed quote: the swallowed row is reported, not silently lost.
+    @Test func unclosedQuoteIsReportedWithItsLine() throws {
+        let csv = "email,name,status\r\nh1@example.com,甲,active\r\nh2@example.org,\"unterminated,active\r\nh3@example.net,H3,activ\r\nh4@example.com,丁,active\r\n"
+        let (rows, problems) = try SubscriberList.parse(bytes: Array(csv.utf8), fileName: "list.csv")
+        #expect(!rows.contains { $0.name.contains("\n") || $0.name.contains("h3@") })
+        #expect(rows.first?.email == "h1@example.com")
+        #expect(problems.contains { $0.line == 3 && $0.reason.contains("unclosed quote") })
+    }
+
+    @Test(arguments: [("Evil\r\nBcc: x@example.com", "Evil Bcc: x@example.com"), ("  张\t三  ", "张 三"), ("", "")])
+    func namesLoseControlCharacters(raw: String, clean: String) throws {
+        #expect(Subscriber.cleanName(raw) == clean)
+        var list = SubscriberList(file: URL(fileURLWithPath: "/nonexistent/x.csv"))
+        try list.add(email: "a@example.com", name: raw, today: "")
+        #expect(list.subscribers[0].name == clean)
+    }
 }
