@@ -38,9 +38,11 @@ public struct SourceFetcher: Sendable {
         var candidates: [Candidate]
         switch kind {
         case .feed:
-            candidates = try feedCandidates(first, source: source, now: now)
+            candidates = try feedCandidates(first, source: source, now: now, windowStart: windowStart, logger: logger)
         case .listing:
+            guard Self.looksLikeHTML(first) else { throw SourceError.notHTML(first.url, contentType: first.contentType) }
             candidates = try await listingCandidates(first, source: source, windowStart: windowStart, logger: logger)
+            guard !candidates.isEmpty else { throw SourceError.noLinks(first.url) }
         }
         // Drop what is already stored.
         let keys = candidates.map(\.key)
@@ -140,20 +142,30 @@ public struct SourceFetcher: Sendable {
         return candidates
     }
 
-    private func feedCandidates(_ response: HTTPResponse, source: NewsletterConfig.Source, now: Date) throws -> [Candidate] {
+    private func feedCandidates(
+        _ response: HTTPResponse, source: NewsletterConfig.Source, now: Date, windowStart: Date, logger: Logger
+    ) throws -> [Candidate] {
         let feed = try FeedParser.parse(bytes: response.body, contentType: response.contentType, url: response.url, timeZone: source.timeZone, fetchedAt: now)
+        if feed.entries.isEmpty { logger.notice("the feed has no entries", metadata: ["source": "\(source.name)", "url": "\(response.url)"]) }
         return feed.entries.map { entry in
+            // An unparseable date is not shown as a publish time: the entry counts from when it was first seen.
+            let published = entry.publishedWasGuessed ? nil : entry.published
+            if entry.publishedWasGuessed {
+                logger.notice("feed entry without a readable date", metadata: ["source": "\(source.name)", "entry": "\(entry.title)"])
+            }
             let html = entry.contentHTML ?? entry.summaryHTML ?? ""
             let sanitized = HTMLSanitizer.sanitize(html, baseURL: entry.url ?? response.url)
             let text = HTMLText.plainText(fromHTML: sanitized)
             let url = entry.url ?? response.url
             let article = StoredArticle(
                 key: "feed:\(source.name):\(entry.id)", sourceName: source.name, url: url.absoluteString,
-                title: entry.title, publishedAt: entry.published, category: nil, origin: nil, author: entry.author,
+                title: entry.title, publishedAt: published, category: nil, origin: nil, author: entry.author,
                 bodyText: text, bodyHTML: sanitized,
-                fingerprint: StoredArticle.fingerprint(title: entry.title, published: entry.published, timeZone: source.timeZone),
+                fingerprint: StoredArticle.fingerprint(title: entry.title, published: published, timeZone: source.timeZone),
                 firstSeenAt: now, isExtracted: true)
-            return Candidate(key: article.key, url: url, title: entry.title, published: entry.published, feedArticle: article, fetchPage: source.fullText && entry.url != nil)
+            // Full text only for entries that can still be new: older ones keep the feed's content.
+            let fetchPage = source.fullText && entry.url != nil && (published.map { $0 >= windowStart.addingTimeInterval(-86_400) } ?? true)
+            return Candidate(key: article.key, url: url, title: entry.title, published: published, feedArticle: article, fetchPage: fetchPage)
         }
     }
 
@@ -173,8 +185,11 @@ public struct SourceFetcher: Sendable {
             key: candidate.key, sourceName: source.name, url: candidate.url.absoluteString, title: candidate.title,
             publishedAt: candidate.published, category: nil, origin: nil, author: nil, bodyText: "", bodyHTML: "",
             fingerprint: "", firstSeenAt: now, isExtracted: true)
-        if !extracted.title.isEmpty { article.title = extracted.title }
-        article.publishedAt = extracted.published ?? article.publishedAt
+        // A feed's own title and date are authoritative; a page's fill in what the feed lacks.
+        if candidate.feedArticle == nil, !extracted.title.isEmpty { article.title = extracted.title }
+        if candidate.feedArticle == nil || article.publishedAt == nil {
+            article.publishedAt = extracted.published ?? article.publishedAt
+        }
         article.category = extracted.category ?? article.category
         article.origin = extracted.source ?? article.origin
         article.author = extracted.author ?? article.author
@@ -185,6 +200,16 @@ public struct SourceFetcher: Sendable {
         article.isExtracted = true
         article.fingerprint = StoredArticle.fingerprint(title: article.title, published: article.publishedAt, timeZone: source.timeZone)
         return article
+    }
+
+    /// Whether a response can be a listing page: an HTML content type, or (none given, e.g. a
+    /// `file:` URL) a body that starts with markup.
+    static func looksLikeHTML(_ response: HTTPResponse) -> Bool {
+        if let type = response.contentType?.lowercased(), !type.isEmpty {
+            return type.contains("html") || type.contains("xml")
+        }
+        let start = response.body.prefix(1024).drop { [0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
+        return start.first == UInt8(ascii: "<")
     }
 
     /// GET with the stored validators; a 304 answers with the stored body.

@@ -1,0 +1,22 @@
+public import Foundation
+
+/// A listing page or feed that was fetched but holds nothing usable: a misconfigured source,
+/// reported by name and URL instead of passing as "nothing new".
+public struct SourceError: Error, Sendable, CustomStringConvertible {
+    /// The source's URL.
+    public let url: URL
+    /// What is wrong with what it returned.
+    public let reason: String
+
+    /// No article links were found on a listing page.
+    public static func noLinks(_ url: URL) -> SourceError {
+        SourceError(url: url, reason: "no article links found on the listing page (wrong URL? for a feed set kind: feed)")
+    }
+
+    /// The body is neither HTML nor a feed.
+    public static func notHTML(_ url: URL, contentType: String?) -> SourceError {
+        SourceError(url: url, reason: "neither an HTML page nor a feed (Content-Type: \(contentType ?? "none"))")
+    }
+
+    public var description: String { "\(url.absoluteString): \(reason)" }
+}
