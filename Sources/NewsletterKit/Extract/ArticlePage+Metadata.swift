@@ -268,10 +268,12 @@ extension ArticlePage {
     /// The last crumb of the breadcrumb (`当前位置:首页>>党建政法` → `党建政法`), or CMS column metadata.
     func findCategory(title: String) -> String? {
         var crumbNode: HTMLNode?
+        root.measureVisibleLengths()
         root.walk { node in
             if crumbNode != nil || !node.isElement { return false }
-            // Large subtrees are not breadcrumbs: stop collecting their text early (O(n) overall, not O(n²)).
-            guard let raw = node.textContent(visibleLimit: 400) else { return true }
+            // Large subtrees are not breadcrumbs: their text is never built (lengths measured in one pass).
+            guard node.measuredVisibleLength <= 400 else { return true }
+            let raw = node.textContent
             // Every label holds 位置 and a hinted crumb trail holds ">": anything else is not a breadcrumb.
             // Nor is anything inside it (its text is part of this text): skip the subtree.
             guard raw.utf8.contains(0x3E) || TextNormalizer.contains(raw, "位置") else { return false }

@@ -101,14 +101,23 @@ final class ArticlePage {
             guard child.isElement else { return false }
             if HTMLSanitizer.droppedWithContent.contains(child.name) { return true }
             if child.attribute("hidden") != nil { return true }
-            if let style = child.attribute("style")?.lowercased().replacingOccurrences(of: " ", with: ""),
-                style.contains("display:none") || style.contains("visibility:hidden")
-            {
-                return true
-            }
+            if let style = child.attribute("style"), Self.hidesElement(style: style) { return true }
             return false
         }
         for child in node.children where child.isElement { clean(child) }
+    }
+
+    /// Whether an inline `style` holds `display:none` or `visibility:hidden` (case-insensitive, spaces ignored).
+    private static func hidesElement(style: String) -> Bool {
+        guard style.utf8.allSatisfy({ $0 < 0x80 }) else {
+            let squeezed = style.lowercased().replacingOccurrences(of: " ", with: "")
+            return squeezed.contains("display:none") || squeezed.contains("visibility:hidden")
+        }
+        // ASCII: the same test on bytes, without Foundation.
+        var squeezed: [UInt8] = []
+        squeezed.reserveCapacity(style.utf8.count)
+        for byte in style.utf8 where byte != 0x20 { squeezed.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) }
+        return squeezed.containsBytes(of: "display:none") || squeezed.containsBytes(of: "visibility:hidden")
     }
 
     // MARK: - Helpers shared by the metadata finders
@@ -137,4 +146,22 @@ final class ArticlePage {
         flush()
         return lines.joined(separator: "\n")
     }()
+}
+
+extension [UInt8] {
+    /// Whether the UTF-8 bytes of `needle` occur in this array.
+    fileprivate func containsBytes(of needle: StaticString) -> Bool {
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        guard pattern.count <= count else { return false }
+        var start = 0
+        while start + pattern.count <= count {
+            if self[start] == pattern[0] {
+                var matched = 1
+                while matched < pattern.count && self[start + matched] == pattern[matched] { matched += 1 }
+                if matched == pattern.count { return true }
+            }
+            start += 1
+        }
+        return false
+    }
 }

@@ -98,25 +98,64 @@ struct BlockBuilder {
             if !hasVisibleText { hasVisibleText = Self.hasVisible(raw) }
             return
         }
-        var piece = String.UnicodeScalarView()
-        var pendingSpace = false
+        // On UTF-8 bytes: the scalars handled specially are matched by their exact byte sequences and every
+        // other scalar is copied through whole, as a scalar-by-scalar pass would.
         let atStart = !hasVisibleText
-        for scalar in raw.unicodeScalars {
-            switch scalar.value {
-            case 0x09, 0x0A, 0x0D, 0x0C, 0x20, 0xA0, 0x2002, 0x2003, 0x2009:
-                pendingSpace = true
-            case 0x200B, 0xFEFF:
-                continue
-            case 0x3000 where atStart && piece.isEmpty:
-                continue
-            default:
-                if pendingSpace && !(atStart && piece.isEmpty) { piece.append(" ") }
+        var raw = raw
+        let value: String = raw.withUTF8 { bytes in
+            let count = bytes.count
+            var piece: [UInt8] = []
+            piece.reserveCapacity(count + 1)
+            var pendingSpace = false
+            var index = 0
+            while index < count {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C {
+                        pendingSpace = true
+                    } else {
+                        if pendingSpace && !(atStart && piece.isEmpty) { piece.append(0x20) }
+                        pendingSpace = false
+                        piece.append(byte)
+                    }
+                    index += 1
+                    continue
+                }
+                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                if length == 2 && byte == 0xC2 && bytes[index + 1] == 0xA0 {  // U+00A0
+                    pendingSpace = true
+                    index += 2
+                    continue
+                }
+                if length == 3 {
+                    let second = bytes[index + 1]
+                    let third = bytes[index + 2]
+                    if byte == 0xE2 && second == 0x80 {
+                        if third == 0x82 || third == 0x83 || third == 0x89 {  // U+2002, U+2003, U+2009
+                            pendingSpace = true
+                            index += 3
+                            continue
+                        }
+                        if third == 0x8B {  // U+200B
+                            index += 3
+                            continue
+                        }
+                    } else if byte == 0xEF && second == 0xBB && third == 0xBF {  // U+FEFF
+                        index += 3
+                        continue
+                    } else if byte == 0xE3 && second == 0x80 && third == 0x80 && atStart && piece.isEmpty {  // U+3000
+                        index += 3
+                        continue
+                    }
+                }
+                if pendingSpace && !(atStart && piece.isEmpty) { piece.append(0x20) }
                 pendingSpace = false
-                piece.append(scalar)
+                for offset in 0..<length { piece.append(bytes[index + offset]) }
+                index += length
             }
+            if pendingSpace && !(atStart && piece.isEmpty) { piece.append(0x20) }
+            return String(decoding: piece, as: UTF8.self)
         }
-        if pendingSpace && !(atStart && piece.isEmpty) { piece.append(" ") }
-        let value = String(piece)
         text += value
         html += TextNormalizer.escape(value)
         if !hasVisibleText { hasVisibleText = Self.hasVisible(value) }

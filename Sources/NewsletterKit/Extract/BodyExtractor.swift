@@ -200,7 +200,8 @@ struct BodyExtractor {
 
     /// Whether `text` is a trailer line such as `(来源:新华社)` or `责任编辑：某某`.
     static func isTrailer(_ text: String) -> Bool {
-        guard text.count <= 150 else { return false }
+        // `count` never exceeds the UTF-8 length: short texts skip the grapheme count.
+        guard text.utf8.count <= 150 || text.count <= 150 else { return false }
         var rest = Substring(text).drop(while: { "([【〔（ \u{3000}".contains($0) })
         for label in trailerLabels where rest.hasPrefix(label) {
             rest = rest.dropFirst(label.count).drop(while: { $0 == " " || $0 == "\u{3000}" })
@@ -221,8 +222,8 @@ struct BodyExtractor {
                     trailers.append(text)
                     continue
                 }
-                if ContentHints.isBoilerplate(text) && text.count < 60 { continue }
-                if index < 4, text.count < 100, DateParser.firstDate(in: text, timeZone: nil) != nil,
+                if ContentHints.isBoilerplate(text) && (text.utf8.count < 60 || text.count < 60) { continue }
+                if index < 4, text.utf8.count < 100 || text.count < 100, DateParser.firstDate(in: text, timeZone: nil) != nil,
                     TextNormalizer.punctuationCount(text) <= 3, !text.contains("。")
                 {
                     trailers.append(text)

@@ -17,6 +17,13 @@ enum ContentHints {
 
     /// Splits class/id text into lowercase tokens (`news-content`, `newsContent` → `news`, `content`).
     static func tokens(_ node: HTMLNode) -> [String] {
+        if let cached = node.hintTokens { return cached }
+        let tokens = computeTokens(node)
+        node.hintTokens = tokens
+        return tokens
+    }
+
+    private static func computeTokens(_ node: HTMLNode) -> [String] {
         let raw = (node.attribute("class") ?? "") + " " + (node.attribute("id") ?? "")
         if raw.utf8.allSatisfy({ $0 < 0x80 }) { return asciiTokens(raw) }
         var tokens: [String] = []
@@ -74,6 +81,13 @@ enum ContentHints {
 
     /// +25 per positive hint, −25 per negative hint (at most one of each).
     static func weight(_ node: HTMLNode) -> Double {
+        if let cached = node.hintWeight { return cached }
+        let weight = computeWeight(node)
+        node.hintWeight = weight
+        return weight
+    }
+
+    private static func computeWeight(_ node: HTMLNode) -> Double {
         let tokens = tokens(node)
         guard !tokens.isEmpty else { return 0 }
         var weight = 0.0
@@ -87,14 +101,24 @@ enum ContentHints {
     }
 
     /// Whether the class/id names furniture such as navigation, sidebars or share bars.
-    static func isNegative(_ node: HTMLNode) -> Bool { isNegative(tokens(node)) }
+    static func isNegative(_ node: HTMLNode) -> Bool {
+        let tokens = tokens(node)
+        if tokens.isEmpty { return false }
+        if let weight = node.hintWeight { return weight < 0 || (weight == 0 && isNegative(tokens)) }
+        return isNegative(tokens)
+    }
 
     private static func isNegative(_ tokens: [String]) -> Bool {
         tokens.contains { token in
-            negativeWords.contains { token == $0 } || negativeInfixes.contains { TextNormalizer.contains(token, $0) }
-                || negativePrefixes.contains { token.hasPrefix($0) }
+            negativeWordSet.contains(token) || (token.utf8.count >= minimumInfixLength && negativeInfixes.contains { TextNormalizer.contains(token, $0) })
+                // Every prefix ends with `_`: only tokens holding one can match.
+                || (token.utf8.contains(0x5F) && negativePrefixes.contains { token.hasPrefix($0) })
         }
     }
+
+    private static let negativeWordSet = Set(negativeWords)
+    /// UTF-8 length of the shortest infix: shorter tokens cannot hold one.
+    private static let minimumInfixLength = negativeInfixes.map(\.utf8.count).min() ?? 0
 
     /// Positive words of four or more characters also count as prefixes (`contentbox`).
     private static let positivePrefixes = positiveWords.filter { $0.count >= 4 }
@@ -113,7 +137,9 @@ enum ContentHints {
 
     /// Whether `text` is a short line of page furniture (navigation, share bar, footer…).
     static func isBoilerplate(_ text: String) -> Bool {
-        guard text.utf8.count < 120 * 4, text.count < 120 else { return false }
+        // `count` (grapheme clusters) never exceeds the UTF-8 length, so short texts skip counting.
+        let utf8Count = text.utf8.count
+        guard utf8Count < 120 * 4, utf8Count < 120 || text.count < 120 else { return false }
         return boilerplatePhrases.contains { TextNormalizer.contains(text, $0) }
     }
 }

@@ -9,9 +9,12 @@ import Foundation
 enum HTMLDocument {
     /// Parses an HTML document (malformed markup is repaired the way libxml2's HTML parser does).
     ///
-    /// - Parameter text: The decoded page text.
+    /// - Parameters:
+    ///   - text: The decoded page text.
+    ///   - keepScriptText: `false` leaves out the text of `script` elements other than
+    ///     `application/ld+json` and of `style` elements, for callers that never read it (articles).
     /// - Returns: The root element (`html`) or `nil` when libxml2 produced no document at all.
-    static func parseHTML(_ text: String) -> HTMLNode? {
+    static func parseHTML(_ text: String, keepScriptText: Bool = true) -> HTMLNode? {
         initialize
         var bytes = Array(text.utf8)
         if bytes.isEmpty { bytes = Array("<html></html>".utf8) }
@@ -26,7 +29,7 @@ enum HTMLDocument {
         guard let doc else { return nil }
         defer { xmlFreeDoc(doc) }
         guard let root = xmlDocGetRootElement(doc) else { return nil }
-        return convert(root, isHTML: true)
+        return convert(root, isHTML: true, keepScriptText: keepScriptText)
     }
 
     /// Parses an XML document in recover mode without network access or external entity loading.
@@ -53,7 +56,7 @@ enum HTMLDocument {
         guard let doc else { return nil }
         defer { xmlFreeDoc(doc) }
         guard let root = xmlDocGetRootElement(doc) else { return nil }
-        return convert(root, isHTML: false)
+        return convert(root, isHTML: false, keepScriptText: true)
     }
 
     /// Parses an HTML fragment (such as feed item content) and returns the `body` element holding it.
@@ -91,9 +94,15 @@ enum HTMLDocument {
         return String(cString: pointer)
     }
 
-    private static func convert(_ node: xmlNodePtr, isHTML: Bool) -> HTMLNode {
+    /// `text.lowercased()`, skipping the call when there is nothing to lowercase (ASCII without A–Z).
+    private static func lowercasedName(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5A) }) { return text }
+        return text.lowercased()
+    }
+
+    private static func convert(_ node: xmlNodePtr, isHTML: Bool, keepScriptText: Bool) -> HTMLNode {
         let rawName = string(node.pointee.name)
-        let name = isHTML ? rawName.lowercased() : rawName
+        let name = isHTML ? lowercasedName(rawName) : rawName
         var attributes: [(name: String, value: String)] = []
         var attribute = node.pointee.properties
         while let current = attribute {
@@ -101,7 +110,7 @@ enum HTMLDocument {
             if let ns = current.pointee.ns, let prefix = ns.pointee.prefix {
                 attrName = string(prefix) + ":" + attrName
             }
-            if isHTML { attrName = attrName.lowercased() }
+            if isHTML { attrName = lowercasedName(attrName) }
             var value = ""
             if let raw = xmlNodeListGetString(node.pointee.doc, current.pointee.children, 1) {
                 value = String(cString: raw)
@@ -112,11 +121,15 @@ enum HTMLDocument {
         }
         let namespace = node.pointee.ns.map { string($0.pointee.href) }
         let element = HTMLNode(element: name, namespace: namespace, attributes: attributes)
+        if !keepScriptText {
+            if name == "style" { return element }
+            if name == "script" && element.attribute("type")?.lowercased() != "application/ld+json" { return element }
+        }
         var child = node.pointee.children
         while let current = child {
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
-                element.append(convert(current, isHTML: isHTML))
+                element.append(convert(current, isHTML: isHTML, keepScriptText: keepScriptText))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 appendText(string(current.pointee.content), to: element)
             case XML_ENTITY_REF_NODE:

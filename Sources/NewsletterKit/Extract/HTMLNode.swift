@@ -17,13 +17,22 @@ final class HTMLNode {
     /// Namespace URI of an XML element, if any.
     let namespace: String?
     /// Attributes in document order; names are `prefix:local` when namespaced (e.g. `xml:base`).
-    var attributes: [(name: String, value: String)]
+    var attributes: [(name: String, value: String)] {
+        didSet { hintTokens = nil }
+    }
     /// Child nodes in document order.
     var children: [HTMLNode] = []
     /// The text of a text node (empty for elements).
     var text: String
     /// The parent element, `nil` for the root.
     weak var parent: HTMLNode?
+    /// ``ContentHints/tokens(_:)`` of this element, computed on first use (attributes do not change after
+    /// the tree is built; setting them clears it).
+    var hintTokens: [String]?
+    /// ``ContentHints/weight(_:)`` of this element, computed on first use.
+    var hintWeight: Double?
+    /// Scratch visible length written by ``measureVisibleLengths()`` (valid until the tree changes).
+    private(set) var measuredVisibleLength = 0
 
     init(element name: String, namespace: String? = nil, attributes: [(name: String, value: String)] = []) {
         self.kind = .element
@@ -46,10 +55,33 @@ final class HTMLNode {
     /// The value of the first attribute named `name` (case-insensitive), if present.
     func attribute(_ name: String) -> String? {
         for attribute in attributes where attribute.name == name { return attribute.value }  // HTML names are lowercase
-        for attribute in attributes where attribute.name.lowercased() == name.lowercased() {
-            return attribute.value
+        guard !attributes.isEmpty else { return nil }
+        let asciiName = name.utf8.allSatisfy { $0 < 0x80 }
+        var lowerName: String?
+        for attribute in attributes {
+            // ASCII against ASCII: compare case-insensitively on bytes, without building lowercased copies
+            // (`lowercased()` of ASCII is the ASCII mapping, so this is the same test).
+            if asciiName && attribute.name.utf8.allSatisfy({ $0 < 0x80 }) {
+                if Self.asciiCaseInsensitiveEqual(attribute.name, name) { return attribute.value }
+            } else {
+                let lowered = lowerName ?? name.lowercased()
+                lowerName = lowered
+                if attribute.name.lowercased() == lowered { return attribute.value }
+            }
         }
         return nil
+    }
+
+    private static func asciiCaseInsensitiveEqual(_ a: String, _ b: String) -> Bool {
+        let a = a.utf8
+        let b = b.utf8
+        guard a.count == b.count else { return false }
+        for (x, y) in zip(a, b) where x != y {
+            let lx = x >= 0x41 && x <= 0x5A ? x + 0x20 : x
+            let ly = y >= 0x41 && y <= 0x5A ? y + 0x20 : y
+            if lx != ly { return false }
+        }
+        return true
     }
 
     /// Appends `child` and sets its parent.
@@ -83,6 +115,22 @@ final class HTMLNode {
         var result = ""
         var visible = 0
         return appendText(to: &result, visible: &visible, limit: limit) ? result : nil
+    }
+
+    /// Stores in ``measuredVisibleLength`` of this node and every element below it the number of visible
+    /// scalars (``TextNormalizer/visibleLength(_:)``) of its text, in one pass.
+    /// - Returns: This node's visible length.
+    /// - Complexity: O(*n*) in the size of the subtree.
+    @discardableResult
+    func measureVisibleLengths() -> Int {
+        if kind == .text {
+            measuredVisibleLength = TextNormalizer.visibleLength(text)
+            return measuredVisibleLength
+        }
+        var total = 0
+        for child in children { total += child.measureVisibleLengths() }
+        measuredVisibleLength = total
+        return total
     }
 
     private func appendText(to result: inout String, visible: inout Int, limit: Int) -> Bool {

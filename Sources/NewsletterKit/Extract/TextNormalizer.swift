@@ -5,27 +5,84 @@ enum TextNormalizer {
     /// Collapses runs of whitespace (including U+00A0 and zero-width spaces) to one space and trims the ends,
     /// also trimming U+3000 ideographic-space indentation.
     static func collapse(_ text: String) -> String {
-        var result = String.UnicodeScalarView()
-        var pendingSpace = false
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x200B, 0x200C, 0x200D, 0xFEFF:
-                continue
-            case 0x09, 0x0A, 0x0D, 0x0C, 0x20, 0xA0, 0x2002, 0x2003, 0x2009:
-                pendingSpace = true
-            case 0x3000 where result.isEmpty:
-                continue
-            default:
-                if pendingSpace && !result.isEmpty { result.append(" ") }
+        var text = text
+        // Works on UTF-8 bytes: every scalar handled specially is matched by its exact byte sequence and
+        // every other scalar is copied through whole, so the result is what a scalar-by-scalar pass gives.
+        return text.withUTF8 { bytes -> String? in
+            let count = bytes.count
+            var result: [UInt8] = []
+            result.reserveCapacity(count)
+            var pendingSpace = false
+            var modified = false
+            var index = 0
+            while index < count {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C {
+                        if byte != 0x20 || pendingSpace || result.isEmpty { modified = true }
+                        pendingSpace = true
+                    } else {
+                        if pendingSpace && !result.isEmpty { result.append(0x20) }
+                        pendingSpace = false
+                        result.append(byte)
+                    }
+                    index += 1
+                    continue
+                }
+                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                if length == 2 && byte == 0xC2 && bytes[index + 1] == 0xA0 {  // U+00A0
+                    modified = true
+                    pendingSpace = true
+                    index += 2
+                    continue
+                }
+                if length == 3 {
+                    let second = bytes[index + 1]
+                    let third = bytes[index + 2]
+                    if byte == 0xE2 && second == 0x80 {
+                        switch third {
+                        case 0x8B, 0x8C, 0x8D:  // U+200B–U+200D
+                            modified = true
+                            index += 3
+                            continue
+                        case 0x82, 0x83, 0x89:  // U+2002, U+2003, U+2009
+                            modified = true
+                            pendingSpace = true
+                            index += 3
+                            continue
+                        default:
+                            break
+                        }
+                    } else if byte == 0xEF && second == 0xBB && third == 0xBF {  // U+FEFF
+                        modified = true
+                        index += 3
+                        continue
+                    } else if byte == 0xE3 && second == 0x80 && third == 0x80 && result.isEmpty {  // U+3000
+                        modified = true
+                        index += 3
+                        continue
+                    }
+                }
+                if pendingSpace && !result.isEmpty { result.append(0x20) }
                 pendingSpace = false
-                result.append(scalar)
+                for offset in 0..<length { result.append(bytes[index + offset]) }
+                index += length
             }
-        }
-        var string = String(result)
-        while let last = string.unicodeScalars.last, last.value == 0x3000 || last == " " {
-            string.unicodeScalars.removeLast()
-        }
-        return string
+            if pendingSpace { modified = true }
+            // Trailing U+3000 and spaces.
+            while true {
+                let n = result.count
+                if n > 0 && result[n - 1] == 0x20 {
+                    result.removeLast()
+                } else if n >= 3 && result[n - 3] == 0xE3 && result[n - 2] == 0x80 && result[n - 1] == 0x80 {
+                    result.removeLast(3)
+                } else {
+                    break
+                }
+                modified = true
+            }
+            return modified ? String(decoding: result, as: UTF8.self) : nil
+        } ?? text
     }
 
     /// Decodes HTML character references once: `&amp;` → `&`, `&#39;` → `'`, `&#x4E2D;` → `中`,
@@ -117,9 +174,40 @@ enum TextNormalizer {
     /// Length in Unicode scalars, ignoring whitespace (and the zero-width characters ``collapse(_:)`` drops).
     /// - Complexity: O(*n*); ASCII and CJK scalars skip the Unicode property lookup.
     static func visibleLength(_ text: String) -> Int {
-        var count = 0
-        for scalar in text.unicodeScalars where !isInvisible(scalar) { count += 1 }
-        return count
+        var text = text
+        return text.withUTF8 { bytes in
+            let count = bytes.count
+            var visible = 0
+            var index = 0
+            while index < count {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    if !(byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)) { visible += 1 }
+                    index += 1
+                    continue
+                }
+                // Decode one scalar (Swift strings hold valid UTF-8).
+                var value: UInt32
+                if byte >= 0xF0 {
+                    value = UInt32(byte & 0x07) << 18 | UInt32(bytes[index + 1] & 0x3F) << 12
+                        | UInt32(bytes[index + 2] & 0x3F) << 6 | UInt32(bytes[index + 3] & 0x3F)
+                    index += 4
+                } else if byte >= 0xE0 {
+                    value = UInt32(byte & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6
+                        | UInt32(bytes[index + 2] & 0x3F)
+                    index += 3
+                } else {
+                    value = UInt32(byte & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F)
+                    index += 2
+                }
+                if value >= 0x3400 && value <= 0x9FFF {
+                    visible += 1
+                } else if let scalar = Unicode.Scalar(value), !isInvisible(scalar) {
+                    visible += 1
+                }
+            }
+            return visible
+        }
     }
 
     /// Whitespace, U+00A0 and zero-width characters.

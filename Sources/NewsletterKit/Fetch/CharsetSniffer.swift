@@ -33,7 +33,7 @@ enum CharsetSniffer {
     /// The label declared by the first `<meta charset>` or `<meta http-equiv=content-type content=…>`
     /// within the first 4 KB, skipping comments and other tags (so `<script charset=…>` is ignored).
     static func metaLabel(_ bytes: [UInt8]) -> String? {
-        let head = latin1(bytes.prefix(4096)).lowercased()
+        let head = latin1(bytes.prefix(4096), lowercased: true)
         var index = head.startIndex
         while let open = head[index...].firstIndex(of: "<") {
             let rest = head[open...]
@@ -91,9 +91,24 @@ enum CharsetSniffer {
     }
 
     /// Interprets bytes as Latin-1 so that ASCII markup can be searched whatever the real encoding.
-    static func latin1<S: Sequence<UInt8>>(_ bytes: S) -> String {
-        var scalars = String.UnicodeScalarView()
-        for byte in bytes { scalars.append(Unicode.Scalar(byte)) }
-        return String(scalars)
+    ///
+    /// - Parameter lowercased: Also lowercase, giving what `latin1(bytes).lowercased()` gives: within
+    ///   Latin-1 only A–Z, U+00C0–U+00D6 and U+00D8–U+00DE change, each to the scalar 0x20 above.
+    static func latin1<S: Sequence<UInt8>>(_ bytes: S, lowercased: Bool = false) -> String {
+        // Built as UTF-8 directly: U+0080–U+00FF are two bytes, C2 or C3 then 0x80 + the low six bits.
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(bytes.underestimatedCount * 2)
+        for var byte in bytes {
+            if lowercased && ((byte >= 0x41 && byte <= 0x5A) || (byte >= 0xC0 && byte <= 0xDE && byte != 0xD7)) {
+                byte += 0x20
+            }
+            if byte < 0x80 {
+                utf8.append(byte)
+            } else {
+                utf8.append(0xC0 | (byte >> 6))
+                utf8.append(0x80 | (byte & 0x3F))
+            }
+        }
+        return String(decoding: utf8, as: UTF8.self)
     }
 }
