@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import NewsletterKit
 
 extension NewsletterCommand {
@@ -35,6 +38,8 @@ extension NewsletterCommand {
                 url: smtp.url, starttls: smtp.starttls, username: smtp.username, password: password, caFile: smtp.caFile,
                 timeoutSeconds: smtp.timeoutSeconds, heloDomain: composerDomain)
             let newsletter = try Newsletter(config: config, logger: logger)
+            let signals = Self.handleStopSignals(newsletter.stop)
+            defer { signals.forEach { $0.cancel() } }
             if let test {
                 try await sendTest(to: test, newsletter: newsletter, transport: transport, now: now)
                 return
@@ -68,7 +73,31 @@ extension NewsletterCommand {
             if let fatal = delivery.fatalError {
                 throw CommandFailure("sending stopped: \(fatal); pending deliveries are kept for the next run")
             }
+            if delivery.interrupted {
+                say("interrupted: the rest of the digest stays pending and goes out on the next run")
+                throw ExitCode(130)
+            }
             if delivery.permanentFailures > 0 || delivery.deferred > 0 { throw ExitStatus.partial }
+        }
+
+        /// SIGINT/SIGTERM: while messages are being sent, finish the transactions in flight, record
+        /// them and stop (a second signal stops at once); otherwise stop at once. Output is flushed.
+        private static func handleStopSignals(_ stop: StopRequest) -> [any DispatchSourceSignal] {
+            [SIGINT, SIGTERM].map { number in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler {
+                    if stop.isDelivering, !stop.isRequested {
+                        stop.request()
+                        FileHandle.standardError.write(Data("stopping after the messages in flight…\n".utf8))
+                    } else {
+                        fflush(nil)  // all output streams
+                        Glibc.exit(130)
+                    }
+                }
+                source.resume()
+                return source
+            }
         }
 
         private func sendTest(to address: String, newsletter: Newsletter, transport: CurlSMTPTransport, now: Date) async throws {

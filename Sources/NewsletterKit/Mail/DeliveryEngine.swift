@@ -30,6 +30,8 @@ public struct DeliveryEngine: Sendable {
         public var deferred = 0
         /// Set when a fatal outcome stopped the run (remaining jobs were not tried).
         public var fatalError: String?
+        /// Set when a stop was requested (SIGINT/SIGTERM): remaining jobs were not tried.
+        public var interrupted = false
     }
 
     public var transport: any MailTransport
@@ -41,6 +43,9 @@ public struct DeliveryEngine: Sendable {
     public var ratePerSecond: Double
     /// Delays before the 1st, 2nd, … retry of a 4xx, in seconds; its count is the retries per run.
     public var retryDelays: [Double]
+
+    /// Checked before each message: when it says so, no further message starts.
+    public var stop: StopRequest?
 
     public init(transport: any MailTransport, envelopeSender: String, connections: Int, ratePerSecond: Double, retryDelays: [Double]) {
         self.transport = transport
@@ -94,6 +99,11 @@ public struct DeliveryEngine: Sendable {
             return
         }
         while true {
+            if stop?.isRequested == true {
+                shared.report.withLock { $0.interrupted = true }
+                shared.queue.withLock { $0.stopped = true }
+                return
+            }
             let next = shared.queue.withLock { $0.take(now: Date()) }
             switch next {
             case .done:

@@ -53,8 +53,9 @@ extension Newsletter {
                 report.delivery.permanentFailures += outcome.report.permanentFailures
                 report.delivery.deferred += outcome.report.deferred
                 report.failedRecipients += outcome.failed
-                if let fatal = outcome.report.fatalError {
-                    report.delivery.fatalError = fatal
+                report.delivery.interrupted = report.delivery.interrupted || outcome.report.interrupted
+                if outcome.report.fatalError != nil || outcome.report.interrupted {
+                    report.delivery.fatalError = outcome.report.fatalError
                     report.disabledRecipients = try await disableBouncing(report.failedRecipients)
                     return report
                 }
@@ -87,6 +88,7 @@ extension Newsletter {
         report.delivery.permanentFailures += outcome.report.permanentFailures
         report.delivery.deferred += outcome.report.deferred
         report.delivery.fatalError = outcome.report.fatalError
+        report.delivery.interrupted = outcome.report.interrupted
         report.failedRecipients += outcome.failed
         report.disabledRecipients += try await disableBouncing(outcome.failed)
         return report
@@ -175,9 +177,13 @@ extension Newsletter {
         var report = DeliveryEngine.Report()
         if !pending.isEmpty {
             let smtp = config.smtp
-            let engine = DeliveryEngine(
+            var configured = DeliveryEngine(
                 transport: transport, envelopeSender: config.envelopeSender, connections: smtp?.connections ?? 1,
                 ratePerSecond: smtp?.ratePerSecond ?? 0, retryDelays: smtp?.retryDelays ?? [])
+            configured.stop = stop
+            let engine = configured
+            stop.setDelivering(true)
+            defer { stop.setDelivering(false) }
             let composer = self.composer
             let database = self.database
             let messageIDs = Dictionary(pending.map { ($0.email, $0.messageID) }, uniquingKeysWith: { first, _ in first })
@@ -223,7 +229,7 @@ extension Newsletter {
                 record.status = .sent
                 try record.update(db)
             }
-            return try String.fetchAll(db, sql: "SELECT email FROM delivery WHERE digestId = ? AND status = 'failed' AND updatedAt >= ?", arguments: [id, now])
+            return try String.fetchAll(db, sql: "SELECT email FROM delivery WHERE digestId = ? AND status = 'failed' AND attempts > 0 AND updatedAt >= ?", arguments: [id, now])
         }
         return (report, failed)
     }

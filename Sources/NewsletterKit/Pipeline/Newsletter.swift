@@ -12,6 +12,8 @@ public struct Newsletter: Sendable {
     public let fetcher: any HTTPFetching
     public let logger: Logger
     public let composer: MessageComposer
+    /// Set by the command on SIGINT/SIGTERM; sending stops between transactions.
+    public var stop = StopRequest()
 
     /// Opens the state database and loads the templates.
     /// - Throws: ``RenderError`` for a template that does not parse; database errors naming the file.

@@ -124,6 +124,42 @@ struct DeliveryFaultEndToEndTests {
         #expect(subjects == ["党建周报 2019-06-01"])
     }
 
+    /// SIGINT (Ctrl-C) or SIGTERM (shutdown) while sending: the message in flight finishes and is
+    /// recorded, the run says so and exits 130 with its output flushed, and the next run sends the
+    /// rest: everyone exactly once.
+    @Test(arguments: [SIGINT, SIGTERM])
+    func interruptedRunStopsCleanly(signalNumber: Int32) throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: Self.site)
+        let smtp = try SMTPTestServer(folder: folder, faults: #"[{"delay_seconds": 1}]"#)
+        let recipients = (1...5).map { "s\($0)@example.com" }
+        let config = try Self.setUp(folder, http: http, smtpPort: smtp.port, subscribers: recipients)
+        let out = folder.file("send.log")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        let log = try FileHandle(forWritingTo: out)
+        let process = Process()
+        process.executableURL = try RepoPaths.executable
+        process.arguments = ["send", "--config", config.path] + Self.now
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        let end = ContinuousClock.now.advanced(by: .seconds(30))
+        while try smtp.messages().count < 2, ContinuousClock.now < end, process.isRunning { usleep(10_000) }
+        kill(process.processIdentifier, signalNumber)
+        process.waitUntilExit()
+        try log.close()
+        #expect(process.terminationStatus == 130)
+        let output = try String(contentsOf: out, encoding: .utf8)
+        #expect(output.contains("digest 1:"), "\(output)")
+        #expect(output.contains("interrupted"), "\(output)")
+        let first = try smtp.acceptedRecipients()
+        #expect(first.count >= 2 && first.count < 5)
+
+        let rerun = try newsletter(["send", "--config", config.path, "--now", "2019-06-01T08:30:00+08:00"])
+        #expect(rerun.status == 0, "\(rerun.stdout)\(rerun.stderr)")
+        #expect(try smtp.acceptedRecipients().sorted() == recipients)
+    }
+
     /// Case 27: a second run while the first is sending exits 75 at once; each subscriber gets one copy.
     @Test func overlappingRunsSendOnce() throws {
         let folder = try TemporaryFolder()
