@@ -158,7 +158,7 @@ extension NewsletterCommand.Subscribers {
             if let out {
                 let original = list.file
                 list = SubscriberList(copying: list, to: URL(fileURLWithPath: out))
-                try list.save()
+                try AtomicFile.write(Data(list.csvText.utf8), to: list.file, createFolders: false)
                 say("exported \(list.subscribers.count) subscriber(s) from \(original.path) to \(out)")
             } else {
                 print(list.csvText, terminator: "")

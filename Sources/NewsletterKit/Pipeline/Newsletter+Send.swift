@@ -77,7 +77,11 @@ extension Newsletter {
         report.articleCount = articles.count
         if dryRun { return report }
         guard !subscribers.active.isEmpty else {
-            throw NewsletterError(description: "\(config.subscribersFile.path): no active subscribers; nothing sent and nothing marked")
+            let path = config.subscribersFile.path
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw NewsletterError(description: "\(path): no such subscriber list (add one with `newsletter subscribers add EMAIL`); nothing sent and nothing marked")
+            }
+            throw NewsletterError(description: "\(path): no active subscribers; nothing sent and nothing marked")
         }
         report.disabledRecipients = try await disableBouncing(report.failedRecipients)
 

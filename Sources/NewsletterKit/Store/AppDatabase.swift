@@ -10,14 +10,17 @@ public struct AppDatabase: Sendable {
 
     /// Opens (creating if needed) the state file and migrates it to the current schema.
     /// - Parameter file: the SQLite file; its folder is created if missing.
-    /// - Throws: `DatabaseError` or a file-system error naming the path.
+    /// - Throws: ``NewsletterError`` naming the path, with the SQLite or file-system error.
     public init(file: URL) throws {
-        try FileManager.default.createDirectory(
-            at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        writer = try DatabaseQueue(path: file.path, configuration: configuration)
-        try Self.migrator.migrate(writer)
+        do {
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            writer = try DatabaseQueue(path: file.path, configuration: configuration)
+            try Self.migrator.migrate(writer)
+        } catch {
+            throw NewsletterError(description: "\(file.path): cannot open the state database (\(error))")
+        }
     }
 
     /// An in-memory database (tests).

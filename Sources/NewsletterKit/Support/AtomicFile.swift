@@ -2,24 +2,47 @@ public import Foundation
 
 /// Writes files so that readers see the old or the new content, never a mix.
 public enum AtomicFile {
+    /// A file that could not be written: its path and why.
+    public struct WriteError: Error, Sendable, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "\(path): cannot write (\(reason))" }
+    }
+
     /// Writes `data` to a temporary file beside `url`, flushes it to disk, then renames it over `url`.
-    /// - Throws: a file-system error naming the path.
-    public static func write(_ data: Data, to url: URL) throws {
+    /// - Parameter createFolders: create missing parent folders first.
+    /// - Throws: ``WriteError`` naming the path.
+    public static func write(_ data: Data, to url: URL, createFolders: Bool = true) throws {
         let folder = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
+            throw WriteError(path: url.path, reason: "it is a folder")
+        }
+        if createFolders {
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw WriteError(path: url.path, reason: "cannot create the folder \(folder.path)")
+            }
+        } else if !FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) || !isFolder.boolValue {
+            throw WriteError(path: url.path, reason: "no such folder \(folder.path)")
+        }
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         guard FileManager.default.createFile(atPath: temporary.path, contents: data) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
+            throw WriteError(path: url.path, reason: String(cString: strerror(errno)))
         }
-        let handle = try FileHandle(forWritingTo: temporary)
-        try handle.synchronize()
-        try handle.close()
-        if rename(temporary.path, url.path) != 0 {
-            let code = errno
+        do {
+            let handle = try FileHandle(forWritingTo: temporary)
+            try handle.synchronize()
+            try handle.close()
+        } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [
-                NSFilePathErrorKey: url.path, NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO),
-            ])
+            throw WriteError(path: url.path, reason: "cannot flush to disk")
+        }
+        if rename(temporary.path, url.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw WriteError(path: url.path, reason: reason)
         }
     }
 }
