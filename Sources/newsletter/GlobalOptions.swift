@@ -33,6 +33,11 @@ struct ClockOptions: ParsableArguments {
     @Option(name: .long, help: "Fix the clock (ISO 8601, e.g. 2019-06-08T08:00:00+08:00) for tests and replays.")
     var now: String?
 
+    /// Rejects a malformed `--now` while parsing, so the usage shown is the subcommand's.
+    func validate() throws {
+        _ = try resolve()
+    }
+
     func resolve() throws -> Date {
         guard let now else { return Date() }
         let formatter = ISO8601DateFormatter()
