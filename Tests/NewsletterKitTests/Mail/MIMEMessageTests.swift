@@ -138,7 +138,7 @@ struct MIMEMessageTests {
     // Case 18: a 3,607-byte line of CJK and a 1,482-byte URL.
     @Test func case18LongLinesAreEncodedAndComeBackExactly() throws {
         let url = try #require(
-            Bundle.module.url(forResource: "18-line-over-998", withExtension: "html", subdirectory: "Resources/mime"))
+            Bundle.module.url(forResource: "18-line-over-998", withExtension: "html", subdirectory: "Resources/cases"))
         let html = try String(contentsOf: url, encoding: .utf8)
         let message = try Self.message(html: html, boundary: nil)
         let parsed = try Self.checkAndParse(message)

@@ -115,7 +115,7 @@ struct MessageComposerTests {
     /// answers 500 to any line over 1,000 octets; decoded, the HTML is the input exactly.
     @Test func case18LongLinesThroughAStrictServer() throws {
         let folder = try TemporaryFolder()
-        let url = try #require(Bundle.module.url(forResource: "18-line-over-998", withExtension: "html", subdirectory: "Resources/mime"))
+        let url = try #require(Bundle.module.url(forResource: "18-line-over-998", withExtension: "html", subdirectory: "Resources/cases"))
         let html = try String(contentsOf: url, encoding: .utf8)
         let direct = try MIMEMessageTests.message(html: html, boundary: nil).bytes()
         // Through the composer: a title of 1,200 × 测 and an article URL of 1,482 bytes.
