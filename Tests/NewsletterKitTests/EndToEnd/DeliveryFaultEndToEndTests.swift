@@ -98,12 +98,7 @@ struct DeliveryFaultEndToEndTests {
         let smtp = try SMTPTestServer(folder: folder, faults: #"[{"delay_seconds": 1}]"#)
         let recipients = (1...5).map { "s\($0)@example.com" }
         let config = try Self.setUp(folder, http: http, smtpPort: smtp.port, subscribers: recipients)
-        let process = Process()
-        process.executableURL = try RepoPaths.executable
-        process.arguments = ["send", "--config", config.path] + Self.now
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try launchNewsletter(["send", "--config", config.path] + Self.now)
         // Wait (with a deadline) until the server has stored the third message.
         let end = ContinuousClock.now.advanced(by: .seconds(30))
         while try smtp.messages().count < 3, ContinuousClock.now < end, process.isRunning { usleep(10_000) }
@@ -137,12 +132,7 @@ struct DeliveryFaultEndToEndTests {
         let out = folder.file("send.log")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         let log = try FileHandle(forWritingTo: out)
-        let process = Process()
-        process.executableURL = try RepoPaths.executable
-        process.arguments = ["send", "--config", config.path] + Self.now
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
+        let process = try launchNewsletter(["send", "--config", config.path] + Self.now, output: log)
         let end = ContinuousClock.now.advanced(by: .seconds(30))
         while try smtp.messages().count < 2, ContinuousClock.now < end, process.isRunning { usleep(10_000) }
         kill(process.processIdentifier, signalNumber)
@@ -167,12 +157,7 @@ struct DeliveryFaultEndToEndTests {
         let smtp = try SMTPTestServer(folder: folder, faults: #"[{"delay_seconds": 1}]"#)
         let recipients = (1...3).map { "s\($0)@example.com" }
         let config = try Self.setUp(folder, http: http, smtpPort: smtp.port, subscribers: recipients)
-        let first = Process()
-        first.executableURL = try RepoPaths.executable
-        first.arguments = ["send", "--config", config.path] + Self.now
-        first.standardOutput = FileHandle.nullDevice
-        first.standardError = FileHandle.nullDevice
-        try first.run()
+        let first = try launchNewsletter(["send", "--config", config.path] + Self.now)
         let end = ContinuousClock.now.advanced(by: .seconds(30))
         while try smtp.events().filter({ $0["event"] as? String == "connect" }).isEmpty, ContinuousClock.now < end { usleep(10_000) }
         let second = try newsletter(["send", "--config", config.path] + Self.now)

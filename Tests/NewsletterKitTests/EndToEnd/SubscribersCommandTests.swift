@@ -58,16 +58,7 @@ struct SubscribersCommandTests {
     @Test func concurrentEditsAreNotLost() throws {
         let folder = try TemporaryFolder()
         let config = try Self.config(in: folder)
-        let executable = try RepoPaths.executable
-        let processes = (1...12).map { index -> Process in
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = ["subscribers", "add", "p\(index)@example.com", "--config", config]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            return process
-        }
-        for process in processes { try process.run() }
+        let processes = try (1...12).map { try launchNewsletter(["subscribers", "add", "p\($0)@example.com", "--config", config]) }
         for process in processes { process.waitUntilExit() }
         #expect(processes.allSatisfy { $0.terminationStatus == 0 })
         let list = try newsletter(["subscribers", "list", "--config", config])

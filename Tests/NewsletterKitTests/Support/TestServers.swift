@@ -235,3 +235,15 @@ func run(_ command: [String], environment: [String: String]? = nil, in directory
 func newsletter(_ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
     try run([try RepoPaths.executable.path] + arguments, environment: environment, in: directory)
 }
+
+/// Starts the built `newsletter` executable in the background (output to `output`, default nowhere).
+func launchNewsletter(_ arguments: [String], output: FileHandle = FileHandle.nullDevice) throws -> Process {
+    let process = Process()
+    process.executableURL = try RepoPaths.executable
+    process.arguments = arguments
+    process.standardOutput = output
+    process.standardError = output
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    return process
+}
