@@ -27,13 +27,16 @@ extension NewsletterCommand {
         }
 
         func run() async throws {
-            let folders = directories.isEmpty
+            let folders =
+                directories.isEmpty
                 ? ["Tests/NewsletterKitTests/Resources/real", "Tests/NewsletterKitTests/Resources/site"] : directories
             var cases: [ExtractionEvaluation.Case] = []
             for folder in folders {
                 cases += try ExtractionEvaluation.loadCases(in: URL(fileURLWithPath: folder, isDirectory: true))
             }
-            if let kind = kind.flatMap(ExtractionEvaluation.Kind.init(rawValue:)) { cases = cases.filter { $0.kind == kind } }
+            if let kind = kind.flatMap(ExtractionEvaluation.Kind.init(rawValue:)) {
+                cases = cases.filter { $0.kind == kind }
+            }
             let report = ExtractionEvaluation.run(cases, repetitions: repetitions)
             if json {
                 var checks: [String: [String: Int]] = [:]
@@ -46,7 +49,8 @@ extension NewsletterCommand {
                     "pages_per_second": report.pagesPerSecond, "checks": checks,
                     "misses": report.outcomes.filter { !$0.passed() }.map { ["case": $0.name, "notes": $0.notes] },
                 ]
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+                let data = try JSONSerialization.data(
+                    withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
                 print(String(decoding: data, as: UTF8.self))
             } else if quiet {
                 print(report.table(showNotes: false).split(separator: "\n").suffix(3).joined(separator: "\n"))

@@ -13,9 +13,13 @@ extension NewsletterCommand {
         @Option(name: .long, help: "The page's URL, for resolving relative links of a local file.") var baseURL: String?
 
         func run() async throws {
-            guard let zone = TimeZone(identifier: timezone) else { throw ValidationError("--timezone: unknown zone '\(timezone)'") }
+            guard let zone = TimeZone(identifier: timezone) else {
+                throw ValidationError("--timezone: unknown zone '\(timezone)'")
+            }
             let url: URL
-            if let parsed = URL(string: target), let scheme = parsed.scheme, ["http", "https", "file"].contains(scheme.lowercased()) {
+            if let parsed = URL(string: target), let scheme = parsed.scheme,
+                ["http", "https", "file"].contains(scheme.lowercased())
+            {
                 url = parsed
             } else {
                 url = URL(fileURLWithPath: target)
@@ -24,22 +28,35 @@ extension NewsletterCommand {
             let pageURL = baseURL.flatMap(URL.init(string:)) ?? response.url
             var fields: [(String, String)] = []
             if FeedParser.looksLikeFeed(response.body) {
-                let feed = try FeedParser.parse(bytes: response.body, contentType: response.contentType, url: pageURL, timeZone: zone, fetchedAt: Date())
-                fields = [("kind", feed.kind), ("title", feed.title), ("charset", feed.charset), ("entries", "\(feed.entries.count)")]
+                let feed = try FeedParser.parse(
+                    bytes: response.body, contentType: response.contentType, url: pageURL, timeZone: zone,
+                    fetchedAt: Date())
+                fields = [
+                    ("kind", feed.kind), ("title", feed.title), ("charset", feed.charset),
+                    ("entries", "\(feed.entries.count)"),
+                ]
                 for (index, entry) in feed.entries.enumerated() {
-                    fields.append(("entry[\(index)]", "\(entry.published.map(Self.iso) ?? "-")  \(entry.title)  \(entry.url?.absoluteString ?? "")  id=\(entry.id)"))
+                    fields.append(
+                        (
+                            "entry[\(index)]",
+                            "\(entry.published.map(Self.iso) ?? "-")  \(entry.title)  \(entry.url?.absoluteString ?? "")  id=\(entry.id)"
+                        ))
                 }
             } else {
-                let article = ArticleExtractor.extract(bytes: response.body, contentType: response.contentType, url: pageURL, timeZone: zone)
+                let article = ArticleExtractor.extract(
+                    bytes: response.body, contentType: response.contentType, url: pageURL, timeZone: zone)
                 fields = [
-                    ("title", article.title), ("published", article.publishedText ?? ""), ("author", article.author ?? ""),
-                    ("source", article.source ?? ""), ("category", article.category ?? ""), ("charset", article.charset),
+                    ("title", article.title), ("published", article.publishedText ?? ""),
+                    ("author", article.author ?? ""),
+                    ("source", article.source ?? ""), ("category", article.category ?? ""),
+                    ("charset", article.charset),
                     ("body_text", article.bodyText), ("body_html", article.bodyHTML),
                 ]
             }
             if json {
                 let object = Dictionary(fields, uniquingKeysWith: { _, last in last })
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+                let data = try JSONSerialization.data(
+                    withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
                 print(String(decoding: data, as: UTF8.self))
             } else {
                 for (name, value) in fields { print("\(name): \(value)") }

@@ -4,7 +4,8 @@ import NewsletterKit
 
 extension NewsletterCommand {
     struct Fetch: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Fetch every source, store the articles, and list what is new.")
+        static let configuration = CommandConfiguration(
+            abstract: "Fetch every source, store the articles, and list what is new.")
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var clock: ClockOptions

@@ -5,7 +5,9 @@ import NewsletterKit
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "The configuration file (default: ./newsletter.yml).", completion: .file(extensions: ["yml", "yaml"]))
+    @Option(
+        name: .long, help: "The configuration file (default: ./newsletter.yml).",
+        completion: .file(extensions: ["yml", "yaml"]))
     var config: String?
 
     @Flag(name: .shortAndLong, help: "Print progress details.")

@@ -5,7 +5,9 @@ import NewsletterKit
 extension NewsletterCommand {
     struct Preview: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Render the digest of what is new into a folder (digest.html, digest.txt, digest.eml) without sending or marking anything.")
+            abstract:
+                "Render the digest of what is new into a folder (digest.html, digest.txt, digest.eml) without sending or marking anything."
+        )
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var clock: ClockOptions
@@ -31,7 +33,8 @@ extension NewsletterCommand {
         }
 
         private func openInBrowser(_ url: URL) {
-            for opener in ["/usr/bin/xdg-open", "/usr/bin/open"] where FileManager.default.isExecutableFile(atPath: opener) {
+            for opener in ["/usr/bin/xdg-open", "/usr/bin/open"]
+            where FileManager.default.isExecutableFile(atPath: opener) {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: opener)
                 process.arguments = [url.path]

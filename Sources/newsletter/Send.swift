@@ -1,14 +1,16 @@
 import ArgumentParser
 import Foundation
+import NewsletterKit
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import NewsletterKit
 
 extension NewsletterCommand {
     struct Send: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Fetch, select, render and send this week's digest to every active subscriber, recording every delivery.",
+            abstract:
+                "Fetch, select, render and send this week's digest to every active subscriber, recording every delivery.",
             discussion: """
                 Exit status: 0 when every message was accepted (or nothing was new), 1 on failure \
                 (nothing sent), 3 when some deliveries failed permanently or were deferred to the next run, \
@@ -31,11 +33,13 @@ extension NewsletterCommand {
             guard let smtp = config.smtp else { throw CommandFailure("\(config.file.path): \(NewsletterError.noSMTP)") }
             let password = smtp.passwordEnvironmentVariable.flatMap { ProcessInfo.processInfo.environment[$0] }
             if let variable = smtp.passwordEnvironmentVariable, password == nil {
-                throw CommandFailure("\(config.file.path): smtp.password_env: the environment variable \(variable) is not set")
+                throw CommandFailure(
+                    "\(config.file.path): smtp.password_env: the environment variable \(variable) is not set")
             }
             let composerDomain = config.from.email.split(separator: "@").last.map(String.init) ?? "localhost"
             let transport = CurlSMTPTransport(
-                url: smtp.url, starttls: smtp.starttls, username: smtp.username, password: password, caFile: smtp.caFile,
+                url: smtp.url, starttls: smtp.starttls, username: smtp.username, password: password,
+                caFile: smtp.caFile,
                 timeoutSeconds: smtp.timeoutSeconds, heloDomain: composerDomain)
             let newsletter = try Newsletter(config: config, logger: logger)
             let signals = Self.handleStopSignals(newsletter.stop)
@@ -57,18 +61,24 @@ extension NewsletterCommand {
             if report.nothingNew {
                 say("nothing new since the last digest: nothing sent")
             } else if dryRun {
-                say("dry run: would send \"\(report.subject ?? "")\" with \(report.articleCount) article(s); nothing sent or recorded")
+                say(
+                    "dry run: would send \"\(report.subject ?? "")\" with \(report.articleCount) article(s); nothing sent or recorded"
+                )
                 return
             } else if let id = report.digestID {
                 say("digest \(id): \"\(report.subject ?? "")\", \(report.articleCount) article(s)")
             }
             let delivery = report.delivery
             if delivery.accepted + delivery.permanentFailures + delivery.deferred > 0 || delivery.fatalError != nil {
-                say("delivered: \(delivery.accepted) accepted, \(delivery.permanentFailures) failed permanently, \(delivery.deferred) deferred to the next run")
+                say(
+                    "delivered: \(delivery.accepted) accepted, \(delivery.permanentFailures) failed permanently, \(delivery.deferred) deferred to the next run"
+                )
             }
             for address in report.failedRecipients { say("failed: \(address)") }
             for address in report.disabledRecipients {
-                say("disabled: \(address) (\(Newsletter.bounceLimit) permanent failures in a row; status set to bounced)")
+                say(
+                    "disabled: \(address) (\(Newsletter.bounceLimit) permanent failures in a row; status set to bounced)"
+                )
             }
             if let fatal = delivery.fatalError {
                 throw CommandFailure("sending stopped: \(fatal); pending deliveries are kept for the next run")
@@ -100,11 +110,14 @@ extension NewsletterCommand {
             }
         }
 
-        private func sendTest(to address: String, newsletter: Newsletter, transport: CurlSMTPTransport, now: Date) async throws {
+        private func sendTest(to address: String, newsletter: Newsletter, transport: CurlSMTPTransport, now: Date)
+            async throws
+        {
             let subscriber = Subscriber(email: try MailAddress(email: address).email, name: "", token: "test")
             let bytes = try await newsletter.testMessage(for: subscriber, now: now)
             let session = try transport.makeSession()
-            let outcome = session.send(envelopeSender: newsletter.config.envelopeSender, recipient: subscriber.email, message: bytes)
+            let outcome = session.send(
+                envelopeSender: newsletter.config.envelopeSender, recipient: subscriber.email, message: bytes)
             switch outcome {
             case .accepted(let reply): say("test message accepted for \(subscriber.email): \(reply)")
             default: throw CommandFailure("test message to \(subscriber.email) not accepted: \(outcome.reply)")

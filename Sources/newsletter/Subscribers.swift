@@ -76,7 +76,9 @@ extension NewsletterCommand.Subscribers {
 
         func run() throws {
             try modifyList(global) { list in
-                guard let index = list.index(of: email) else { throw CommandFailure("\(email) is not in \(list.file.path)") }
+                guard let index = list.index(of: email) else {
+                    throw CommandFailure("\(email) is not in \(list.file.path)")
+                }
                 list.subscribers.remove(at: index)
             }
             say("removed \(email)")
@@ -84,19 +86,26 @@ extension NewsletterCommand.Subscribers {
     }
 
     struct Unsubscribe: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Mark an address (or the owner of an unsubscribe token) as unsubscribed; the row is kept.")
+        static let configuration = CommandConfiguration(
+            abstract: "Mark an address (or the owner of an unsubscribe token) as unsubscribed; the row is kept.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The email address, or --token.") var email: String?
         @Option(name: .long, help: "The token from an unsubscribe link.") var token: String?
 
         func validate() throws {
-            guard (email == nil) != (token == nil) else { throw ValidationError("Please give either an address or --token.") }
+            guard (email == nil) != (token == nil) else {
+                throw ValidationError("Please give either an address or --token.")
+            }
         }
 
         func run() throws {
             let address = try modifyList(global) { list in
-                let index = email.flatMap { list.index(of: $0) } ?? token.flatMap { token in list.subscribers.firstIndex { $0.token == token } }
-                guard let index else { throw CommandFailure("\(email ?? "token \(token ?? "")") is not in \(list.file.path)") }
+                let index =
+                    email.flatMap { list.index(of: $0) }
+                    ?? token.flatMap { token in list.subscribers.firstIndex { $0.token == token } }
+                guard let index else {
+                    throw CommandFailure("\(email ?? "token \(token ?? "")") is not in \(list.file.path)")
+                }
                 list.subscribers[index].status = .unsubscribed
                 return list.subscribers[index].email
             }
@@ -113,14 +122,17 @@ extension NewsletterCommand.Subscribers {
             let list = try loadList(global)
             let shown = all ? list.subscribers : list.active
             for subscriber in shown {
-                say([subscriber.email, subscriber.name, subscriber.status.rawValue].filter { !$0.isEmpty }.joined(separator: "\t"))
+                say(
+                    [subscriber.email, subscriber.name, subscriber.status.rawValue].filter { !$0.isEmpty }.joined(
+                        separator: "\t"))
             }
             say("\(list.active.count) active of \(list.subscribers.count)")
         }
     }
 
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add the addresses of a CSV file (UTF-8 with or without BOM, or GBK) with an email column.")
+        static let configuration = CommandConfiguration(
+            abstract: "Add the addresses of a CSV file (UTF-8 with or without BOM, or GBK) with an email column.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The CSV file.", completion: .file(extensions: ["csv"])) var file: String
 
@@ -143,7 +155,9 @@ extension NewsletterCommand.Subscribers {
                 }
                 return added
             }
-            say("imported \(added) new address(es) from \(file) (\(rows.count - added) already present, \(problems.count) skipped)")
+            say(
+                "imported \(added) new address(es) from \(file) (\(rows.count - added) already present, \(problems.count) skipped)"
+            )
             if !problems.isEmpty { throw ExitStatus.partial }
         }
     }

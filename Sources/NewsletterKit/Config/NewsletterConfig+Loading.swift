@@ -16,7 +16,8 @@ extension NewsletterConfig {
         do {
             text = try String(contentsOf: file, encoding: .utf8)
         } catch {
-            throw ConfigError(file: path, line: nil, key: "", reason: "cannot read the file (\(error.localizedDescription))")
+            throw ConfigError(
+                file: path, line: nil, key: "", reason: "cannot read the file (\(error.localizedDescription))")
         }
         let root: Node?
         do {
@@ -102,11 +103,13 @@ private struct ConfigReader {
             timeZone: zone,
             sources: sources,
             smtp: smtp,
-            subscribersFile: resolve(try string(values, "subscribers", required: false) ?? "Subscribers/subscribers.csv"),
+            subscribersFile: resolve(
+                try string(values, "subscribers", required: false) ?? "Subscribers/subscribers.csv"),
             templatesDirectory: templates,
             stateFile: resolve(try string(values, "state", required: false) ?? ".newsletter/state.sqlite"),
             unsubscribeURL: unsubscribe,
-            unsubscribeOneClick: try bool(values, "unsubscribe_one_click", default: unsubscribe?.hasPrefix("https:") ?? false),
+            unsubscribeOneClick: try bool(
+                values, "unsubscribe_one_click", default: unsubscribe?.hasPrefix("https:") ?? false),
             unsubscribeMailto: try string(values, "unsubscribe_mailto", required: false),
             firstRunMaxItems: try int(values, "first_run_max_items", default: 20, range: 0...1000),
             htmlBudgetBytes: try int(values, "html_budget_bytes", default: 90_000, range: 10_000...10_000_000),
@@ -180,7 +183,9 @@ private struct ConfigReader {
         return number
     }
 
-    private func double(_ values: Keyed, _ name: String, default value: Double, range: ClosedRange<Double>) throws -> Double {
+    private func double(_ values: Keyed, _ name: String, default value: Double, range: ClosedRange<Double>) throws
+        -> Double
+    {
         guard let (text, pair) = try scalar(values, name) else { return value }
         guard let number = Double(text), range.contains(number) else {
             throw ConfigError(
@@ -196,7 +201,8 @@ private struct ConfigReader {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
         default:
-            throw ConfigError(file: file, line: pair.line, key: pair.key, reason: "expected true or false, got '\(text)'")
+            throw ConfigError(
+                file: file, line: pair.line, key: pair.key, reason: "expected true or false, got '\(text)'")
         }
     }
 
@@ -228,24 +234,32 @@ private struct ConfigReader {
     private func source(_ node: Node, index: Int, defaultZone: TimeZone) throws -> NewsletterConfig.Source {
         let prefix = "sources[\(index)]."
         guard let mapping = node.mapping else {
-            throw ConfigError(file: file, line: node.mark?.line, key: "sources[\(index)]", reason: "expected name, url, kind, timezone")
+            throw ConfigError(
+                file: file, line: node.mark?.line, key: "sources[\(index)]",
+                reason: "expected name, url, kind, timezone")
         }
         let values = try keyed(mapping, allowed: Self.sourceKeys, prefix: prefix)
         guard let urlText = try string(values, "url", required: false) else {
             throw ConfigError(file: file, line: node.mark?.line, key: prefix + "url", reason: "missing (required)")
         }
         let url: URL
-        if let parsed = URL(string: urlText), let scheme = parsed.scheme?.lowercased(), ["http", "https", "file"].contains(scheme) {
+        if let parsed = URL(string: urlText), let scheme = parsed.scheme?.lowercased(),
+            ["http", "https", "file"].contains(scheme)
+        {
             url = parsed
         } else if !urlText.contains("://") {
             url = resolve(urlText)  // a local file, relative to the config
         } else {
-            throw ConfigError(file: file, line: values["url"]?.line, key: prefix + "url", reason: "expected an http, https or file URL, got '\(urlText)'")
+            throw ConfigError(
+                file: file, line: values["url"]?.line, key: prefix + "url",
+                reason: "expected an http, https or file URL, got '\(urlText)'")
         }
         let kind: NewsletterConfig.SourceKind?
         if let kindText = try string(values, "kind", required: false) {
             guard let parsed = NewsletterConfig.SourceKind(rawValue: kindText) else {
-                throw ConfigError(file: file, line: values["kind"]?.line, key: prefix + "kind", reason: "expected listing or feed, got '\(kindText)'")
+                throw ConfigError(
+                    file: file, line: values["kind"]?.line, key: prefix + "kind",
+                    reason: "expected listing or feed, got '\(kindText)'")
             }
             kind = parsed
         } else {
@@ -263,21 +277,27 @@ private struct ConfigReader {
 
     private func smtp(_ node: Node) throws -> NewsletterConfig.SMTP {
         guard let mapping = node.mapping else {
-            throw ConfigError(file: file, line: node.mark?.line, key: "smtp", reason: "expected url, starttls, username, …")
+            throw ConfigError(
+                file: file, line: node.mark?.line, key: "smtp", reason: "expected url, starttls, username, …")
         }
         let values = try keyed(mapping, allowed: Self.smtpKeys, prefix: "smtp.")
         guard let urlText = try string(values, "url", required: false) else {
             throw ConfigError(file: file, line: node.mark?.line, key: "smtp.url", reason: "missing (required)")
         }
-        guard let url = URL(string: urlText), let scheme = url.scheme?.lowercased(), scheme == "smtp" || scheme == "smtps",
+        guard let url = URL(string: urlText), let scheme = url.scheme?.lowercased(),
+            scheme == "smtp" || scheme == "smtps",
             let host = url.host, !host.isEmpty
         else {
-            throw ConfigError(file: file, line: values["url"]?.line, key: "smtp.url", reason: "expected smtp://host:port or smtps://host:port, got '\(urlText)'")
+            throw ConfigError(
+                file: file, line: values["url"]?.line, key: "smtp.url",
+                reason: "expected smtp://host:port or smtps://host:port, got '\(urlText)'")
         }
         var starttls = NewsletterConfig.StartTLS.required
         if let text = try string(values, "starttls", required: false) {
             guard let mode = NewsletterConfig.StartTLS(rawValue: text) else {
-                throw ConfigError(file: file, line: values["starttls"]?.line, key: "smtp.starttls", reason: "expected required, opportunistic or off, got '\(text)'")
+                throw ConfigError(
+                    file: file, line: values["starttls"]?.line, key: "smtp.starttls",
+                    reason: "expected required, opportunistic or off, got '\(text)'")
             }
             starttls = mode
         }
@@ -286,7 +306,9 @@ private struct ConfigReader {
         if scheme == "smtp", starttls != .required, !loopback {
             throw ConfigError(
                 file: file, line: values["starttls"]?.line, key: "smtp.starttls",
-                reason: "'\(starttls.rawValue)' would send mail (and any password) in clear text to \(host); only loopback test servers may use it")
+                reason:
+                    "'\(starttls.rawValue)' would send mail (and any password) in clear text to \(host); only loopback test servers may use it"
+            )
         }
         var delays: [Double] = [5, 30]
         if let entry = values["retry_delays"] {
@@ -295,7 +317,9 @@ private struct ConfigReader {
             }
             delays = try sequence.map { item in
                 guard let value = item.scalar.flatMap({ Double($0.string) }), value >= 0, value <= 3600 else {
-                    throw ConfigError(file: file, line: item.mark?.line, key: "smtp.retry_delays", reason: "expected seconds from 0 to 3600")
+                    throw ConfigError(
+                        file: file, line: item.mark?.line, key: "smtp.retry_delays",
+                        reason: "expected seconds from 0 to 3600")
                 }
                 return value
             }
@@ -314,4 +338,3 @@ private struct ConfigReader {
         )
     }
 }
-

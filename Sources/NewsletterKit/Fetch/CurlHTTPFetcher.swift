@@ -33,7 +33,8 @@ public struct CurlHTTPFetcher: HTTPFetching {
     }
 
     /// `newsletter/<version> (+https://example.com/newsletter)`.
-    public static let defaultUserAgent = "newsletter/\(NewsletterVersion.current) (weekly digest; +https://example.com/newsletter)"
+    public static let defaultUserAgent =
+        "newsletter/\(NewsletterVersion.current) (weekly digest; +https://example.com/newsletter)"
 
     public func fetch(_ request: HTTPRequest) async throws -> HTTPResponse {
         let settings = self
@@ -61,30 +62,34 @@ public struct CurlHTTPFetcher: HTTPFetching {
         if !headers.isEmpty { try handle.set(CURLOPT_HTTPHEADER, list: headers) }
         let context = Unmanaged.passUnretained(sink).toOpaque()
         try handle.set(CURLOPT_WRITEDATA, pointer: context)
-        try handle.set(CURLOPT_WRITEFUNCTION, callback: { buffer, size, count, userdata in
-            guard let buffer, let userdata else { return 0 }
-            let sink = Unmanaged<ResponseSink>.fromOpaque(userdata).takeUnretainedValue()
-            let length = size * count
-            guard sink.body.count + length <= sink.limit else {
-                sink.exceededLimit = true
-                return 0
-            }
-            buffer.withMemoryRebound(to: UInt8.self, capacity: length) {
-                sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
-            }
-            return length
-        })
+        try handle.set(
+            CURLOPT_WRITEFUNCTION,
+            callback: { buffer, size, count, userdata in
+                guard let buffer, let userdata else { return 0 }
+                let sink = Unmanaged<ResponseSink>.fromOpaque(userdata).takeUnretainedValue()
+                let length = size * count
+                guard sink.body.count + length <= sink.limit else {
+                    sink.exceededLimit = true
+                    return 0
+                }
+                buffer.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+                }
+                return length
+            })
         try handle.set(CURLOPT_HEADERDATA, pointer: context)
-        try handle.set(CURLOPT_HEADERFUNCTION, callback: { buffer, size, count, userdata in
-            guard let buffer, let userdata else { return 0 }
-            let sink = Unmanaged<ResponseSink>.fromOpaque(userdata).takeUnretainedValue()
-            let length = size * count
-            let line = buffer.withMemoryRebound(to: UInt8.self, capacity: length) {
-                String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
-            }
-            sink.headerLine(line)
-            return length
-        })
+        try handle.set(
+            CURLOPT_HEADERFUNCTION,
+            callback: { buffer, size, count, userdata in
+                guard let buffer, let userdata else { return 0 }
+                let sink = Unmanaged<ResponseSink>.fromOpaque(userdata).takeUnretainedValue()
+                let length = size * count
+                let line = buffer.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                }
+                sink.headerLine(line)
+                return length
+            })
         do {
             try withExtendedLifetime(sink) {
                 try handle.perform(context: "GET \(url.absoluteString)")

@@ -10,7 +10,8 @@ public struct SourceError: Error, Sendable, CustomStringConvertible {
 
     /// No article links were found on a listing page.
     public static func noLinks(_ url: URL) -> SourceError {
-        SourceError(url: url, reason: "no article links found on the listing page (wrong URL? for a feed set kind: feed)")
+        SourceError(
+            url: url, reason: "no article links found on the listing page (wrong URL? for a feed set kind: feed)")
     }
 
     /// The body is neither HTML nor a feed.

@@ -31,7 +31,9 @@ public struct SourceFetcher: Sendable {
     /// Fetches `source` as of `now`.
     /// - Throws: ``FetchError`` (or a feed error) when the listing page or feed itself fails;
     ///   nothing is stored then, so the source's articles stay unseen for the next run.
-    public func fetch(_ source: NewsletterConfig.Source, now: Date, lookbackDays: Int, logger: Logger) async throws -> Result {
+    public func fetch(_ source: NewsletterConfig.Source, now: Date, lookbackDays: Int, logger: Logger) async throws
+        -> Result
+    {
         let windowStart = now.addingTimeInterval(-Double(lookbackDays) * 86_400)
         let first = try await fetchConditional(source.url)
         let kind = source.kind ?? (FeedParser.looksLikeFeed(first.body) ? .feed : .listing)
@@ -40,14 +42,19 @@ public struct SourceFetcher: Sendable {
         case .feed:
             candidates = try feedCandidates(first, source: source, now: now, windowStart: windowStart, logger: logger)
         case .listing:
-            guard Self.looksLikeHTML(first) else { throw SourceError.notHTML(first.url, contentType: first.contentType) }
+            guard Self.looksLikeHTML(first) else {
+                throw SourceError.notHTML(first.url, contentType: first.contentType)
+            }
             candidates = try await listingCandidates(first, source: source, windowStart: windowStart, logger: logger)
             guard !candidates.isEmpty else { throw SourceError.noLinks(first.url) }
         }
         // Drop what is already stored.
         let keys = candidates.map(\.key)
         let known = try await database.writer.read { db in
-            try Set(String.fetchAll(db, sql: "SELECT key FROM article WHERE key IN (\(keys.map { _ in "?" }.joined(separator: ",")))", arguments: StatementArguments(keys)))
+            try Set(
+                String.fetchAll(
+                    db, sql: "SELECT key FROM article WHERE key IN (\(keys.map { _ in "?" }.joined(separator: ",")))",
+                    arguments: StatementArguments(keys)))
         }
         candidates = candidates.filter { !known.contains($0.key) }
         var seenKeys = Set<String>()
@@ -56,7 +63,9 @@ public struct SourceFetcher: Sendable {
         var result = Result()
         // Fetch article pages (listing links inside the window, full-text feed entries), a few at a time.
         let pending = candidates
-        let (articles, problems) = try await withThrowingTaskGroup(of: (Int, Swift.Result<StoredArticle, any Error>).self) { group in
+        let (articles, problems) = try await withThrowingTaskGroup(
+            of: (Int, Swift.Result<StoredArticle, any Error>).self
+        ) { group in
             var next = 0
             func launch() {
                 guard next < pending.count else { return }
@@ -65,7 +74,11 @@ public struct SourceFetcher: Sendable {
                 let candidate = pending[index]
                 group.addTask {
                     do {
-                        return (index, .success(try await self.complete(candidate, source: source, now: now, windowStart: windowStart)))
+                        return (
+                            index,
+                            .success(
+                                try await self.complete(candidate, source: source, now: now, windowStart: windowStart))
+                        )
                     } catch {
                         return (index, .failure(error))
                     }
@@ -112,17 +125,21 @@ public struct SourceFetcher: Sendable {
         var fetchPage: Bool
     }
 
-    private func listingCandidates(_ first: HTTPResponse, source: NewsletterConfig.Source, windowStart: Date, logger: Logger) async throws -> [Candidate] {
+    private func listingCandidates(
+        _ first: HTTPResponse, source: NewsletterConfig.Source, windowStart: Date, logger: Logger
+    ) async throws -> [Candidate] {
         var candidates: [Candidate] = []
-        var page = ListingExtractor.extract(bytes: first.body, contentType: first.contentType, url: first.url, timeZone: source.timeZone)
+        var page = ListingExtractor.extract(
+            bytes: first.body, contentType: first.contentType, url: first.url, timeZone: source.timeZone)
         var visited: Set<URL> = [first.url]
         var pages = 1
         while true {
             for link in page.links {
                 let inWindow = link.date.map { $0 >= windowStart.addingTimeInterval(-86_400) } ?? true
-                candidates.append(Candidate(
-                    key: Self.canonicalKey(link.url), url: link.url, title: link.title, published: link.date,
-                    feedArticle: nil, fetchPage: inWindow))
+                candidates.append(
+                    Candidate(
+                        key: Self.canonicalKey(link.url), url: link.url, title: link.title, published: link.date,
+                        feedArticle: nil, fetchPage: inWindow))
             }
             // Follow pagination while the page still reaches into the window.
             let oldest = page.links.compactMap(\.date).min()
@@ -133,7 +150,9 @@ public struct SourceFetcher: Sendable {
             pages += 1
             do {
                 let response = try await fetchConditional(nextURL)
-                page = ListingExtractor.extract(bytes: response.body, contentType: response.contentType, url: response.url, timeZone: source.timeZone)
+                page = ListingExtractor.extract(
+                    bytes: response.body, contentType: response.contentType, url: response.url,
+                    timeZone: source.timeZone)
             } catch {
                 logger.warning("listing page skipped", metadata: ["error": "\(error)"])
                 break
@@ -145,13 +164,19 @@ public struct SourceFetcher: Sendable {
     private func feedCandidates(
         _ response: HTTPResponse, source: NewsletterConfig.Source, now: Date, windowStart: Date, logger: Logger
     ) throws -> [Candidate] {
-        let feed = try FeedParser.parse(bytes: response.body, contentType: response.contentType, url: response.url, timeZone: source.timeZone, fetchedAt: now)
-        if feed.entries.isEmpty { logger.notice("the feed has no entries", metadata: ["source": "\(source.name)", "url": "\(response.url)"]) }
+        let feed = try FeedParser.parse(
+            bytes: response.body, contentType: response.contentType, url: response.url, timeZone: source.timeZone,
+            fetchedAt: now)
+        if feed.entries.isEmpty {
+            logger.notice("the feed has no entries", metadata: ["source": "\(source.name)", "url": "\(response.url)"])
+        }
         return feed.entries.map { entry in
             // An unparseable date is not shown as a publish time: the entry counts from when it was first seen.
             let published = entry.publishedWasGuessed ? nil : entry.published
             if entry.publishedWasGuessed {
-                logger.notice("feed entry without a readable date", metadata: ["source": "\(source.name)", "entry": "\(entry.title)"])
+                logger.notice(
+                    "feed entry without a readable date",
+                    metadata: ["source": "\(source.name)", "entry": "\(entry.title)"])
             }
             let html = entry.contentHTML ?? entry.summaryHTML ?? ""
             let sanitized = HTMLSanitizer.sanitize(html, baseURL: entry.url ?? response.url)
@@ -161,30 +186,41 @@ public struct SourceFetcher: Sendable {
                 key: "feed:\(source.name):\(entry.id)", sourceName: source.name, url: url.absoluteString,
                 title: entry.title, publishedAt: published, category: nil, origin: nil, author: entry.author,
                 bodyText: text, bodyHTML: sanitized,
-                fingerprint: StoredArticle.fingerprint(title: entry.title, published: published, timeZone: source.timeZone),
+                fingerprint: StoredArticle.fingerprint(
+                    title: entry.title, published: published, timeZone: source.timeZone),
                 firstSeenAt: now, isExtracted: true)
             // Full text only for entries that can still be new: older ones keep the feed's content.
-            let fetchPage = source.fullText && entry.url != nil && (published.map { $0 >= windowStart.addingTimeInterval(-86_400) } ?? true)
-            return Candidate(key: article.key, url: url, title: entry.title, published: published, feedArticle: article, fetchPage: fetchPage)
+            let fetchPage =
+                source.fullText && entry.url != nil
+                && (published.map { $0 >= windowStart.addingTimeInterval(-86_400) } ?? true)
+            return Candidate(
+                key: article.key, url: url, title: entry.title, published: published, feedArticle: article,
+                fetchPage: fetchPage)
         }
     }
 
     /// Turns a candidate into a stored article, fetching and extracting its page when needed.
-    private func complete(_ candidate: Candidate, source: NewsletterConfig.Source, now: Date, windowStart: Date) async throws -> StoredArticle {
+    private func complete(_ candidate: Candidate, source: NewsletterConfig.Source, now: Date, windowStart: Date)
+        async throws -> StoredArticle
+    {
         if !candidate.fetchPage {
             if let article = candidate.feedArticle { return article }
             return StoredArticle(
                 key: candidate.key, sourceName: source.name, url: candidate.url.absoluteString, title: candidate.title,
                 publishedAt: candidate.published, category: nil, origin: nil, author: nil, bodyText: "", bodyHTML: "",
-                fingerprint: StoredArticle.fingerprint(title: candidate.title, published: candidate.published, timeZone: source.timeZone),
+                fingerprint: StoredArticle.fingerprint(
+                    title: candidate.title, published: candidate.published, timeZone: source.timeZone),
                 firstSeenAt: now, isExtracted: false)
         }
         let response = try await fetcher.fetch(HTTPRequest(url: candidate.url))
-        let extracted = ArticleExtractor.extract(bytes: response.body, contentType: response.contentType, url: response.url, timeZone: source.timeZone)
-        var article = candidate.feedArticle ?? StoredArticle(
-            key: candidate.key, sourceName: source.name, url: candidate.url.absoluteString, title: candidate.title,
-            publishedAt: candidate.published, category: nil, origin: nil, author: nil, bodyText: "", bodyHTML: "",
-            fingerprint: "", firstSeenAt: now, isExtracted: true)
+        let extracted = ArticleExtractor.extract(
+            bytes: response.body, contentType: response.contentType, url: response.url, timeZone: source.timeZone)
+        var article =
+            candidate.feedArticle
+            ?? StoredArticle(
+                key: candidate.key, sourceName: source.name, url: candidate.url.absoluteString, title: candidate.title,
+                publishedAt: candidate.published, category: nil, origin: nil, author: nil, bodyText: "", bodyHTML: "",
+                fingerprint: "", firstSeenAt: now, isExtracted: true)
         // A feed's own title and date are authoritative; a page's fill in what the feed lacks.
         if candidate.feedArticle == nil, !extracted.title.isEmpty { article.title = extracted.title }
         if candidate.feedArticle == nil || article.publishedAt == nil {
@@ -198,7 +234,8 @@ public struct SourceFetcher: Sendable {
             article.bodyHTML = extracted.bodyHTML
         }
         article.isExtracted = true
-        article.fingerprint = StoredArticle.fingerprint(title: article.title, published: article.publishedAt, timeZone: source.timeZone)
+        article.fingerprint = StoredArticle.fingerprint(
+            title: article.title, published: article.publishedAt, timeZone: source.timeZone)
         return article
     }
 
@@ -215,7 +252,8 @@ public struct SourceFetcher: Sendable {
     /// GET with the stored validators; a 304 answers with the stored body.
     private func fetchConditional(_ url: URL) async throws -> HTTPResponse {
         let cached = try await database.writer.read { db in try HTTPCacheEntry.fetchOne(db, key: url.absoluteString) }
-        var response = try await fetcher.fetch(HTTPRequest(url: url, etag: cached?.etag, lastModified: cached?.lastModified))
+        var response = try await fetcher.fetch(
+            HTTPRequest(url: url, etag: cached?.etag, lastModified: cached?.lastModified))
         if response.isNotModified, let cached {
             response.body = Array(cached.body)
             response.status = 200
@@ -223,7 +261,8 @@ public struct SourceFetcher: Sendable {
         }
         if response.headers["etag"] != nil || response.headers["last-modified"] != nil {
             let entry = HTTPCacheEntry(
-                url: url.absoluteString, etag: response.headers["etag"], lastModified: response.headers["last-modified"],
+                url: url.absoluteString, etag: response.headers["etag"],
+                lastModified: response.headers["last-modified"],
                 body: Data(response.body), fetchedAt: Date())
             try await database.writer.write { db in try entry.save(db) }
         }
@@ -236,7 +275,9 @@ public struct SourceFetcher: Sendable {
         guard var components = URLComponents(url: url, resolvingAgainstBaseURL: true) else { return url.absoluteString }
         components.scheme = components.scheme?.lowercased()
         components.host = components.host?.lowercased()
-        if (components.scheme == "http" && components.port == 80) || (components.scheme == "https" && components.port == 443) {
+        if (components.scheme == "http" && components.port == 80)
+            || (components.scheme == "https" && components.port == 443)
+        {
             components.port = nil
         }
         components.fragment = nil

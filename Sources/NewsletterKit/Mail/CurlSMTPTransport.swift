@@ -19,7 +19,10 @@ public struct CurlSMTPTransport: MailTransport {
     /// The EHLO name (RFC 5321 §4.1.1.1), normally the sender's domain.
     public var heloDomain: String
 
-    public init(url: URL, starttls: NewsletterConfig.StartTLS, username: String?, password: String?, caFile: String?, timeoutSeconds: Int, heloDomain: String) {
+    public init(
+        url: URL, starttls: NewsletterConfig.StartTLS, username: String?, password: String?, caFile: String?,
+        timeoutSeconds: Int, heloDomain: String
+    ) {
         self.url = url
         self.starttls = starttls
         self.username = username
@@ -79,22 +82,24 @@ final class CurlSMTPSession: MailSession {
             upload.replies.append(contentsOf: text.split(whereSeparator: \.isNewline).map(String.init))
             return 0
         }
-        try handle.set(CURLOPT_READFUNCTION, callback: { buffer, size, count, userdata in
-            guard let buffer, let userdata else { return 0 }
-            let upload = Unmanaged<UploadState>.fromOpaque(userdata).takeUnretainedValue()
-            let room = size * count
-            let remaining = upload.bytes.count - upload.offset
-            let length = min(room, remaining)
-            guard length > 0 else { return 0 }
-            upload.bytes.withUnsafeBufferPointer { source in
-                guard let base = source.baseAddress else { return }
-                buffer.withMemoryRebound(to: UInt8.self, capacity: length) { target in
-                    target.update(from: base + upload.offset, count: length)
+        try handle.set(
+            CURLOPT_READFUNCTION,
+            callback: { buffer, size, count, userdata in
+                guard let buffer, let userdata else { return 0 }
+                let upload = Unmanaged<UploadState>.fromOpaque(userdata).takeUnretainedValue()
+                let room = size * count
+                let remaining = upload.bytes.count - upload.offset
+                let length = min(room, remaining)
+                guard length > 0 else { return 0 }
+                upload.bytes.withUnsafeBufferPointer { source in
+                    guard let base = source.baseAddress else { return }
+                    buffer.withMemoryRebound(to: UInt8.self, capacity: length) { target in
+                        target.update(from: base + upload.offset, count: length)
+                    }
                 }
-            }
-            upload.offset += length
-            return length
-        })
+                upload.offset += length
+                return length
+            })
     }
 
     func send(envelopeSender: String, recipient: String, message: [UInt8]) -> SMTPOutcome {
@@ -129,9 +134,13 @@ final class CurlSMTPSession: MailSession {
     private func classify(_ error: CurlError, upload: UploadState) -> SMTPOutcome {
         let code = handle.responseCode
         // The reply that carried the code (libcurl may have sent QUIT and read "221" since).
-        let reply = upload.replies.last(where: { code > 0 && $0.hasPrefix(String(code)) })
+        let reply =
+            upload.replies.last(where: { code > 0 && $0.hasPrefix(String(code)) })
             ?? upload.replies.last(where: { $0.first?.isNumber == true }) ?? error.message
-        let fatalCodes: [CURLcode] = [CURLE_USE_SSL_FAILED, CURLE_LOGIN_DENIED, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT, CURLE_SSL_CONNECT_ERROR]
+        let fatalCodes: [CURLcode] = [
+            CURLE_USE_SSL_FAILED, CURLE_LOGIN_DENIED, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE,
+            CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT, CURLE_SSL_CONNECT_ERROR,
+        ]
         if fatalCodes.map({ Int($0.rawValue) }).contains(error.code) {
             return .fatal(reply: "\(error.message) (curl error \(error.code))")
         }
@@ -139,7 +148,10 @@ final class CurlSMTPSession: MailSession {
         // recipient would wait the same way, so the run stops and everyone stays pending.
         let unreachable: [CURLcode] = [CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT]
         if code == 0, unreachable.map({ Int($0.rawValue) }).contains(error.code) {
-            return .fatal(reply: "cannot reach the SMTP server \(settings.url.host ?? ""):\(settings.url.port.map(String.init) ?? "default port"): \(error.message) (curl error \(error.code))")
+            return .fatal(
+                reply:
+                    "cannot reach the SMTP server \(settings.url.host ?? ""):\(settings.url.port.map(String.init) ?? "default port"): \(error.message) (curl error \(error.code))"
+            )
         }
         switch code {
         case 500..<600:

@@ -47,7 +47,10 @@ public struct DeliveryEngine: Sendable {
     /// Checked before each message: when it says so, no further message starts.
     public var stop: StopRequest?
 
-    public init(transport: any MailTransport, envelopeSender: String, connections: Int, ratePerSecond: Double, retryDelays: [Double]) {
+    public init(
+        transport: any MailTransport, envelopeSender: String, connections: Int, ratePerSecond: Double,
+        retryDelays: [Double]
+    ) {
         self.transport = transport
         self.envelopeSender = envelopeSender
         self.connections = max(1, connections)
@@ -117,12 +120,15 @@ public struct DeliveryEngine: Sendable {
                 do {
                     message = try compose(item.job)
                 } catch {
-                    record(item.job, .permanentFailure(code: 0, reply: "not sent: the message could not be built: \(error)"), true)
+                    record(
+                        item.job,
+                        .permanentFailure(code: 0, reply: "not sent: the message could not be built: \(error)"), true)
                     shared.report.withLock { $0.permanentFailures += 1 }
                     shared.queue.withLock { $0.finish() }
                     continue
                 }
-                let outcome = session.send(envelopeSender: envelopeSender, recipient: item.job.recipient, message: message)
+                let outcome = session.send(
+                    envelopeSender: envelopeSender, recipient: item.job.recipient, message: message)
                 switch outcome {
                 case .accepted:
                     record(item.job, outcome, true)
@@ -137,7 +143,10 @@ public struct DeliveryEngine: Sendable {
                     if retry {
                         let delay = retryDelays[item.retries]
                         shared.queue.withLock {
-                            $0.requeue(WorkItem(job: item.job, retries: item.retries + 1, notBefore: Date().addingTimeInterval(delay)))
+                            $0.requeue(
+                                WorkItem(
+                                    job: item.job, retries: item.retries + 1,
+                                    notBefore: Date().addingTimeInterval(delay)))
                         }
                     } else {
                         shared.report.withLock { $0.deferred += 1 }

@@ -26,7 +26,8 @@ public struct MessageComposer: Sendable {
     /// quoted-printable or base64 text; MIMEMessage still checks the bodies.
     static func boundary(for content: DigestContent, date: Date) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        let seed = content.subject + "|" + content.items.map(\.key).joined(separator: "|") + "|\(date.timeIntervalSince1970)"
+        let seed =
+            content.subject + "|" + content.items.map(\.key).joined(separator: "|") + "|\(date.timeIntervalSince1970)"
         for byte in seed.utf8 {
             hash ^= UInt64(byte)
             hash &*= 0x0000_0100_0000_01b3
@@ -43,12 +44,17 @@ public struct MessageComposer: Sendable {
     ///
     /// - Returns: RFC 5322 bytes with CRLF line ends, multipart/alternative (text/plain, text/html).
     /// - Throws: `MIMEError`/`MailAddressError` for an address or header that cannot be encoded.
-    public func compose(_ content: DigestContent, for subscriber: Subscriber, messageID: String, date: Date) throws -> [UInt8] {
+    public func compose(_ content: DigestContent, for subscriber: Subscriber, messageID: String, date: Date) throws
+        -> [UInt8]
+    {
         let link = unsubscribeURL(for: subscriber)
-        let bodies = renderer.render(content, for: DigestRenderer.Recipient(name: subscriber.name, unsubscribeURL: link))
+        let bodies = renderer.render(
+            content, for: DigestRenderer.Recipient(name: subscriber.name, unsubscribeURL: link))
         let listPart = config.listID.split(separator: ".").first.map(String.init) ?? "newsletter"
         var https: URL?
-        if let link, let url = URL(string: link), url.scheme?.lowercased() == "https" || url.scheme?.lowercased() == "http" {
+        if let link, let url = URL(string: link),
+            url.scheme?.lowercased() == "https" || url.scheme?.lowercased() == "http"
+        {
             https = url
         }
         let mailto = config.unsubscribeMailto.flatMap {
@@ -56,7 +62,9 @@ public struct MessageComposer: Sendable {
         }
         let unsubscribe: ListUnsubscribe? =
             https == nil && mailto == nil
-            ? nil : try ListUnsubscribe(https: https, mailto: mailto, oneClick: config.unsubscribeOneClick && https?.scheme == "https")
+            ? nil
+            : try ListUnsubscribe(
+                https: https, mailto: mailto, oneClick: config.unsubscribeOneClick && https?.scheme == "https")
         let message = try MIMEMessage(
             from: config.from,
             to: try subscriber.address,

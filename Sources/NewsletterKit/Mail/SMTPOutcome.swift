@@ -23,7 +23,8 @@ public enum SMTPOutcome: Sendable, Equatable {
     /// The server's last reply line, or the transport error.
     public var reply: String {
         switch self {
-        case .accepted(let reply), .temporaryFailure(_, let reply), .permanentFailure(_, let reply), .fatal(let reply): reply
+        case .accepted(let reply), .temporaryFailure(_, let reply), .permanentFailure(_, let reply), .fatal(let reply):
+            reply
         }
     }
 }

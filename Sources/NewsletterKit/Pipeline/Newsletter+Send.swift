@@ -42,13 +42,15 @@ extension Newsletter {
 
         if !dryRun {
             let unfinished = try await database.writer.read { db in
-                try DigestRecord.filter(Column("status") == DigestRecord.Status.sending.rawValue).order(Column("id")).fetchAll(db)
+                try DigestRecord.filter(Column("status") == DigestRecord.Status.sending.rawValue).order(Column("id"))
+                    .fetchAll(db)
             }
             for digest in unfinished {
                 guard let id = digest.id else { continue }
                 logger.notice("resuming digest \(id) (\(digest.subject))")
                 report.resumedDigests.append(id)
-                let outcome = try await deliver(digest: digest, subscribers: subscribers, now: now, transport: transport)
+                let outcome = try await deliver(
+                    digest: digest, subscribers: subscribers, now: now, transport: transport)
                 report.delivery.accepted += outcome.report.accepted
                 report.delivery.permanentFailures += outcome.report.permanentFailures
                 report.delivery.deferred += outcome.report.deferred
@@ -79,7 +81,10 @@ extension Newsletter {
         guard !subscribers.active.isEmpty else {
             let path = config.subscribersFile.path
             guard FileManager.default.fileExists(atPath: path) else {
-                throw NewsletterError(description: "\(path): no such subscriber list (add one with `newsletter subscribers add EMAIL`); nothing sent and nothing marked")
+                throw NewsletterError(
+                    description:
+                        "\(path): no such subscriber list (add one with `newsletter subscribers add EMAIL`); nothing sent and nothing marked"
+                )
             }
             throw NewsletterError(description: "\(path): no active subscribers; nothing sent and nothing marked")
         }
@@ -106,9 +111,11 @@ extension Newsletter {
         let limit = Self.bounceLimit
         let bouncing = try await database.writer.read { db in
             try candidates.filter { email in
-                let codes = try Int?.fetchAll(db, sql: """
-                    SELECT replyCode FROM delivery WHERE email = ? AND status != 'pending' ORDER BY digestId DESC LIMIT ?
-                    """, arguments: [email, limit])
+                let codes = try Int?.fetchAll(
+                    db,
+                    sql: """
+                        SELECT replyCode FROM delivery WHERE email = ? AND status != 'pending' ORDER BY digestId DESC LIMIT ?
+                        """, arguments: [email, limit])
                 return codes.count == limit && codes.allSatisfy { ($0 ?? 0) >= 500 }
             }
         }
@@ -123,7 +130,9 @@ extension Newsletter {
             return disabled
         }
         if !disabled.isEmpty {
-            for email in disabled { logger.info("disabled after \(limit) permanent failures in a row", metadata: ["recipient": "\(email)"]) }
+            for email in disabled {
+                logger.info("disabled after \(limit) permanent failures in a row", metadata: ["recipient": "\(email)"])
+            }
         }
         return disabled
     }
@@ -134,7 +143,8 @@ extension Newsletter {
         let json = String(decoding: try JSONEncoder().encode(content), as: UTF8.self)
         let composer = self.composer
         return try await database.writer.write { db in
-            var digest = DigestRecord(id: nil, createdAt: now, subject: content.subject, contentJSON: json, status: .sending)
+            var digest = DigestRecord(
+                id: nil, createdAt: now, subject: content.subject, contentJSON: json, status: .sending)
             try digest.insert(db)
             guard let id = digest.id else { throw NewsletterError(description: "digest was not stored") }
             for (position, item) in content.items.enumerated() {
@@ -151,17 +161,21 @@ extension Newsletter {
     }
 
     /// Delivers a frozen digest's pending deliveries and records each outcome as it arrives.
-    private func deliver(digest: DigestRecord, subscribers: SubscriberList, now: Date, transport: any MailTransport) async throws
+    private func deliver(digest: DigestRecord, subscribers: SubscriberList, now: Date, transport: any MailTransport)
+        async throws
         -> (report: DeliveryEngine.Report, failed: [String])
     {
         guard let id = digest.id else { return (DeliveryEngine.Report(), []) }
         let content = try JSONDecoder().decode(DigestContent.self, from: Data(digest.contentJSON.utf8))
         let giveUpBefore = now.addingTimeInterval(-(config.smtp?.giveUpAfterHours ?? 48) * 3600)
-        let byEmail = Dictionary(subscribers.subscribers.map { ($0.email.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        let byEmail = Dictionary(
+            subscribers.subscribers.map { ($0.email.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
         // Settle deliveries that can no longer go out: unsubscribed since, or failing for too long.
         let pending = try await database.writer.write { db -> [Delivery] in
             var result: [Delivery] = []
-            for var delivery in try Delivery.filter(Column("digestId") == id && Column("status") == Delivery.Status.pending.rawValue).fetchAll(db) {
+            for var delivery in try Delivery.filter(
+                Column("digestId") == id && Column("status") == Delivery.Status.pending.rawValue
+            ).fetchAll(db) {
                 if byEmail[delivery.email.lowercased()]?.status != .active {
                     delivery.status = .failed
                     delivery.reply = "not sent: no longer an active subscriber"
@@ -169,7 +183,8 @@ extension Newsletter {
                     try delivery.update(db)
                 } else if let first = delivery.firstAttemptAt, first < giveUpBefore {
                     delivery.status = .failed
-                    delivery.reply = "gave up after \(Int(config.smtp?.giveUpAfterHours ?? 48)) h of temporary failures: \(delivery.reply ?? "")"
+                    delivery.reply =
+                        "gave up after \(Int(config.smtp?.giveUpAfterHours ?? 48)) h of temporary failures: \(delivery.reply ?? "")"
                     delivery.updatedAt = now
                     try delivery.update(db)
                 } else {
@@ -190,19 +205,24 @@ extension Newsletter {
             defer { stop.setDelivering(false) }
             let composer = self.composer
             let database = self.database
-            let messageIDs = Dictionary(pending.map { ($0.email, $0.messageID) }, uniquingKeysWith: { first, _ in first })
+            let messageIDs = Dictionary(
+                pending.map { ($0.email, $0.messageID) }, uniquingKeysWith: { first, _ in first })
             let logger = self.logger
             let jobs = pending.map { DeliveryEngine.Job(recipient: $0.email, previousAttempts: $0.attempts) }
             report = try await runBlocking {
                 engine.deliver(jobs, logger: logger) { job in
-                    guard let subscriber = byEmail[job.recipient.lowercased()], let messageID = messageIDs[job.recipient] else {
+                    guard let subscriber = byEmail[job.recipient.lowercased()],
+                        let messageID = messageIDs[job.recipient]
+                    else {
                         throw NewsletterError(description: "\(job.recipient) is not in the subscriber list")
                     }
                     return try composer.compose(content, for: subscriber, messageID: messageID, date: now)
                 } record: { job, outcome, final in
                     do {
                         try database.writer.write { db in
-                            guard var delivery = try Delivery.fetchOne(db, key: ["digestId": id, "email": job.recipient]) else { return }
+                            guard
+                                var delivery = try Delivery.fetchOne(db, key: ["digestId": id, "email": job.recipient])
+                            else { return }
                             delivery.attempts += 1
                             delivery.firstAttemptAt = delivery.firstAttemptAt ?? Date()
                             delivery.replyCode = outcome.code
@@ -216,24 +236,38 @@ extension Newsletter {
                             try delivery.update(db)
                         }
                     } catch {
-                        logger.critical("cannot record a delivery", metadata: ["recipient": "\(job.recipient)", "error": "\(error)"])
+                        logger.critical(
+                            "cannot record a delivery",
+                            metadata: ["recipient": "\(job.recipient)", "error": "\(error)"])
                     }
                     if case .permanentFailure(let code, let reply) = outcome {
-                        logger.info("permanent failure", metadata: ["recipient": "\(job.recipient)", "code": "\(code)", "reply": "\(reply)"])
+                        logger.info(
+                            "permanent failure",
+                            metadata: ["recipient": "\(job.recipient)", "code": "\(code)", "reply": "\(reply)"])
                     } else if case .temporaryFailure(let code, let reply) = outcome {
-                        logger.notice("temporary failure\(final ? ", deferred to the next run" : ", will retry")",
-                            metadata: ["recipient": "\(job.recipient)", "code": "\(code.map(String.init) ?? "-")", "reply": "\(reply)"])
+                        logger.notice(
+                            "temporary failure\(final ? ", deferred to the next run" : ", will retry")",
+                            metadata: [
+                                "recipient": "\(job.recipient)", "code": "\(code.map(String.init) ?? "-")",
+                                "reply": "\(reply)",
+                            ])
                     }
                 }
             }
         }
         let failed = try await database.writer.write { db -> [String] in
-            let remaining = try Delivery.filter(Column("digestId") == id && Column("status") == Delivery.Status.pending.rawValue).fetchCount(db)
+            let remaining = try Delivery.filter(
+                Column("digestId") == id && Column("status") == Delivery.Status.pending.rawValue
+            ).fetchCount(db)
             if remaining == 0, var record = try DigestRecord.fetchOne(db, key: id) {
                 record.status = .sent
                 try record.update(db)
             }
-            return try String.fetchAll(db, sql: "SELECT email FROM delivery WHERE digestId = ? AND status = 'failed' AND attempts > 0 AND updatedAt >= ?", arguments: [id, now])
+            return try String.fetchAll(
+                db,
+                sql:
+                    "SELECT email FROM delivery WHERE digestId = ? AND status = 'failed' AND attempts > 0 AND updatedAt >= ?",
+                arguments: [id, now])
         }
         return (report, failed)
     }

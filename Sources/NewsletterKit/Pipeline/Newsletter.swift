@@ -17,13 +17,17 @@ public struct Newsletter: Sendable {
 
     /// Opens the state database and loads the templates.
     /// - Throws: ``RenderError`` for a template that does not parse; database errors naming the file.
-    public init(config: NewsletterConfig, fetcher: any HTTPFetching = CurlHTTPFetcher(), database: AppDatabase? = nil, logger: Logger) throws {
+    public init(
+        config: NewsletterConfig, fetcher: any HTTPFetching = CurlHTTPFetcher(), database: AppDatabase? = nil,
+        logger: Logger
+    ) throws {
         self.config = config
         self.fetcher = fetcher
         self.logger = logger
         self.database = try database ?? AppDatabase(file: config.stateFile)
         let renderer = try DigestRenderer(
-            directory: config.templatesDirectory, htmlBudgetBytes: config.htmlBudgetBytes, archiveURL: config.archiveURL, logger: logger)
+            directory: config.templatesDirectory, htmlBudgetBytes: config.htmlBudgetBytes,
+            archiveURL: config.archiveURL, logger: logger)
         composer = MessageComposer(config: config, renderer: renderer)
     }
 
@@ -54,7 +58,12 @@ public struct Newsletter: Sendable {
             for (index, source) in config.sources.enumerated() {
                 group.addTask {
                     do {
-                        return (index, .success(try await sourceFetcher.fetch(source, now: now, lookbackDays: lookbackDays, logger: logger)))
+                        return (
+                            index,
+                            .success(
+                                try await sourceFetcher.fetch(
+                                    source, now: now, lookbackDays: lookbackDays, logger: logger))
+                        )
                     } catch {
                         return (index, .failure(error))
                     }
@@ -86,17 +95,24 @@ public struct Newsletter: Sendable {
     public func selectNew(now: Date) async throws -> [StoredArticle] {
         let selector = ArticleSelector(lookbackDays: config.lookbackDays, firstRunMaxItems: config.firstRunMaxItems)
         return try await database.writer.read { db in
-            let sent = try Row.fetchAll(db, sql: """
-                SELECT a.key, a.fingerprint FROM article a JOIN digestArticle d ON d.articleKey = a.key
-                """)
+            let sent = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.key, a.fingerprint FROM article a JOIN digestArticle d ON d.articleKey = a.key
+                    """)
             let sentKeys = Set(sent.map { $0["key"] as String })
             let sentFingerprints = Set(sent.map { $0["fingerprint"] as String })
-            let candidates = try StoredArticle.fetchAll(db, sql: """
-                SELECT * FROM article WHERE isExtracted AND key NOT IN (SELECT articleKey FROM digestArticle)
-                """)
+            let candidates = try StoredArticle.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM article WHERE isExtracted AND key NOT IN (SELECT articleKey FROM digestArticle)
+                    """)
             let firstFetched = Dictionary(
-                try SourceState.fetchAll(db).map { ($0.name, $0.firstFetchedAt) }, uniquingKeysWith: { first, _ in first })
-            return selector.select(from: candidates, sentKeys: sentKeys, sentFingerprints: sentFingerprints, sourceFirstFetched: firstFetched, now: now)
+                try SourceState.fetchAll(db).map { ($0.name, $0.firstFetchedAt) },
+                uniquingKeysWith: { first, _ in first })
+            return selector.select(
+                from: candidates, sentKeys: sentKeys, sentFingerprints: sentFingerprints,
+                sourceFirstFetched: firstFetched, now: now)
         }
     }
 
@@ -109,7 +125,9 @@ public struct Newsletter: Sendable {
                 key: article.key,
                 title: article.title,
                 url: article.url,
-                date: article.publishedAt.map { Self.format($0, "yyyy-MM-dd HH:mm", zone: zones[article.sourceName] ?? config.timeZone) } ?? "",
+                date: article.publishedAt.map {
+                    Self.format($0, "yyyy-MM-dd HH:mm", zone: zones[article.sourceName] ?? config.timeZone)
+                } ?? "",
                 origin: article.origin,
                 category: article.category,
                 author: article.author,
@@ -119,7 +137,8 @@ public struct Newsletter: Sendable {
             .replacingOccurrences(of: "{{title}}", with: config.title)
             .replacingOccurrences(of: "{{date}}", with: issueDate)
             .replacingOccurrences(of: "{{count}}", with: "\(items.count)")
-        return DigestContent(title: config.title, subject: subject, issueDate: issueDate, items: items, failedSources: failedSources)
+        return DigestContent(
+            title: config.title, subject: subject, issueDate: issueDate, items: items, failedSources: failedSources)
     }
 
     static func format(_ date: Date, _ pattern: String, zone: TimeZone) -> String {
@@ -147,11 +166,18 @@ public struct Newsletter: Sendable {
     /// - Throws: file-system, MIME or database errors; ``NewsletterError/allSourcesFailed``.
     public func preview(now: Date, to folder: URL) async throws -> PreviewResult {
         let fetch = await fetchAll(now: now)
-        if fetch.allFailed { throw NewsletterError.allSourcesFailed(fetch.failedSources.map { "\($0.name): \($0.reason)" }) }
-        let content = makeContent(try await selectNew(now: now), now: now, failedSources: fetch.failedSources.map(\.name))
+        if fetch.allFailed {
+            throw NewsletterError.allSourcesFailed(fetch.failedSources.map { "\($0.name): \($0.reason)" })
+        }
+        let content = makeContent(
+            try await selectNew(now: now), now: now, failedSources: fetch.failedSources.map(\.name))
         let subscribers = try SubscriberList.load(from: config.subscribersFile)
-        let subscriber = subscribers.active.first ?? Subscriber(email: "subscriber@example.com", name: "", token: "preview")
-        let bodies = composer.renderer.render(content, for: DigestRenderer.Recipient(name: subscriber.name, unsubscribeURL: composer.unsubscribeURL(for: subscriber)))
+        let subscriber =
+            subscribers.active.first ?? Subscriber(email: "subscriber@example.com", name: "", token: "preview")
+        let bodies = composer.renderer.render(
+            content,
+            for: DigestRenderer.Recipient(
+                name: subscriber.name, unsubscribeURL: composer.unsubscribeURL(for: subscriber)))
         let message = try composer.compose(content, for: subscriber, messageID: composer.makeMessageID(), date: now)
         let result = PreviewResult(
             html: folder.appendingPathComponent("digest.html"), text: folder.appendingPathComponent("digest.txt"),
@@ -186,7 +212,9 @@ extension Newsletter {
     /// - Throws: ``NewsletterError`` when every source failed or nothing is new.
     public func testMessage(for subscriber: Subscriber, now: Date) async throws -> [UInt8] {
         let fetch = await fetchAll(now: now)
-        if fetch.allFailed { throw NewsletterError.allSourcesFailed(fetch.failedSources.map { "\($0.name): \($0.reason)" }) }
+        if fetch.allFailed {
+            throw NewsletterError.allSourcesFailed(fetch.failedSources.map { "\($0.name): \($0.reason)" })
+        }
         let articles = try await selectNew(now: now)
         guard !articles.isEmpty else { throw NewsletterError(description: "nothing new: no digest to send") }
         let content = makeContent(articles, now: now, failedSources: fetch.failedSources.map(\.name))

@@ -6,91 +6,91 @@
 enum DefaultTemplates {
     /// `digest.html.mustache`.
     static let html = ##"""
-<!DOCTYPE html>
-<html lang="zh-CN" xmlns="http://www.w3.org/1999/xhtml">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="x-apple-disable-message-reformatting">
-<meta name="format-detection" content="telephone=no, date=no, address=no, email=no">
-<meta name="color-scheme" content="light dark">
-<meta name="supported-color-schemes" content="light dark">
-<title>{{title}}</title>
-<style>
-:root { color-scheme: light dark; supported-color-schemes: light dark; }
-body { margin: 0; padding: 0; width: 100% !important; -webkit-text-size-adjust: 100%; }
-a { word-break: break-word; overflow-wrap: anywhere; }
-@media (prefers-color-scheme: dark) {
-  .nl-page, .nl-page-cell { background-color: #121212 !important; }
-  .nl-card, .nl-item, .nl-more, .nl-footer { background-color: #1e1e1e !important; }
-  .nl-item, .nl-more, .nl-text { color: #e6e6e6 !important; }
-  .nl-meta, .nl-footer, .nl-footer a { color: #b0b0b0 !important; }
-  .nl-link { color: #ff8a80 !important; }
-  .nl-footer { border-top-color: #3a3a3a !important; }
-}
-</style>
-</head>
-<body class="nl-page" bgcolor="#f2f2f2" style="margin:0;padding:0;background-color:#f2f2f2;">
-<div style="display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all;">{{preheader}}&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;</div>
-<table role="presentation" class="nl-page" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="#f2f2f2" style="width:100%;background-color:#f2f2f2;">
-<tr><td class="nl-page-cell" align="center" bgcolor="#f2f2f2" style="padding:16px 8px;background-color:#f2f2f2;">
-<!--[if mso]><table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" align="center"><tr><td><![endif]-->
-<table role="presentation" class="nl-card" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="#ffffff" style="width:100%;max-width:600px;background-color:#ffffff;border-collapse:collapse;">
-<tr><td bgcolor="#b71c1c" style="padding:20px 24px;background-color:#b71c1c;color:#ffffff;font-family:'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',Arial,sans-serif;word-break:break-word;overflow-wrap:anywhere;">
-<h1 style="margin:0;font-size:22px;line-height:30px;font-weight:bold;color:#ffffff;">{{title}}</h1>
-<p style="margin:4px 0 0 0;font-size:14px;line-height:20px;color:#ffffff;">{{issue_date}} · 本期 {{article_count}} 篇</p>
-</td></tr>
-{{#articles}}
-<tr><td class="nl-item" bgcolor="#ffffff" style="padding:20px 24px 4px 24px;background-color:#ffffff;font-family:'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',Arial,sans-serif;color:#222222;word-break:break-word;overflow-wrap:anywhere;">
-<h2 style="margin:0 0 6px 0;font-size:18px;line-height:26px;font-weight:bold;"><a class="nl-link" href="{{url}}" style="color:#b71c1c;text-decoration:none;">{{title}}</a></h2>
-<p class="nl-meta" style="margin:0 0 8px 0;font-size:13px;line-height:20px;color:#666666;">{{date}}{{#source}} · 来源：{{source}}{{/source}}{{#category}} · {{category}}{{/category}}{{#author}} · {{author}}{{/author}}</p>
-{{#excerpt}}<p class="nl-text" style="margin:0 0 8px 0;font-size:15px;line-height:24px;color:#222222;">{{excerpt}}</p>{{/excerpt}}
-<p style="margin:0 0 12px 0;font-size:14px;line-height:20px;"><a class="nl-link" href="{{url}}" style="color:#b71c1c;">阅读全文 »</a></p>
-</td></tr>
-{{/articles}}
-{{#omitted_count}}
-<tr><td class="nl-more" bgcolor="#ffffff" style="padding:12px 24px;background-color:#ffffff;font-family:'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',Arial,sans-serif;font-size:14px;line-height:20px;color:#222222;word-break:break-word;overflow-wrap:anywhere;">另有 {{omitted_count}} 篇{{#archive_url}}，请见<a class="nl-link" href="{{archive_url}}" style="color:#b71c1c;">网页版</a>{{/archive_url}}。</td></tr>
-{{/omitted_count}}
-<tr><td class="nl-footer" bgcolor="#ffffff" style="padding:16px 24px 24px 24px;background-color:#ffffff;border-top:1px solid #dddddd;font-family:'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',Arial,sans-serif;font-size:12px;line-height:18px;color:#666666;word-break:break-word;overflow-wrap:anywhere;">
-您收到这封邮件，是因为您订阅了「{{title}}」。{{#unsubscribe_url}}不想再收到？<a href="{{unsubscribe_url}}" style="color:#666666;text-decoration:underline;">退订</a>{{/unsubscribe_url}}
-</td></tr>
-</table>
-<!--[if mso]></td></tr></table><![endif]-->
-</td></tr>
-</table>
-</body>
-</html>
+        <!DOCTYPE html>
+        <html lang="zh-CN" xmlns="http://www.w3.org/1999/xhtml">
+        <head>
+        <meta charset="utf-8">
+        <meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="x-apple-disable-message-reformatting">
+        <meta name="format-detection" content="telephone=no, date=no, address=no, email=no">
+        <meta name="color-scheme" content="light dark">
+        <meta name="supported-color-schemes" content="light dark">
+        <title>{{title}}</title>
+        <style>
+        :root { color-scheme: light dark; supported-color-schemes: light dark; }
+        body { margin: 0; padding: 0; width: 100% !important; -webkit-text-size-adjust: 100%; }
+        a { word-break: break-word; overflow-wrap: anywhere; }
+        @media (prefers-color-scheme: dark) {
+          .nl-page, .nl-page-cell { background-color: #121212 !important; }
+          .nl-card, .nl-item, .nl-more, .nl-footer { background-color: #1e1e1e !important; }
+          .nl-item, .nl-more, .nl-text { color: #e6e6e6 !important; }
+          .nl-meta, .nl-footer, .nl-footer a { color: #b0b0b0 !important; }
+          .nl-link { color: #ff8a80 !important; }
+          .nl-footer { border-top-color: #3a3a3a !important; }
+        }
+        </style>
+        </head>
+        <body class="nl-page" bgcolor="#f2f2f2" style="margin:0;padding:0;background-color:#f2f2f2;">
+        <div style="display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all;">{{preheader}}&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;</div>
+        <table role="presentation" class="nl-page" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="#f2f2f2" style="width:100%;background-color:#f2f2f2;">
+        <tr><td class="nl-page-cell" align="center" bgcolor="#f2f2f2" style="padding:16px 8px;background-color:#f2f2f2;">
+        <!--[if mso]><table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" align="center"><tr><td><![endif]-->
+        <table role="presentation" class="nl-card" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="#ffffff" style="width:100%;max-width:600px;background-color:#ffffff;border-collapse:collapse;">
+        <tr><td bgcolor="#b71c1c" style="padding:20px 24px;background-color:#b71c1c;color:#ffffff;font-family:'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',Arial,sans-serif;word-break:break-word;overflow-wrap:anywhere;">
+        <h1 style="margin:0;font-size:22px;line-height:30px;font-weight:bold;color:#ffffff;">{{title}}</h1>
+        <p style="margin:4px 0 0 0;font-size:14px;line-height:20px;color:#ffffff;">{{issue_date}} · 本期 {{article_count}} 篇</p>
+        </td></tr>
+        {{#articles}}
+        <tr><td class="nl-item" bgcolor="#ffffff" style="padding:20px 24px 4px 24px;background-color:#ffffff;font-family:'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',Arial,sans-serif;color:#222222;word-break:break-word;overflow-wrap:anywhere;">
+        <h2 style="margin:0 0 6px 0;font-size:18px;line-height:26px;font-weight:bold;"><a class="nl-link" href="{{url}}" style="color:#b71c1c;text-decoration:none;">{{title}}</a></h2>
+        <p class="nl-meta" style="margin:0 0 8px 0;font-size:13px;line-height:20px;color:#666666;">{{date}}{{#source}} · 来源：{{source}}{{/source}}{{#category}} · {{category}}{{/category}}{{#author}} · {{author}}{{/author}}</p>
+        {{#excerpt}}<p class="nl-text" style="margin:0 0 8px 0;font-size:15px;line-height:24px;color:#222222;">{{excerpt}}</p>{{/excerpt}}
+        <p style="margin:0 0 12px 0;font-size:14px;line-height:20px;"><a class="nl-link" href="{{url}}" style="color:#b71c1c;">阅读全文 »</a></p>
+        </td></tr>
+        {{/articles}}
+        {{#omitted_count}}
+        <tr><td class="nl-more" bgcolor="#ffffff" style="padding:12px 24px;background-color:#ffffff;font-family:'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',Arial,sans-serif;font-size:14px;line-height:20px;color:#222222;word-break:break-word;overflow-wrap:anywhere;">另有 {{omitted_count}} 篇{{#archive_url}}，请见<a class="nl-link" href="{{archive_url}}" style="color:#b71c1c;">网页版</a>{{/archive_url}}。</td></tr>
+        {{/omitted_count}}
+        <tr><td class="nl-footer" bgcolor="#ffffff" style="padding:16px 24px 24px 24px;background-color:#ffffff;border-top:1px solid #dddddd;font-family:'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',Arial,sans-serif;font-size:12px;line-height:18px;color:#666666;word-break:break-word;overflow-wrap:anywhere;">
+        您收到这封邮件，是因为您订阅了「{{title}}」。{{#unsubscribe_url}}不想再收到？<a href="{{unsubscribe_url}}" style="color:#666666;text-decoration:underline;">退订</a>{{/unsubscribe_url}}
+        </td></tr>
+        </table>
+        <!--[if mso]></td></tr></table><![endif]-->
+        </td></tr>
+        </table>
+        </body>
+        </html>
 
-"""##
+        """##
 
     /// `digest.txt.mustache`.
     static let text = #"""
-{{%CONTENT_TYPE: TEXT}}
-{{title}}
-{{issue_date}} · 本期 {{article_count}} 篇
+        {{%CONTENT_TYPE: TEXT}}
+        {{title}}
+        {{issue_date}} · 本期 {{article_count}} 篇
 
-{{#articles}}
-{{number}}. {{title}} [{{number}}]
-{{date}}{{#source}} · 来源：{{source}}{{/source}}{{#category}} · {{category}}{{/category}}{{#author}} · {{author}}{{/author}}
-{{#excerpt}}
-{{excerpt}}
-{{/excerpt}}
+        {{#articles}}
+        {{number}}. {{title}} [{{number}}]
+        {{date}}{{#source}} · 来源：{{source}}{{/source}}{{#category}} · {{category}}{{/category}}{{#author}} · {{author}}{{/author}}
+        {{#excerpt}}
+        {{excerpt}}
+        {{/excerpt}}
 
-{{/articles}}
-{{#omitted_count}}
-另有 {{omitted_count}} 篇{{#archive_number}}，请见网页版 [{{archive_number}}]{{/archive_number}}。
+        {{/articles}}
+        {{#omitted_count}}
+        另有 {{omitted_count}} 篇{{#archive_number}}，请见网页版 [{{archive_number}}]{{/archive_number}}。
 
-{{/omitted_count}}
-{{#links}}
-[{{number}}] {{url}}
-{{/links}}
+        {{/omitted_count}}
+        {{#links}}
+        [{{number}}] {{url}}
+        {{/links}}
 
---
-您收到这封邮件，是因为您订阅了「{{title}}」。
-{{#unsubscribe_url}}
-退订：{{unsubscribe_url}}
-{{/unsubscribe_url}}
+        --
+        您收到这封邮件，是因为您订阅了「{{title}}」。
+        {{#unsubscribe_url}}
+        退订：{{unsubscribe_url}}
+        {{/unsubscribe_url}}
 
-"""#
+        """#
 }

@@ -36,7 +36,10 @@ public struct DigestItem: Codable, Sendable, Equatable {
     /// The opening of the body, plain text, at most ``DigestRenderer/excerptLength`` characters.
     public var excerpt: String
 
-    public init(key: String, title: String, url: String, date: String, origin: String?, category: String?, author: String?, excerpt: String) {
+    public init(
+        key: String, title: String, url: String, date: String, origin: String?, category: String?, author: String?,
+        excerpt: String
+    ) {
         self.key = key
         self.title = title
         self.url = url

@@ -53,13 +53,17 @@ public struct DigestRenderer: Sendable {
     ///   - logger: receives a warning for each template that falls back to the default.
     /// - Throws: ``RenderError`` naming the file and line of a template that does not parse.
     public init(directory: URL?, htmlBudgetBytes: Int = 90_000, archiveURL: String? = nil, logger: Logger) throws {
-        htmlTemplate = try Self.load("digest.html.mustache", from: directory, default: DefaultTemplates.html, logger: logger)
-        textTemplate = try Self.load("digest.txt.mustache", from: directory, default: DefaultTemplates.text, logger: logger)
+        htmlTemplate = try Self.load(
+            "digest.html.mustache", from: directory, default: DefaultTemplates.html, logger: logger)
+        textTemplate = try Self.load(
+            "digest.txt.mustache", from: directory, default: DefaultTemplates.text, logger: logger)
         self.htmlBudgetBytes = htmlBudgetBytes
         self.archiveURL = archiveURL
     }
 
-    private static func load(_ name: String, from directory: URL?, default fallback: String, logger: Logger) throws -> MustacheTemplate {
+    private static func load(_ name: String, from directory: URL?, default fallback: String, logger: Logger) throws
+        -> MustacheTemplate
+    {
         var source = fallback
         var file = "built-in \(name)"
         if let directory {
@@ -74,7 +78,9 @@ public struct DigestRenderer: Sendable {
         do {
             return try MustacheTemplate(string: source)
         } catch let error as MustacheTemplate.ParserError {
-            throw RenderError(file: file, line: error.context.lineNumber, reason: "\(error.error) near '\(error.context.line.trimmingCharacters(in: .whitespaces))'")
+            throw RenderError(
+                file: file, line: error.context.lineNumber,
+                reason: "\(error.error) near '\(error.context.line.trimmingCharacters(in: .whitespaces))'")
         } catch {
             throw RenderError(file: file, line: nil, reason: "\(error)")
         }
@@ -158,7 +164,9 @@ public struct DigestRenderer: Sendable {
         }
         guard flat.count > limit else { return flat }
         let cut = flat.prefix(limit)
-        if let end = cut.lastIndex(where: { "。！？!?；;".contains($0) }), cut.distance(from: cut.startIndex, to: end) >= limit / 2 {
+        if let end = cut.lastIndex(where: { "。！？!?；;".contains($0) }),
+            cut.distance(from: cut.startIndex, to: end) >= limit / 2
+        {
             return String(cut[...end])
         }
         return String(cut) + "…"

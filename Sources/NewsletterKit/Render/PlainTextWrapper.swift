@@ -160,7 +160,8 @@ public enum PlainTextWrapper {
 
     /// A numbered reference such as `[12]`.
     private static func isReferenceMarker(_ token: String) -> Bool {
-        token.count >= 3 && token.first == "[" && token.last == "]" && token.dropFirst().dropLast().allSatisfy(\.isASCII)
+        token.count >= 3 && token.first == "[" && token.last == "]"
+            && token.dropFirst().dropLast().allSatisfy(\.isASCII)
             && token.dropFirst().dropLast().allSatisfy(\.isNumber)
     }
 

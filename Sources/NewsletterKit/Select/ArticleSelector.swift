@@ -40,13 +40,16 @@ public struct ArticleSelector: Sendable {
         let windowStart = now.addingTimeInterval(-Double(lookbackDays) * 86_400)
         var seenFingerprints = sentFingerprints
         var perSourceFirstRun: [String: Int] = [:]
-        let ordered = articles.sorted { sortDate($0) > sortDate($1) || (sortDate($0) == sortDate($1) && $0.key < $1.key) }
+        let ordered = articles.sorted {
+            sortDate($0) > sortDate($1) || (sortDate($0) == sortDate($1) && $0.key < $1.key)
+        }
         var result: [StoredArticle] = []
         for article in ordered where article.isExtracted && !sentKeys.contains(article.key) {
             let published = article.publishedAt ?? article.firstSeenAt
             let inWindow = published >= windowStart && published <= now
             let firstFetch = sourceFirstFetched[article.sourceName] ?? article.firstSeenAt
-            let lateAddition = article.firstSeenAt > firstFetch && article.firstSeenAt >= windowStart && article.firstSeenAt <= now
+            let lateAddition =
+                article.firstSeenAt > firstFetch && article.firstSeenAt >= windowStart && article.firstSeenAt <= now
                 && published <= now
             guard inWindow || lateAddition else { continue }
             guard seenFingerprints.insert(article.fingerprint).inserted else { continue }

@@ -13,7 +13,8 @@ public struct AppDatabase: Sendable {
     /// - Throws: ``NewsletterError`` naming the path, with the SQLite or file-system error.
     public init(file: URL) throws {
         do {
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             writer = try DatabaseQueue(path: file.path, configuration: configuration)

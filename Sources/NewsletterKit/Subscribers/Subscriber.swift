@@ -21,7 +21,10 @@ public struct Subscriber: Sendable, Equatable {
     /// When the subscriber was added (date only, ISO 8601), possibly empty.
     public var added: String
 
-    public init(email: String, name: String = "", status: Status = .active, token: String = Subscriber.makeToken(), added: String = "") {
+    public init(
+        email: String, name: String = "", status: Status = .active, token: String = Subscriber.makeToken(),
+        added: String = ""
+    ) {
         self.email = email
         self.name = name
         self.status = status

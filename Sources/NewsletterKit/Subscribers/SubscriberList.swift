@@ -63,7 +63,9 @@ public struct SubscriberList: Sendable {
         }
         let header = csv.header.map { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
         guard let emailColumn = header.firstIndex(where: { $0 == "email" || $0 == "e-mail" || $0 == "邮箱" }) else {
-            throw SubscriberError(file: fileName, line: 1, reason: "no 'email' column in the header (\(csv.header.joined(separator: ",")))")
+            throw SubscriberError(
+                file: fileName, line: 1,
+                reason: "no 'email' column in the header (\(csv.header.joined(separator: ",")))")
         }
         func column(_ names: String...) -> Int? { header.firstIndex { names.contains($0) } }
         let nameColumn = column("name", "姓名", "名字")
@@ -84,35 +86,47 @@ public struct SubscriberList: Sendable {
             // A field running over a line end is almost always an unclosed quote that swallowed the
             // next row: skip it loudly rather than lose that subscriber silently.
             if row.contains(where: { $0.contains(where: \.isNewline) }) {
-                problems.append(SubscriberError(
-                    file: fileName, line: line,
-                    reason: "a quoted field runs over the end of the line (unclosed quote?); row skipped, fix the quotes"))
+                problems.append(
+                    SubscriberError(
+                        file: fileName, line: line,
+                        reason:
+                            "a quoted field runs over the end of the line (unclosed quote?); row skipped, fix the quotes"
+                    ))
                 continue
             }
             let address: MailAddress
             do {
                 address = try MailAddress(email: rawEmail, displayName: nil)
             } catch {
-                problems.append(SubscriberError(file: fileName, line: line, reason: "invalid address '\(rawEmail)': \(error)"))
+                problems.append(
+                    SubscriberError(file: fileName, line: line, reason: "invalid address '\(rawEmail)': \(error)"))
                 continue
             }
             guard seen.insert(address.email.lowercased()).inserted else {
-                problems.append(SubscriberError(file: fileName, line: line, reason: "duplicate address \(address.email) (first one kept)"))
+                problems.append(
+                    SubscriberError(
+                        file: fileName, line: line, reason: "duplicate address \(address.email) (first one kept)"))
                 continue
             }
             var status = Subscriber.Status.active
             let statusText = field(statusColumn).lowercased()
             if !statusText.isEmpty {
                 guard let parsed = Subscriber.Status(rawValue: statusText) else {
-                    problems.append(SubscriberError(file: fileName, line: line, reason: "unknown status '\(statusText)' for \(address.email) (active, unsubscribed or bounced)"))
+                    problems.append(
+                        SubscriberError(
+                            file: fileName, line: line,
+                            reason:
+                                "unknown status '\(statusText)' for \(address.email) (active, unsubscribed or bounced)")
+                    )
                     continue
                 }
                 status = parsed
             }
             let token = field(tokenColumn)
-            result.append(Subscriber(
-                email: address.email, name: Subscriber.cleanName(field(nameColumn)), status: status,
-                token: token.isEmpty ? Subscriber.makeToken() : token, added: field(addedColumn)))
+            result.append(
+                Subscriber(
+                    email: address.email, name: Subscriber.cleanName(field(nameColumn)), status: status,
+                    token: token.isEmpty ? Subscriber.makeToken() : token, added: field(addedColumn)))
         }
         return (result, problems)
     }
@@ -182,7 +196,9 @@ public struct SubscriberList: Sendable {
     public var csvText: String {
         var text = Self.columns.joined(separator: ",") + "\r\n"
         for subscriber in subscribers {
-            let fields = [subscriber.email, subscriber.name, subscriber.status.rawValue, subscriber.token, subscriber.added]
+            let fields = [
+                subscriber.email, subscriber.name, subscriber.status.rawValue, subscriber.token, subscriber.added,
+            ]
             text += fields.map(Self.quote).joined(separator: ",") + "\r\n"
         }
         return text

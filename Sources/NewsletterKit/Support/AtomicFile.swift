@@ -27,7 +27,8 @@ public enum AtomicFile {
         } else if !FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) || !isFolder.boolValue {
             throw WriteError(path: url.path, reason: "no such folder \(folder.path)")
         }
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        let temporary = folder.appendingPathComponent(
+            ".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         guard FileManager.default.createFile(atPath: temporary.path, contents: data) else {
             throw WriteError(path: url.path, reason: String(cString: strerror(errno)))
         }

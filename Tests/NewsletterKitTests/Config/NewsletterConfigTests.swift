@@ -30,7 +30,9 @@ struct NewsletterConfigTests {
         #expect(config.sources[0].kind == nil)
         #expect(config.subscribersFile.path.hasSuffix("/Subscribers/subscribers.csv"))
         #expect(config.stateFile.path.hasSuffix("/.newsletter/state.sqlite"))
-        #expect(config.subscribersFile.deletingLastPathComponent().deletingLastPathComponent() == config.file.deletingLastPathComponent().standardizedFileURL)
+        #expect(
+            config.subscribersFile.deletingLastPathComponent().deletingLastPathComponent()
+                == config.file.deletingLastPathComponent().standardizedFileURL)
         #expect(config.listID == "newsletter.news.example.com")
         #expect(config.subjectTemplate == "{{title}} {{date}}")
     }
@@ -40,18 +42,22 @@ struct NewsletterConfigTests {
         #expect(config.sources[0].timeZone.identifier == "Asia/Shanghai")
     }
 
-    @Test(arguments: [
-        ("titel: x\n" + minimal, 1, "titel", "unknown key"),
-        (minimal + "\nlookback_days: many\n", 6, "lookback_days", "whole number"),
-        (minimal + "\ntimezone: Mars/Olympus\n", 6, "timezone", "unknown time zone"),
-        (minimal + "\n    kind: rss\n", 6, "sources[0].kind", "listing or feed"),
-        (minimal + "\n    colour: red\n", 6, "sources[0].colour", "unknown key"),
-        (minimal + "\nsmtp:\n  url: smtp://mail.example.com:587\n  starttls: off\n", 8, "smtp.starttls", "clear text"),
-        (minimal + "\nsmtp:\n  url: http://mail.example.com\n", 7, "smtp.url", "smtp://"),
-        (minimal + "\nunsubscribe_url: https://news.example.com/u\n", 6, "unsubscribe_url", "{{token}}"),
-        ("from: a@example.com\n", nil, "title", "missing"),
-        (minimal.replacingOccurrences(of: "digest@news.example.com", with: "not an address"), 2, "from", "no '@'"),
-    ] as [(String, Int?, String, String)])
+    @Test(
+        arguments: [
+            ("titel: x\n" + minimal, 1, "titel", "unknown key"),
+            (minimal + "\nlookback_days: many\n", 6, "lookback_days", "whole number"),
+            (minimal + "\ntimezone: Mars/Olympus\n", 6, "timezone", "unknown time zone"),
+            (minimal + "\n    kind: rss\n", 6, "sources[0].kind", "listing or feed"),
+            (minimal + "\n    colour: red\n", 6, "sources[0].colour", "unknown key"),
+            (
+                minimal + "\nsmtp:\n  url: smtp://mail.example.com:587\n  starttls: off\n", 8, "smtp.starttls",
+                "clear text"
+            ),
+            (minimal + "\nsmtp:\n  url: http://mail.example.com\n", 7, "smtp.url", "smtp://"),
+            (minimal + "\nunsubscribe_url: https://news.example.com/u\n", 6, "unsubscribe_url", "{{token}}"),
+            ("from: a@example.com\n", nil, "title", "missing"),
+            (minimal.replacingOccurrences(of: "digest@news.example.com", with: "not an address"), 2, "from", "no '@'"),
+        ] as [(String, Int?, String, String)])
     func badInputNamesKeyAndLine(yaml: String, line: Int?, key: String, reason: String) throws {
         let error = try #require(throws: ConfigError.self) { try Self.load(yaml) }
         #expect(error.key == key)
@@ -61,7 +67,8 @@ struct NewsletterConfigTests {
     }
 
     @Test func loopbackServersMayUsePlainSMTP() throws {
-        let config = try Self.load(Self.minimal + "\nsmtp:\n  url: smtp://127.0.0.1:2525\n  starttls: off\n  retry_delays: [0, 1.5]\n")
+        let config = try Self.load(
+            Self.minimal + "\nsmtp:\n  url: smtp://127.0.0.1:2525\n  starttls: off\n  retry_delays: [0, 1.5]\n")
         let smtp = try #require(config.smtp)
         #expect(smtp.starttls == .off)
         #expect(smtp.retryDelays == [0, 1.5])

@@ -6,7 +6,8 @@ import Testing
 struct DeliveryFaultEndToEndTests {
     /// A config for the fixture site (week 1: one article) and `subscribers`.
     static func setUp(
-        _ folder: TemporaryFolder, http: HTTPTestServer, smtpPort: Int, subscribers: [String], smtp: String = "", connections: Int = 1
+        _ folder: TemporaryFolder, http: HTTPTestServer, smtpPort: Int, subscribers: [String], smtp: String = "",
+        connections: Int = 1
     ) throws -> URL {
         let config = """
             title: 党建周报
@@ -40,7 +41,9 @@ struct DeliveryFaultEndToEndTests {
     @Test func oneRejectedRecipient() throws {
         let folder = try TemporaryFolder()
         let http = try HTTPTestServer(folder: folder, root: Self.site)
-        let smtp = try SMTPTestServer(folder: folder, faults: #"[{"rcpt": "gone@example.net", "phase": "rcpt", "code": 550, "message": "5.1.1 no such user"}]"#)
+        let smtp = try SMTPTestServer(
+            folder: folder,
+            faults: #"[{"rcpt": "gone@example.net", "phase": "rcpt", "code": 550, "message": "5.1.1 no such user"}]"#)
         let recipients = ["a@example.com", "gone@example.net", "b@example.org", "c@example.com"]
         let config = try Self.setUp(folder, http: http, smtpPort: smtp.port, subscribers: recipients)
         let result = try newsletter(["send", "--config", config.path] + Self.now)
@@ -61,17 +64,25 @@ struct DeliveryFaultEndToEndTests {
     @Test func missingSTARTTLSAbortsBeforeAuth() throws {
         let folder = try TemporaryFolder()
         let http = try HTTPTestServer(folder: folder, root: Self.site)
-        let smtp = try SMTPTestServer(folder: folder, extra: ["--auth", "newsletter@example.com:test-password", "--no-starttls-advertised"])
+        let smtp = try SMTPTestServer(
+            folder: folder, extra: ["--auth", "newsletter@example.com:test-password", "--no-starttls-advertised"])
         let config = try Self.setUp(folder, http: http, smtpPort: smtp.port, subscribers: ["a@example.com"])
         var text = try String(contentsOf: config, encoding: .utf8)
-        text = text.replacingOccurrences(of: "starttls: off", with: "starttls: required\n  username: newsletter@example.com\n  password_env: TEST_SMTP_PASSWORD")
+        text = text.replacingOccurrences(
+            of: "starttls: off",
+            with: "starttls: required\n  username: newsletter@example.com\n  password_env: TEST_SMTP_PASSWORD")
         try Data(text.utf8).write(to: config)
-        let result = try newsletter(["send", "--config", config.path] + Self.now, environment: ["TEST_SMTP_PASSWORD": "test-password"])
+        let result = try newsletter(
+            ["send", "--config", config.path] + Self.now, environment: ["TEST_SMTP_PASSWORD": "test-password"])
         #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
         #expect(result.stderr.contains("STARTTLS"), "\(result.stderr)")
-        let verbs = try smtp.events().filter { $0["event"] as? String == "command" }.compactMap { ($0["verb"] as? String)?.uppercased() }
+        let verbs = try smtp.events().filter { $0["event"] as? String == "command" }.compactMap {
+            ($0["verb"] as? String)?.uppercased()
+        }
         #expect(!verbs.contains("AUTH") && !verbs.contains("MAIL"), "\(verbs)")
-        #expect(!(try String(contentsOf: smtp.maildir.appendingPathComponent("log.jsonl"), encoding: .utf8)).contains("test-password"))
+        #expect(
+            !(try String(contentsOf: smtp.maildir.appendingPathComponent("log.jsonl"), encoding: .utf8)).contains(
+                "test-password"))
         #expect(try smtp.messages().isEmpty)
     }
 
@@ -159,7 +170,9 @@ struct DeliveryFaultEndToEndTests {
         let config = try Self.setUp(folder, http: http, smtpPort: smtp.port, subscribers: recipients)
         let first = try launchNewsletter(["send", "--config", config.path] + Self.now)
         let end = ContinuousClock.now.advanced(by: .seconds(30))
-        while try smtp.events().filter({ $0["event"] as? String == "connect" }).isEmpty, ContinuousClock.now < end { usleep(10_000) }
+        while try smtp.events().filter({ $0["event"] as? String == "connect" }).isEmpty, ContinuousClock.now < end {
+            usleep(10_000)
+        }
         let second = try newsletter(["send", "--config", config.path] + Self.now)
         #expect(second.status == 75, "\(second.stdout)\(second.stderr)")
         #expect(second.stdout.contains("another run holds the lock"))

@@ -12,7 +12,8 @@ struct SubscribersCommandTests {
     @Test func addListUnsubscribeRemoveExport() throws {
         let folder = try TemporaryFolder()
         let config = try Self.config(in: folder)
-        #expect(try newsletter(["subscribers", "add", "a@example.com", "--name", "张三", "--config", config]).status == 0)
+        #expect(
+            try newsletter(["subscribers", "add", "a@example.com", "--name", "张三", "--config", config]).status == 0)
         #expect(try newsletter(["subscribers", "add", "B@Example.ORG", "--config", config]).status == 0)
         let duplicate = try newsletter(["subscribers", "add", "a@example.com", "--config", config])
         #expect(duplicate.stdout.contains("already subscribed"))
@@ -58,7 +59,9 @@ struct SubscribersCommandTests {
     @Test func concurrentEditsAreNotLost() throws {
         let folder = try TemporaryFolder()
         let config = try Self.config(in: folder)
-        let processes = try (1...12).map { try launchNewsletter(["subscribers", "add", "p\($0)@example.com", "--config", config]) }
+        let processes = try (1...12).map {
+            try launchNewsletter(["subscribers", "add", "p\($0)@example.com", "--config", config])
+        }
         for process in processes { process.waitUntilExit() }
         #expect(processes.allSatisfy { $0.terminationStatus == 0 })
         let list = try newsletter(["subscribers", "list", "--config", config])

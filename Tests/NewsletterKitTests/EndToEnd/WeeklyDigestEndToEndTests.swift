@@ -13,7 +13,9 @@ struct WeeklyDigestEndToEndTests {
     static let boilerplate = ["服务热线", "0755-28132397", "当前位置", "关于优才", "师资力量", "上一篇", "下一篇", "粤ICP备", "_hmt"]
 
     /// Writes a config for the two servers into `folder`.
-    static func writeConfig(in folder: TemporaryFolder, http: HTTPTestServer, smtpPort: Int, extraSMTP: String = "") throws -> URL {
+    static func writeConfig(in folder: TemporaryFolder, http: HTTPTestServer, smtpPort: Int, extraSMTP: String = "")
+        throws -> URL
+    {
         let config = """
             title: 党建周报
             from: "党建周报 <digest@news.example.com>"
@@ -117,14 +119,18 @@ struct WeeklyDigestEndToEndTests {
         let smtp = try SMTPTestServer(folder: folder)
         let config = try Self.writeConfig(in: folder, http: http, smtpPort: smtp.port)
         let out = folder.file("preview")
-        let result = try newsletter(["preview", "--config", config.path, "--now", "2019-06-01T08:00:00+08:00", "--out", out.path])
+        let result = try newsletter([
+            "preview", "--config", config.path, "--now", "2019-06-01T08:00:00+08:00", "--out", out.path,
+        ])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         for name in ["digest.html", "digest.txt", "digest.eml"] {
             #expect(result.stdout.contains(out.appendingPathComponent(name).path))
         }
         let parsed = try #require(try ParsedMessage.parse([out.appendingPathComponent("digest.eml")]).first)
         try Self.checkWellFormed(parsed)
-        #expect(parsed.part("text/plain") == (try String(contentsOf: out.appendingPathComponent("digest.txt"), encoding: .utf8)))
+        #expect(
+            parsed.part("text/plain")
+                == (try String(contentsOf: out.appendingPathComponent("digest.txt"), encoding: .utf8)))
         // Nothing was marked: a send afterwards still has the article.
         let send = try newsletter(["send", "--config", config.path, "--now", "2019-06-01T08:00:00+08:00"])
         #expect(send.status == 0, "\(send.stdout)\(send.stderr)")
@@ -139,7 +145,8 @@ struct WeeklyDigestEndToEndTests {
         let http = try HTTPTestServer(folder: folder, root: Self.snapshot("2019-06-01"))
         let smtp = try SMTPTestServer(folder: folder)
         let config = try Self.writeConfig(in: folder, http: http, smtpPort: smtp.port)
-        let csv = "email,name,status,token\r\nreader1@example.com,,active,9f8e7d6c\r\nreader2@example.com,,active,1a2b3c4d\r\n"
+        let csv =
+            "email,name,status,token\r\nreader1@example.com,,active,9f8e7d6c\r\nreader2@example.com,,active,1a2b3c4d\r\n"
         try Data(csv.utf8).write(to: folder.file("subscribers.csv"))
 
         #expect(try newsletter(["send", "--config", config.path, "--now", "2019-06-01T08:00:00+08:00"]).status == 0)

@@ -22,14 +22,16 @@ struct CurlHTTPFetcherTests {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
             for (name, bytes) in files {
                 let file = root.appendingPathComponent(name)
-                try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(bytes).write(to: file)
             }
             logFile = folder.file("requests.jsonl")
             let configFile = folder.file("config.json")
             try Data(config.utf8).write(to: configFile)
             server = try PythonServer(
-                script: "http_server.py", arguments: ["--root", root.path, "--config", configFile.path, "--log", logFile.path],
+                script: "http_server.py",
+                arguments: ["--root", root.path, "--config", configFile.path, "--log", logFile.path],
                 folder: folder)
         }
 
@@ -52,7 +54,8 @@ struct CurlHTTPFetcherTests {
         }
     }
 
-    static let feed = Array("""
+    static let feed = Array(
+        """
         <?xml version="1.0" encoding="utf-8"?>
         <rss version="2.0"><channel><title>示例</title>
         <item><title>条目</title><link>https://news.example.com/p/1</link></item>
@@ -84,7 +87,8 @@ struct CurlHTTPFetcherTests {
     @Test func gzipBodyIsDecoded() async throws {
         let page = Array(String(repeating: "<p>党建政法 example text</p>\n", count: 400).utf8)
         let server = try LoggedServer(files: ["page.html": page])
-        let response = try await CurlHTTPFetcher(timeoutSeconds: 5).fetch(HTTPRequest(url: try server.url("/page.html")))
+        let response = try await CurlHTTPFetcher(timeoutSeconds: 5).fetch(
+            HTTPRequest(url: try server.url("/page.html")))
         #expect(response.body == page)
         #expect(response.headers["content-encoding"] == "gzip")
         let log = try server.requests()
@@ -100,7 +104,8 @@ struct CurlHTTPFetcherTests {
             let target = index == 6 ? "/feed.xml" : "/r\(index + 1)"
             redirects.append("\"/r\(index)\": {\"location\": \"\(target)\", \"status\": \(index % 2 == 0 ? 302 : 301)}")
         }
-        let server = try LoggedServer(files: ["feed.xml": Self.feed], config: "{\"redirect\": {\(redirects.joined(separator: ", "))}}")
+        let server = try LoggedServer(
+            files: ["feed.xml": Self.feed], config: "{\"redirect\": {\(redirects.joined(separator: ", "))}}")
         let fetcher = CurlHTTPFetcher(timeoutSeconds: 5, maxRedirects: 5)
         let followed = try await fetcher.fetch(HTTPRequest(url: try server.url("/r2")))
         #expect(followed.status == 200)
@@ -147,7 +152,9 @@ struct CurlHTTPFetcherTests {
         #expect(clock.now - start < .seconds(3))
         #expect(error?.isTransport == true)
         #expect(error?.description.hasPrefix(url.absoluteString) == true)
-        #expect(error?.description.lowercased().contains("timeout") == true || error?.description.lowercased().contains("timed out") == true)
+        #expect(
+            error?.description.lowercased().contains("timeout") == true
+                || error?.description.lowercased().contains("timed out") == true)
     }
 
     @Test func theHonestUserAgentArrives() async throws {
@@ -162,12 +169,16 @@ struct CurlHTTPFetcherTests {
     @Test func serverErrorNamesTheURL() async throws {
         let server = try LoggedServer(files: ["feed.xml": Self.feed], config: #"{"status": {"/feed.xml": 500}}"#)
         let url = try server.url("/feed.xml")
-        let error = await #expect(throws: FetchError.self) { try await CurlHTTPFetcher(timeoutSeconds: 5).fetch(HTTPRequest(url: url)) }
+        let error = await #expect(throws: FetchError.self) {
+            try await CurlHTTPFetcher(timeoutSeconds: 5).fetch(HTTPRequest(url: url))
+        }
         #expect(error?.statusCode == 500)
         #expect(error?.url == url)
         #expect(error?.description == "\(url.absoluteString): HTTP status 500")
         let missing = try server.url("/missing.xml")
-        let notFound = await #expect(throws: FetchError.self) { try await CurlHTTPFetcher(timeoutSeconds: 5).fetch(HTTPRequest(url: missing)) }
+        let notFound = await #expect(throws: FetchError.self) {
+            try await CurlHTTPFetcher(timeoutSeconds: 5).fetch(HTTPRequest(url: missing))
+        }
         #expect(notFound?.statusCode == 404)
     }
 
@@ -196,7 +207,8 @@ struct CurlHTTPFetcherTests {
             #expect(response.contentType == (withCharset ? contentType : String(contentType.prefix { $0 != ";" })))
             #expect(response.body == files[name])
             let feed = try FeedParser.parse(
-                bytes: response.body, contentType: response.contentType, url: response.url, timeZone: nil, fetchedAt: Date())
+                bytes: response.body, contentType: response.contentType, url: response.url, timeZone: nil,
+                fetchedAt: Date())
             #expect(feed.title == "示例博客", "\(name)")
             #expect(feed.entries.map(\.title) == ["测试新闻"], "\(name)")
             #expect(feed.entries.first?.title.unicodeScalars.map(\.value) == [0x6D4B, 0x8BD5, 0x65B0, 0x95FB])
@@ -217,20 +229,24 @@ struct CurlHTTPFetcherTests {
         let database = try AppDatabase()
         let sourceFetcher = SourceFetcher(fetcher: CurlHTTPFetcher(timeoutSeconds: 5), database: database)
         let source = NewsletterConfig.Source(
-            name: "示例站点", url: try server.url("/feed.xml"), kind: nil, timeZone: TimeZone(identifier: "Asia/Shanghai") ?? .gmt,
+            name: "示例站点", url: try server.url("/feed.xml"), kind: nil,
+            timeZone: TimeZone(identifier: "Asia/Shanghai") ?? .gmt,
             maxPages: 1, fullText: false)
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         let now = try #require(ISO8601DateFormatter().date(from: "2026-11-10T08:00:00+08:00"))
         let first = try await sourceFetcher.fetch(source, now: now, lookbackDays: 7, logger: logger)
         let titles = first.newArticles.map(\.title)
         #expect(titles.count == 3)
-        let cached = try await database.writer.read { db in try HTTPCacheEntry.fetchOne(db, key: source.url.absoluteString) }
+        let cached = try await database.writer.read { db in
+            try HTTPCacheEntry.fetchOne(db, key: source.url.absoluteString)
+        }
         #expect(cached?.etag != nil)
         #expect(cached.map { [UInt8]($0.body) } == feed)
 
         // Forget the articles: only the cached body can bring them back after a 304.
         try await database.writer.write { db in try db.execute(sql: "DELETE FROM article") }
-        let second = try await sourceFetcher.fetch(source, now: now.addingTimeInterval(3600), lookbackDays: 7, logger: logger)
+        let second = try await sourceFetcher.fetch(
+            source, now: now.addingTimeInterval(3600), lookbackDays: 7, logger: logger)
         #expect(second.newArticles.map(\.title) == titles)
         let log = try server.requests(atLeast: 2)
         #expect(log.map { $0["status"] as? Int } == [200, 304])

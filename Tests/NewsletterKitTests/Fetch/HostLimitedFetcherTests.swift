@@ -7,7 +7,8 @@ import Testing
 struct HostLimitedFetcherTests {
     /// Counts requests in flight per host; each request holds its slot for a moment.
     final class CountingFetcher: HTTPFetching {
-        let state = Mutex<(running: [String: Int], total: Int, maxPerHost: [String: Int], maxTotal: Int)>(([:], 0, [:], 0))
+        let state = Mutex<(running: [String: Int], total: Int, maxPerHost: [String: Int], maxTotal: Int)>(
+            ([:], 0, [:], 0))
 
         func fetch(_ request: HTTPRequest) async throws -> HTTPResponse {
             let host = request.url.host ?? ""

@@ -12,15 +12,20 @@ struct DeliveryEngineTests {
     /// closed; the server cannot know the recipient at MAIL FROM, so the 421 comes at RCPT TO), s5 550. s1–s4 each receive the message exactly once; s5 is not retried.
     @Test func temporaryFailuresAreRetriedPermanentOnesAreNot() throws {
         let folder = try TemporaryFolder()
-        let server = try SMTPTestServer(folder: folder, faults: """
-            [{"rcpt": "s2@example.com", "phase": "data", "code": 451, "message": "4.7.1 try later", "times": 1},
-             {"rcpt": "s4@example.com", "phase": "rcpt", "code": 421, "message": "4.7.0 too many messages", "times": 1, "close": true},
-             {"rcpt": "s5@example.com", "phase": "rcpt", "code": 550, "message": "5.7.1 rejected"}]
-            """)
+        let server = try SMTPTestServer(
+            folder: folder,
+            faults: """
+                [{"rcpt": "s2@example.com", "phase": "data", "code": 451, "message": "4.7.1 try later", "times": 1},
+                 {"rcpt": "s4@example.com", "phase": "rcpt", "code": 421, "message": "4.7.0 too many messages", "times": 1, "close": true},
+                 {"rcpt": "s5@example.com", "phase": "rcpt", "code": 550, "message": "5.7.1 rejected"}]
+                """)
         let transport = CurlSMTPTransport(
-            url: URL(string: "smtp://127.0.0.1:\(server.port)")!, starttls: .off, username: nil, password: nil, caFile: nil,
+            url: URL(string: "smtp://127.0.0.1:\(server.port)")!, starttls: .off, username: nil, password: nil,
+            caFile: nil,
             timeoutSeconds: 20, heloDomain: "example.com")
-        let engine = DeliveryEngine(transport: transport, envelopeSender: "digest@example.com", connections: 2, ratePerSecond: 0, retryDelays: [0, 0])
+        let engine = DeliveryEngine(
+            transport: transport, envelopeSender: "digest@example.com", connections: 2, ratePerSecond: 0,
+            retryDelays: [0, 0])
         let outcomes = Mutex<[String: [SMTPOutcome]]>([:])
         let recipients = (1...5).map { "s\($0)@example.com" }
         let report = engine.deliver(recipients.map { DeliveryEngine.Job(recipient: $0) }, logger: Self.logger) { job in
@@ -37,10 +42,17 @@ struct DeliveryEngineTests {
     }
 
     @Test func stillFailingAfterTheRetriesIsDeferred() {
-        let transport = RecordingTransport(script: ["b@example.com": Array(repeating: .temporaryFailure(code: 451, reply: "451 later"), count: 5)])
-        let engine = DeliveryEngine(transport: transport, envelopeSender: "d@example.com", connections: 3, ratePerSecond: 0, retryDelays: [0, 0])
+        let transport = RecordingTransport(script: [
+            "b@example.com": Array(repeating: .temporaryFailure(code: 451, reply: "451 later"), count: 5)
+        ])
+        let engine = DeliveryEngine(
+            transport: transport, envelopeSender: "d@example.com", connections: 3, ratePerSecond: 0,
+            retryDelays: [0, 0])
         let finals = Mutex<[String]>([])
-        let report = engine.deliver(["a@example.com", "b@example.com", "c@example.com"].map { DeliveryEngine.Job(recipient: $0) }, logger: Self.logger) { _ in
+        let report = engine.deliver(
+            ["a@example.com", "b@example.com", "c@example.com"].map { DeliveryEngine.Job(recipient: $0) },
+            logger: Self.logger
+        ) { _ in
             Array("x\r\n".utf8)
         } record: { job, _, final in
             if final { finals.withLock { $0.append(job.recipient) } }
@@ -53,22 +65,29 @@ struct DeliveryEngineTests {
 
     @Test func fatalOutcomeStopsTheRun() {
         let transport = RecordingTransport(script: ["a@example.com": [.fatal(reply: "STARTTLS not offered")]])
-        let engine = DeliveryEngine(transport: transport, envelopeSender: "d@example.com", connections: 1, ratePerSecond: 0, retryDelays: [])
-        let report = engine.deliver(["a@example.com", "b@example.com"].map { DeliveryEngine.Job(recipient: $0) }, logger: Self.logger) { _ in
+        let engine = DeliveryEngine(
+            transport: transport, envelopeSender: "d@example.com", connections: 1, ratePerSecond: 0, retryDelays: [])
+        let report = engine.deliver(
+            ["a@example.com", "b@example.com"].map { DeliveryEngine.Job(recipient: $0) }, logger: Self.logger
+        ) { _ in
             Array("x\r\n".utf8)
-        } record: { _, _, _ in }
+        } record: { _, _, _ in
+        }
         #expect(report.fatalError == "STARTTLS not offered")
         #expect(transport.recipients.isEmpty)
     }
 
     @Test func rateLimitSpacesMessages() {
         let transport = RecordingTransport()
-        let engine = DeliveryEngine(transport: transport, envelopeSender: "d@example.com", connections: 2, ratePerSecond: 50, retryDelays: [])
+        let engine = DeliveryEngine(
+            transport: transport, envelopeSender: "d@example.com", connections: 2, ratePerSecond: 50, retryDelays: [])
         let times = Mutex<[Date]>([])
-        _ = engine.deliver((0..<6).map { DeliveryEngine.Job(recipient: "r\($0)@example.com") }, logger: Self.logger) { _ in
+        _ = engine.deliver((0..<6).map { DeliveryEngine.Job(recipient: "r\($0)@example.com") }, logger: Self.logger) {
+            _ in
             times.withLock { $0.append(Date()) }
             return Array("x\r\n".utf8)
-        } record: { _, _, _ in }
+        } record: { _, _, _ in
+        }
         let sorted = times.withLock { $0 }.sorted()
         // Six starts at 50/s span at least five intervals of 20 ms (a lower bound, not a timing assertion on speed).
         #expect(sorted.last!.timeIntervalSince(sorted.first!) >= 5 * 0.02 - 0.005)
@@ -78,9 +97,12 @@ struct DeliveryEngineTests {
     @Test func messageThatCannotBeBuiltIsNotSent() {
         struct Broken: Error {}
         let transport = RecordingTransport()
-        let engine = DeliveryEngine(transport: transport, envelopeSender: "d@example.com", connections: 1, ratePerSecond: 0, retryDelays: [0])
+        let engine = DeliveryEngine(
+            transport: transport, envelopeSender: "d@example.com", connections: 1, ratePerSecond: 0, retryDelays: [0])
         let recorded = Mutex<[String: SMTPOutcome]>([:])
-        let report = engine.deliver(["a@example.com", "b@example.com"].map { DeliveryEngine.Job(recipient: $0) }, logger: Self.logger) { job in
+        let report = engine.deliver(
+            ["a@example.com", "b@example.com"].map { DeliveryEngine.Job(recipient: $0) }, logger: Self.logger
+        ) { job in
             if job.recipient == "a@example.com" { throw Broken() }
             return Array("x\r\n".utf8)
         } record: { job, outcome, _ in

@@ -31,7 +31,9 @@ struct GoldenMessageTests {
         try Data(bytes).write(to: actual)
         var detail = expected == nil ? "golden file missing" : "differs"
         if let expected {
-            let first = zip(expected, bytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(expected.count, bytes.count)
+            let first =
+                zip(expected, bytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+                ?? min(expected.count, bytes.count)
             let line = expected.prefix(first).filter { $0 == 0x0A }.count + 1
             detail += " from byte \(first) (line \(line)); golden \(expected.count) bytes, new \(bytes.count) bytes"
         }
@@ -51,7 +53,8 @@ struct GoldenMessageTests {
         #expect(content.subject == "党建周报 2019-06-08")
         #expect(content.items.map(\.title) == ["习近平接受俄罗斯主流媒体联合采访", "6月开始,全党上下开展“不忘初心、牢记使命”主题教育!"])
         for (subscriber, messageID) in zip(FixtureDigest.subscribers, Self.messageIDs) {
-            let bytes = try newsletter.composer.compose(content, for: subscriber, messageID: messageID, date: FixtureDigest.week2)
+            let bytes = try newsletter.composer.compose(
+                content, for: subscriber, messageID: messageID, date: FixtureDigest.week2)
             try Self.compareWithGolden(bytes, file: Self.goldenFile(for: subscriber))
         }
     }
@@ -60,7 +63,8 @@ struct GoldenMessageTests {
     /// parts exactly the source text, links and unsubscribe data of that subscriber only.
     @Test(arguments: zip(FixtureDigest.subscribers, messageIDs))
     func goldenFileParsesExactly(subscriber: Subscriber, messageID: String) async throws {
-        let bytes = try #require(FileManager.default.contents(atPath: Self.goldenFile(for: subscriber).path).map(Array.init))
+        let bytes = try #require(
+            FileManager.default.contents(atPath: Self.goldenFile(for: subscriber).path).map(Array.init))
         #expect(try !MessageInspection.hasBareLineEnd(bytes))
         #expect(bytes.suffix(2) == [0x0D, 0x0A])
         #expect(bytes.allSatisfy { $0 < 0x80 })
@@ -76,7 +80,10 @@ struct GoldenMessageTests {
         #expect(parsed.madeHeaders["Subject"] == "党建周报 2019-06-08")
         #expect(parsed.headers["Message-ID"] == [messageID])
         #expect(parsed.headers["From"] == ["党建周报 <digest@news.example.com>"])
-        #expect(parsed.headers["To"] == [subscriber.name.isEmpty ? subscriber.email : "\(subscriber.name) <\(subscriber.email)>"])
+        #expect(
+            parsed.headers["To"] == [
+                subscriber.name.isEmpty ? subscriber.email : "\(subscriber.name) <\(subscriber.email)>"
+            ])
         #expect(parsed.headers["List-Id"] == ["党建周报 <weekly.news.example.com>"])
         #expect(parsed.headers["List-Unsubscribe-Post"] == ["List-Unsubscribe=One-Click"])
         #expect(parsed.dateISO == "2019-06-08T08:00:00+08:00")
@@ -85,7 +92,8 @@ struct GoldenMessageTests {
         let folder = try TemporaryFolder()
         let (newsletter, content) = try await FixtureDigest.content(in: folder)
         let bodies = newsletter.composer.renderer.render(
-            content, for: .init(name: subscriber.name, unsubscribeURL: newsletter.composer.unsubscribeURL(for: subscriber)))
+            content,
+            for: .init(name: subscriber.name, unsubscribeURL: newsletter.composer.unsubscribeURL(for: subscriber)))
         #expect(parsed.parts[0].payload == Array(LineEnding.normalizedToCRLF(bodies.text).utf8))
         #expect(parsed.parts[1].payload == Array(LineEnding.normalizedToCRLF(bodies.html).utf8))
         let text = try #require(String(validating: parsed.parts[0].payload, as: UTF8.self))

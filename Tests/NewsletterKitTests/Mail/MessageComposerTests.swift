@@ -14,10 +14,13 @@ struct MessageComposerTests {
     /// A receiver that answers 550 to any bare LF or lone CR and 500 to any line over 1,000 octets with CRLF.
     static let strictFaults = #"[{"reject_bare_lf": true}, {"max_line_length": 1000}]"#
 
-    static func composer(in folder: TemporaryFolder, templates: URL? = nil, budget: Int = 90_000) throws -> MessageComposer {
+    static func composer(in folder: TemporaryFolder, templates: URL? = nil, budget: Int = 90_000) throws
+        -> MessageComposer
+    {
         try Data(FixtureDigest.yaml.utf8).write(to: folder.file("newsletter.yml"))
         let config = try NewsletterConfig.load(from: folder.file("newsletter.yml"))
-        let renderer = try DigestRenderer(directory: templates, htmlBudgetBytes: budget, archiveURL: config.archiveURL, logger: logger)
+        let renderer = try DigestRenderer(
+            directory: templates, htmlBudgetBytes: budget, archiveURL: config.archiveURL, logger: logger)
         return MessageComposer(config: config, renderer: renderer)
     }
 
@@ -26,7 +29,8 @@ struct MessageComposerTests {
             title: "党建周报", subject: "党建周报 2019-06-08", issueDate: "2019-06-08",
             items: (0..<items).map {
                 DigestItem(
-                    key: "k\($0)", title: title($0), url: "https://www.example.com/djzf/2019/0608/\($0).html", date: "2019-06-08 09:00",
+                    key: "k\($0)", title: title($0), url: "https://www.example.com/djzf/2019/0608/\($0).html",
+                    date: "2019-06-08 09:00",
                     origin: "新华社", category: "党建政法", author: nil, excerpt: excerpt($0))
             })
     }
@@ -43,11 +47,13 @@ struct MessageComposerTests {
     /// Sends `bytes` through libcurl to `server` and expects the stored copy to be byte-identical.
     static func sendAndCompare(_ messages: [[UInt8]], server: SMTPTestServer) throws {
         let transport = CurlSMTPTransport(
-            url: URL(string: "smtp://127.0.0.1:\(server.port)")!, starttls: .off, username: nil, password: nil, caFile: nil,
+            url: URL(string: "smtp://127.0.0.1:\(server.port)")!, starttls: .off, username: nil, password: nil,
+            caFile: nil,
             timeoutSeconds: 30, heloDomain: "news.example.com")
         let session = try transport.makeSession()
         for bytes in messages {
-            let outcome = session.send(envelopeSender: "digest@news.example.com", recipient: subscriber.email, message: bytes)
+            let outcome = session.send(
+                envelopeSender: "digest@news.example.com", recipient: subscriber.email, message: bytes)
             guard case .accepted = outcome else {
                 Issue.record("not accepted: \(outcome)")
                 continue
@@ -69,8 +75,11 @@ struct MessageComposerTests {
     func case13SixtyItemsStayUnderTheClippingSize(budget: Int) throws {
         let folder = try TemporaryFolder()
         let composer = try Self.composer(in: folder, budget: budget)
-        let content = Self.content(items: 60, title: { _ in String(repeating: "测", count: 30) }, excerpt: { _ in String(repeating: "测", count: 400) })
-        let bytes = try composer.compose(content, for: Self.subscriber, messageID: "<case13@news.example.com>", date: Self.date)
+        let content = Self.content(
+            items: 60, title: { _ in String(repeating: "测", count: 30) },
+            excerpt: { _ in String(repeating: "测", count: 400) })
+        let bytes = try composer.compose(
+            content, for: Self.subscriber, messageID: "<case13@news.example.com>", date: Self.date)
         #expect(bytes.count <= 150_000, "whole message \(bytes.count) bytes")
         let html = try Self.transmittedPart("text/html", of: bytes)
         #expect(html.utf8.count <= min(budget, 100_000), "HTML part \(html.utf8.count) bytes as transmitted")
@@ -115,15 +124,18 @@ struct MessageComposerTests {
     /// answers 500 to any line over 1,000 octets; decoded, the HTML is the input exactly.
     @Test func case18LongLinesThroughAStrictServer() throws {
         let folder = try TemporaryFolder()
-        let url = try #require(Bundle.module.url(forResource: "18-line-over-998", withExtension: "html", subdirectory: "Resources/cases"))
+        let url = try #require(
+            Bundle.module.url(forResource: "18-line-over-998", withExtension: "html", subdirectory: "Resources/cases"))
         let html = try String(contentsOf: url, encoding: .utf8)
         let direct = try MIMEMessageTests.message(html: html, boundary: nil).bytes()
         // Through the composer: a title of 1,200 × 测 and an article URL of 1,482 bytes.
         let longURL = try #require(html.firstMatch(of: /href="([^"]*)"/)).1
         #expect(longURL.utf8.count == 1_482)
-        var content = Self.content(items: 1, title: { _ in String(repeating: "测", count: 1_200) }, excerpt: { _ in "摘要" })
+        var content = Self.content(
+            items: 1, title: { _ in String(repeating: "测", count: 1_200) }, excerpt: { _ in "摘要" })
         content.items[0].url = String(longURL)
-        let composed = try Self.composer(in: folder).compose(content, for: Self.subscriber, messageID: "<case18@news.example.com>", date: Self.date)
+        let composed = try Self.composer(in: folder).compose(
+            content, for: Self.subscriber, messageID: "<case18@news.example.com>", date: Self.date)
         for bytes in [direct, composed] {
             #expect(MessageInspection.lines(bytes).allSatisfy { $0.count <= 998 })
             #expect(MessageInspection.lines(bytes).drop { !$0.isEmpty }.allSatisfy { $0.count <= 76 })
@@ -148,16 +160,20 @@ struct MessageComposerTests {
         let folder = try TemporaryFolder()
         let templates = folder.file("Templates")
         try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
-        try Data(DefaultTemplates.html.replacingOccurrences(of: "\n", with: "\r\n").utf8).write(to: templates.appendingPathComponent("digest.html.mustache"))
+        try Data(DefaultTemplates.html.replacingOccurrences(of: "\n", with: "\r\n").utf8).write(
+            to: templates.appendingPathComponent("digest.html.mustache"))
         try Data(DefaultTemplates.text.utf8).write(to: templates.appendingPathComponent("digest.txt.mustache"))
         let composer = try Self.composer(in: folder, templates: templates, budget: 10_000_000)
         let mixed = "第一行\n第二行\r\n第三行\r第四行 plain ascii line"
         let normal = Self.content(items: 2, title: { "标题\($0)\r\n换行" }, excerpt: { _ in mixed })
-        let large = Self.content(items: 90, title: { "测试新闻标题 \($0)\n" + String(repeating: "长", count: 20) }, excerpt: { _ in String(repeating: mixed + "。", count: 8) })
+        let large = Self.content(
+            items: 90, title: { "测试新闻标题 \($0)\n" + String(repeating: "长", count: 20) },
+            excerpt: { _ in String(repeating: mixed + "。", count: 8) })
         let messages = try [normal, large].map {
             try composer.compose($0, for: Self.subscriber, messageID: "<case21@news.example.com>", date: Self.date)
         }
-        #expect(messages[1].count > 180_000 && messages[1].count < 300_000, "large message is \(messages[1].count) bytes")
+        #expect(
+            messages[1].count > 180_000 && messages[1].count < 300_000, "large message is \(messages[1].count) bytes")
         for bytes in messages {
             #expect(try !MessageInspection.hasBareLineEnd(bytes))
             #expect(bytes.suffix(2) == [0x0D, 0x0A])
@@ -175,11 +191,14 @@ struct MessageComposerTests {
         let folder = try TemporaryFolder()
         let server = try SMTPTestServer(folder: folder, faults: Self.strictFaults)
         let transport = CurlSMTPTransport(
-            url: URL(string: "smtp://127.0.0.1:\(server.port)")!, starttls: .off, username: nil, password: nil, caFile: nil,
+            url: URL(string: "smtp://127.0.0.1:\(server.port)")!, starttls: .off, username: nil, password: nil,
+            caFile: nil,
             timeoutSeconds: 30, heloDomain: "news.example.com")
         let session = try transport.makeSession()
         let head = "From: digest@news.example.com\r\nTo: reader1@example.com\r\nSubject: x\r\n\r\n"
-        let bareLF = session.send(envelopeSender: "digest@news.example.com", recipient: "reader1@example.com", message: Array((head + "a\nb\r\n").utf8))
+        let bareLF = session.send(
+            envelopeSender: "digest@news.example.com", recipient: "reader1@example.com",
+            message: Array((head + "a\nb\r\n").utf8))
         #expect(bareLF.code == 550)
         let long = session.send(
             envelopeSender: "digest@news.example.com", recipient: "reader1@example.com",

@@ -8,7 +8,8 @@ import Testing
 struct SendTestCommandTests {
     /// The parts with every unsubscribe token replaced, so that two recipients' copies compare equal.
     static func withoutToken(_ text: String?) -> String? {
-        text?.replacing(/t=[0-9A-Za-z]+/, with: "t=TOKEN").replacing(/unsubscribe-weekly-[0-9A-Za-z]+/, with: "unsubscribe-weekly-TOKEN")
+        text?.replacing(/t=[0-9A-Za-z]+/, with: "t=TOKEN").replacing(
+            /unsubscribe-weekly-[0-9A-Za-z]+/, with: "unsubscribe-weekly-TOKEN")
     }
 
     @Test func testSendGoesToOneAddressAndMarksNothing() throws {
@@ -63,7 +64,9 @@ struct SendTestCommandTests {
         let http = try HTTPTestServer(folder: folder, root: WeeklyDigestEndToEndTests.snapshot("2019-06-01"))
         let smtp = try SMTPTestServer(folder: folder)
         let config = try WeeklyDigestEndToEndTests.writeConfig(in: folder, http: http, smtpPort: smtp.port)
-        let result = try newsletter(["send", "--config", config.path, "--now", "2019-06-01T08:00:00+08:00", "--test", "not an address"])
+        let result = try newsletter([
+            "send", "--config", config.path, "--now", "2019-06-01T08:00:00+08:00", "--test", "not an address",
+        ])
         #expect(result.status != 0)
         #expect(try smtp.messages().isEmpty)
     }

@@ -47,7 +47,8 @@ struct FeedSelectionTests {
     @Test func case07ItemsWithoutGuidAndWithASharedLink() async throws {
         let folder = try TemporaryFolder()
         let (newsletter, site) = try Self.make(
-            folder: folder, feeds: [(file: "news.xml", name: "示例站点"), (file: "advisories.xml", name: "Example advisories")])
+            folder: folder,
+            feeds: [(file: "news.xml", name: "示例站点"), (file: "advisories.xml", name: "Example advisories")])
         try Self.serve("07-items-without-guid.run1.xml", as: "news.xml", in: site)
         try Self.serve("07-items-without-guid.shared-link.run1.xml", as: "advisories.xml", in: site)
         let transport = RecordingTransport()
@@ -86,7 +87,8 @@ struct FeedSelectionTests {
         let (newsletter, site) = try Self.make(folder: folder, feeds: [(file: "planet.xml", name: "示例聚合")])
         try Self.serve("09-date-window-selection.run1.xml", as: "planet.xml", in: site)
         let transport = RecordingTransport()
-        let first = try await newsletter.send(now: try Self.date("2026-11-22T08:00:00+08:00"), dryRun: false, transport: transport)
+        let first = try await newsletter.send(
+            now: try Self.date("2026-11-22T08:00:00+08:00"), dryRun: false, transport: transport)
         try Data(run2Bytes).write(to: site.appendingPathComponent("planet.xml"))
         let run2 = try Self.date("2026-11-29T08:00:00+08:00")
         let fetched = await newsletter.fetchAll(now: run2)
@@ -125,6 +127,7 @@ struct FeedSelectionTests {
         let items = text[firstItem.lowerBound..<lastItemEnd.upperBound].components(separatedBy: "</item>")
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }.map { $0 + "</item>" }
         #expect(items.count == 4)
-        return String(text[..<firstItem.lowerBound]) + items.reversed().joined(separator: "\n") + String(text[lastItemEnd.upperBound...])
+        return String(text[..<firstItem.lowerBound]) + items.reversed().joined(separator: "\n")
+            + String(text[lastItemEnd.upperBound...])
     }
 }

@@ -52,13 +52,15 @@ struct NewsletterTests {
         #expect(fetched.newArticles.count == 2)
         // The seed article's page changed (上一篇/下一篇) but is the same article: not fetched again.
         let week2Requests = fetcher.requests.withLock { Array($0[before...]) }
-        #expect(week2Requests.sorted() == ["/djzf/2019/0603/1290.html", "/djzf/2019/0604/1293.html", "/djzf/index.html"])
+        #expect(
+            week2Requests.sorted() == ["/djzf/2019/0603/1290.html", "/djzf/2019/0604/1293.html", "/djzf/index.html"])
         let titles = try await newsletter.selectNew(now: Self.week2).map(\.title)
         #expect(titles == ["习近平接受俄罗斯主流媒体联合采访", "6月开始,全党上下开展“不忘初心、牢记使命”主题教育!"])
         let second = try await newsletter.send(now: Self.week2, dryRun: false, transport: transport)
         #expect(second.articleCount == 2)
         #expect(transport.recipients.count == 6)
-        let third = try await newsletter.send(now: Self.week2.addingTimeInterval(3600), dryRun: false, transport: transport)
+        let third = try await newsletter.send(
+            now: Self.week2.addingTimeInterval(3600), dryRun: false, transport: transport)
         #expect(third.nothingNew)
     }
 
@@ -70,7 +72,8 @@ struct NewsletterTests {
         let transport = RecordingTransport()
         _ = try await newsletter.send(now: Self.week1, dryRun: false, transport: transport)
         let sessions = transport.sessions.withLock { $0 }
-        let again = try await newsletter.send(now: Self.week1.addingTimeInterval(60), dryRun: false, transport: transport)
+        let again = try await newsletter.send(
+            now: Self.week1.addingTimeInterval(60), dryRun: false, transport: transport)
         #expect(again.nothingNew)
         #expect(transport.sessions.withLock { $0 } == sessions)
 
@@ -84,7 +87,8 @@ struct NewsletterTests {
         #expect(try Data(contentsOf: folder.file("state.sqlite")) == stateBefore)
         // The failed week's articles come the next time the source works.
         fetcher.failures.withLock { $0 = [] }
-        let recovered = try await newsletter.send(now: Self.week2.addingTimeInterval(3600), dryRun: false, transport: transport)
+        let recovered = try await newsletter.send(
+            now: Self.week2.addingTimeInterval(3600), dryRun: false, transport: transport)
         #expect(recovered.articleCount == 2)
     }
 
@@ -95,14 +99,19 @@ struct NewsletterTests {
         let (newsletter, fetcher) = try Self.make(folder: folder, subscribers: 5)
         let failing = RecordingTransport(script: ["s3@example.com": [.fatal(reply: "process died")]])
         let sequential = try Newsletter(
-            config: { var c = newsletter.config; c.smtp?.connections = 1; return c }(), fetcher: fetcher, database: newsletter.database, logger: Self.logger)
+            config: {
+                var c = newsletter.config
+                c.smtp?.connections = 1
+                return c
+            }(), fetcher: fetcher, database: newsletter.database, logger: Self.logger)
         let first = try await sequential.send(now: Self.week1, dryRun: false, transport: failing)
         #expect(first.delivery.fatalError == "process died")
         #expect(failing.recipients == ["s1@example.com", "s2@example.com"])
         // The site moves on before the rerun; the resumed digest must not change.
         fetcher.root.withLock { $0 = Self.snapshot("2019-06-08") }
         let healthy = RecordingTransport()
-        let rerun = try await sequential.send(now: Self.week1.addingTimeInterval(600), dryRun: false, transport: healthy)
+        let rerun = try await sequential.send(
+            now: Self.week1.addingTimeInterval(600), dryRun: false, transport: healthy)
         #expect(rerun.resumedDigests == [first.digestID!])
         let resumedSubjects = healthy.sent.withLock { $0 }.prefix(3).map { String(decoding: $0.bytes, as: UTF8.self) }
         #expect(healthy.recipients.prefix(3).sorted() == ["s3@example.com", "s4@example.com", "s5@example.com"])
@@ -110,7 +119,9 @@ struct NewsletterTests {
             #expect(text.contains("1287.html"))
             #expect(!text.contains("1290.html"))
         }
-        let deliveries = try await newsletter.database.writer.read { db in try Delivery.filter(Column("digestId") == first.digestID!).fetchAll(db) }
+        let deliveries = try await newsletter.database.writer.read { db in
+            try Delivery.filter(Column("digestId") == first.digestID!).fetchAll(db)
+        }
         #expect(deliveries.allSatisfy { $0.status == .accepted })
         #expect(deliveries.count == 5)
     }
@@ -118,7 +129,9 @@ struct NewsletterTests {
     @Test func permanentFailureIsRecordedAndNotRetried() async throws {
         let folder = try TemporaryFolder()
         let (newsletter, _) = try Self.make(folder: folder)
-        let transport = RecordingTransport(script: ["s2@example.com": [.permanentFailure(code: 550, reply: "550 5.1.1 no such user")]])
+        let transport = RecordingTransport(script: [
+            "s2@example.com": [.permanentFailure(code: 550, reply: "550 5.1.1 no such user")]
+        ])
         let report = try await newsletter.send(now: Self.week1, dryRun: false, transport: transport)
         #expect(report.failedRecipients == ["s2@example.com"])
         #expect(report.delivery.permanentFailures == 1)
@@ -128,7 +141,8 @@ struct NewsletterTests {
         #expect(delivery?.status == .failed)
         #expect(delivery?.replyCode == 550)
         #expect(delivery?.reply == "550 5.1.1 no such user")
-        let again = try await newsletter.send(now: Self.week1.addingTimeInterval(60), dryRun: false, transport: transport)
+        let again = try await newsletter.send(
+            now: Self.week1.addingTimeInterval(60), dryRun: false, transport: transport)
         #expect(again.nothingNew)
         #expect(transport.recipients.sorted() == ["s1@example.com", "s3@example.com"])
     }
@@ -164,12 +178,17 @@ extension NewsletterTests {
         let (newsletter, _) = try Self.make(folder: folder)
         try await newsletter.database.writer.write { db in
             for id in 1...3 {
-                try db.execute(sql: "INSERT INTO digest (id, createdAt, subject, contentJSON, status) VALUES (?, ?, 's', '{}', 'sent')", arguments: [id, Self.week1])
-                try db.execute(sql: """
-                    INSERT INTO delivery (digestId, email, status, attempts, replyCode, reply, messageID, updatedAt)
-                    VALUES (?, 's2@example.com', 'failed', 1, 550, '550 no such user', '<m\\(id)@example.com>', ?),
-                           (?, 's3@example.com', ?, 1, ?, 'x', '<n\\(id)@example.com>', ?)
-                    """, arguments: [id, Self.week1, id, id == 3 ? "accepted" : "failed", id == 3 ? 250 : 550, Self.week1])
+                try db.execute(
+                    sql:
+                        "INSERT INTO digest (id, createdAt, subject, contentJSON, status) VALUES (?, ?, 's', '{}', 'sent')",
+                    arguments: [id, Self.week1])
+                try db.execute(
+                    sql: """
+                        INSERT INTO delivery (digestId, email, status, attempts, replyCode, reply, messageID, updatedAt)
+                        VALUES (?, 's2@example.com', 'failed', 1, 550, '550 no such user', '<m\\(id)@example.com>', ?),
+                               (?, 's3@example.com', ?, 1, ?, 'x', '<n\\(id)@example.com>', ?)
+                        """,
+                    arguments: [id, Self.week1, id, id == 3 ? "accepted" : "failed", id == 3 ? 250 : 550, Self.week1])
             }
         }
         let disabled = try await newsletter.disableBouncing(["s2@example.com", "s3@example.com"])

@@ -12,7 +12,9 @@ struct SourceProblemsTests {
     static let now = ISO8601DateFormatter().date(from: "2019-06-08T08:00:00+08:00")!
 
     /// A folder served as http://site.example.com/ with one source at `path`.
-    static func newsletter(_ folder: TemporaryFolder, path: String, extra: String = "") throws -> (Newsletter, FolderFetcher) {
+    static func newsletter(_ folder: TemporaryFolder, path: String, extra: String = "") throws -> (
+        Newsletter, FolderFetcher
+    ) {
         let yaml = """
             title: t
             from: digest@news.example.com
@@ -28,7 +30,11 @@ struct SourceProblemsTests {
         let root = folder.file("site")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let fetcher = FolderFetcher(root: root)
-        return (try Newsletter(config: try NewsletterConfig.load(from: folder.file("newsletter.yml")), fetcher: fetcher, logger: logger), fetcher)
+        return (
+            try Newsletter(
+                config: try NewsletterConfig.load(from: folder.file("newsletter.yml")), fetcher: fetcher, logger: logger
+            ), fetcher
+        )
     }
 
     @Test(arguments: [
@@ -79,7 +85,9 @@ struct SourceProblemsTests {
         let undated = try #require(stored.first { $0.url.hasSuffix("/a2.html") })
         #expect(undated.publishedAt == nil)
         let content = newsletter.makeContent(try await newsletter.selectNew(now: Self.now), now: Self.now)
-        #expect(content.items.map(\.title) == ["关于“秋季学期”课程安排的通知 & 说明", "日期坏了的条目"] || content.items.map(\.title) == ["日期坏了的条目", "关于“秋季学期”课程安排的通知 & 说明"])
+        #expect(
+            content.items.map(\.title) == ["关于“秋季学期”课程安排的通知 & 说明", "日期坏了的条目"]
+                || content.items.map(\.title) == ["日期坏了的条目", "关于“秋季学期”课程安排的通知 & 说明"])
         #expect(content.items.first { $0.title == "日期坏了的条目" }?.date == "")
     }
 }

@@ -12,14 +12,18 @@ struct DigestRendererTests {
             title: "党建周报", subject: "党建周报 2019-06-08", issueDate: "2019-06-08",
             items: (0..<items).map { index in
                 DigestItem(
-                    key: "k\(index)", title: "标题 \(index) Berger & Wyse <测试>", url: "https://www.example.com/a/\(index).html?x=1&y=2",
-                    date: "2019-06-0\(index % 9 + 1) 09:12", origin: "新华社", category: "党建政法", author: nil, excerpt: excerpt)
+                    key: "k\(index)", title: "标题 \(index) Berger & Wyse <测试>",
+                    url: "https://www.example.com/a/\(index).html?x=1&y=2",
+                    date: "2019-06-0\(index % 9 + 1) 09:12", origin: "新华社", category: "党建政法", author: nil,
+                    excerpt: excerpt)
             })
     }
 
     @Test func repositoryTemplatesEqualTheBuiltInDefaults() throws {
-        let html = try String(contentsOf: RepoPaths.root.appendingPathComponent("Templates/digest.html.mustache"), encoding: .utf8)
-        let text = try String(contentsOf: RepoPaths.root.appendingPathComponent("Templates/digest.txt.mustache"), encoding: .utf8)
+        let html = try String(
+            contentsOf: RepoPaths.root.appendingPathComponent("Templates/digest.html.mustache"), encoding: .utf8)
+        let text = try String(
+            contentsOf: RepoPaths.root.appendingPathComponent("Templates/digest.txt.mustache"), encoding: .utf8)
         #expect(html == DefaultTemplates.html)
         #expect(text == DefaultTemplates.text)
     }
@@ -27,7 +31,8 @@ struct DigestRendererTests {
     /// Case 11: values are plain text, escaped exactly once in HTML and never in text.
     @Test func escapesOnceInHTMLAndNeverInText() throws {
         let renderer = try DigestRenderer(directory: nil, logger: Self.logger)
-        let bodies = renderer.render(Self.content(), for: .init(name: "读者", unsubscribeURL: "https://news.example.com/u?l=weekly&t=abc"))
+        let bodies = renderer.render(
+            Self.content(), for: .init(name: "读者", unsubscribeURL: "https://news.example.com/u?l=weekly&t=abc"))
         #expect(bodies.html.contains("Berger &amp; Wyse &lt;测试&gt;"))
         #expect(!bodies.html.contains("&amp;amp;"))
         #expect(bodies.html.contains("https://www.example.com/a/0.html?x=1&amp;y=2"))
@@ -54,8 +59,11 @@ struct DigestRendererTests {
         let content = DigestContent(
             title: "党建周报", subject: "s", issueDate: "2026-11-29",
             items: (0..<60).map {
-                DigestItem(key: "k\($0)", title: String(repeating: "测", count: 30), url: "https://www.example.com/n/\($0).html",
-                    date: "2026-11-2\($0 % 9) 08:00", origin: nil, category: nil, author: nil, excerpt: String(repeating: "测", count: 400))
+                DigestItem(
+                    key: "k\($0)", title: String(repeating: "测", count: 30),
+                    url: "https://www.example.com/n/\($0).html",
+                    date: "2026-11-2\($0 % 9) 08:00", origin: nil, category: nil, author: nil,
+                    excerpt: String(repeating: "测", count: 400))
             })
         let bodies = renderer.render(content, for: .init(name: "", unsubscribeURL: "https://news.example.com/u?t=x"))
         #expect(bodies.html.utf8.count <= 90_000)
@@ -68,7 +76,9 @@ struct DigestRendererTests {
     @Test func brokenUserTemplateNamesFileAndLine() throws {
         let folder = try TemporaryFolder()
         try Data("<p>\n{{#articles}}\n{{title}\n".utf8).write(to: folder.file("digest.html.mustache"))
-        let error = try #require(throws: RenderError.self) { try DigestRenderer(directory: folder.url, logger: Self.logger) }
+        let error = try #require(throws: RenderError.self) {
+            try DigestRenderer(directory: folder.url, logger: Self.logger)
+        }
         #expect(error.file.hasSuffix("digest.html.mustache"))
         #expect(error.line == 3)
     }
@@ -102,7 +112,8 @@ struct DigestRendererTests {
             title: "测试 & 示例", subject: "Berger & Wyse 测试", issueDate: "2019-06-08",
             items: titles.enumerated().map { index, title in
                 DigestItem(
-                    key: "k\(index)", title: title, url: "https://www.example.com/\(index)?a=1&b=2", date: "2019-06-08 09:00",
+                    key: "k\(index)", title: title, url: "https://www.example.com/\(index)?a=1&b=2",
+                    date: "2019-06-08 09:00",
                     origin: nil, category: nil, author: nil, excerpt: index == 3 ? "甲 & 乙 <测试> \"引号\"" : "")
             })
         let bodies = renderer.render(content, for: .init(name: "", unsubscribeURL: nil))
@@ -124,8 +135,10 @@ struct DigestRendererTests {
     /// The text part: each article numbered, its link a reference `[n]` listed once at the end before the
     /// footer; the archive page is the next reference when items were left out.
     @Test func textListsLinksAsNumberedReferencesAtTheEnd() throws {
-        var renderer = try DigestRenderer(directory: nil, archiveURL: "https://www.example.com/archive/", logger: Self.logger)
-        let full = renderer.render(Self.content(items: 3), for: .init(name: "", unsubscribeURL: "https://news.example.com/u?t=x"))
+        var renderer = try DigestRenderer(
+            directory: nil, archiveURL: "https://www.example.com/archive/", logger: Self.logger)
+        let full = renderer.render(
+            Self.content(items: 3), for: .init(name: "", unsubscribeURL: "https://news.example.com/u?t=x"))
         let lines = full.text.components(separatedBy: "\n")
         for index in 0..<3 {
             #expect(lines.contains("\(index + 1). 标题 \(index) Berger & Wyse <测试> [\(index + 1)]"))
@@ -153,7 +166,8 @@ struct DigestRendererTests {
     /// declarations, wrapping of long words, a hidden preheader, alt text on images, the footer last.
     @Test func htmlIsBuiltForMailClients() throws {
         let renderer = try DigestRenderer(directory: nil, logger: Self.logger)
-        let bodies = renderer.render(Self.content(), for: .init(name: "", unsubscribeURL: "https://news.example.com/u?t=x"))
+        let bodies = renderer.render(
+            Self.content(), for: .init(name: "", unsubscribeURL: "https://news.example.com/u?t=x"))
         let html = bodies.html
         #expect(html.contains("<meta name=\"color-scheme\" content=\"light dark\">"))
         #expect(html.contains("<meta name=\"supported-color-schemes\" content=\"light dark\">"))

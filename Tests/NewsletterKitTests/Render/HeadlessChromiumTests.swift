@@ -100,7 +100,9 @@ struct HeadlessChromiumTests {
 
     /// Runs a command with a deadline: under `timeout -k 5` (whole process group), and killed from here
     /// too if it outlives the deadline.
-    static func runWithDeadline(_ command: [String], folder: TemporaryFolder) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func runWithDeadline(_ command: [String], folder: TemporaryFolder) throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
         let id = UUID().uuidString
         let out = folder.file("out-\(id)")
         let err = folder.file("err-\(id)")
@@ -127,7 +129,10 @@ struct HeadlessChromiumTests {
             throw TestFailure("\(command[0]) did not finish within \(deadlineSeconds + 15) s")
         }
         process.waitUntilExit()
-        return (process.terminationStatus, try String(contentsOf: out, encoding: .utf8), try String(contentsOf: err, encoding: .utf8))
+        return (
+            process.terminationStatus, try String(contentsOf: out, encoding: .utf8),
+            try String(contentsOf: err, encoding: .utf8)
+        )
     }
 
     static func chromiumCommand(_ binary: String, width: Int, profile: URL) -> [String] {
@@ -139,7 +144,9 @@ struct HeadlessChromiumTests {
     }
 
     /// Renders `html` at `width`: the page's measurements and the screenshot.
-    static func render(_ html: String, width: Int, name: String, binary: String, folder: TemporaryFolder) throws -> (Measurement, URL) {
+    static func render(_ html: String, width: Int, name: String, binary: String, folder: TemporaryFolder) throws -> (
+        Measurement, URL
+    ) {
         let page = folder.file("\(name)-\(width).html")
         try Data(html.utf8).write(to: page)
         let probed = folder.file("\(name)-\(width)-probe.html")
@@ -160,15 +167,19 @@ struct HeadlessChromiumTests {
             """.utf8
         ).write(to: frame)
         let dump = try runWithDeadline(
-            chromiumCommand(binary, width: max(width, 600), profile: profile) + ["--dump-dom", frame.absoluteString], folder: folder)
+            chromiumCommand(binary, width: max(width, 600), profile: profile) + ["--dump-dom", frame.absoluteString],
+            folder: folder)
         #expect(dump.status == 0, "chromium --dump-dom exited \(dump.status): \(dump.stderr.suffix(2000))")
         let pieces = dump.stdout.components(separatedBy: "NLCHECK")
-        let json = try #require(pieces.count >= 3 ? pieces[1] : nil, "no measurement in the dumped DOM: \(dump.stderr.suffix(2000))")
+        let json = try #require(
+            pieces.count >= 3 ? pieces[1] : nil, "no measurement in the dumped DOM: \(dump.stderr.suffix(2000))")
         let measurement = try JSONDecoder().decode(Measurement.self, from: Data(decodingEntities(json).utf8))
 
         let screenshot = folder.file("\(name)-\(width).png")
         let shot = try runWithDeadline(
-            chromiumCommand(binary, width: width, profile: profile) + ["--screenshot=\(screenshot.path)", page.absoluteString], folder: folder)
+            chromiumCommand(binary, width: width, profile: profile) + [
+                "--screenshot=\(screenshot.path)", page.absoluteString,
+            ], folder: folder)
         #expect(shot.status == 0, "chromium --screenshot exited \(shot.status): \(shot.stderr.suffix(2000))")
         #expect(FileManager.default.fileExists(atPath: screenshot.path))
         return (measurement, screenshot)
@@ -181,12 +192,17 @@ struct HeadlessChromiumTests {
     }
 
     /// Pixels in the title's rectangle of the screenshot that are not background.
-    static func ink(in screenshot: URL, rect: Measurement.Rect, folder: TemporaryFolder) throws -> (ink: Int, total: Int) {
+    static func ink(in screenshot: URL, rect: Measurement.Rect, folder: TemporaryFolder) throws -> (
+        ink: Int, total: Int
+    ) {
         let result = try run([
             "/usr/bin/env", "python3", "-c", pixelCounter, screenshot.path,
-            "\(Int(rect.x))", "\(Int(rect.y))", "\(Int((rect.x + rect.width).rounded(.up)))", "\(Int((rect.y + rect.height).rounded(.up)))",
+            "\(Int(rect.x))", "\(Int(rect.y))", "\(Int((rect.x + rect.width).rounded(.up)))",
+            "\(Int((rect.y + rect.height).rounded(.up)))",
         ])
-        let numbers = result.stdout.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let numbers = result.stdout.split(separator: " ").compactMap {
+            Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
         guard result.status == 0, numbers.count == 4 else { throw TestFailure("pixel count failed: \(result.stderr)") }
         return (numbers[0], numbers[1])
     }
@@ -195,30 +211,40 @@ struct HeadlessChromiumTests {
     static func requireChromium() -> String? {
         if let chromium { return chromium }
         if isCI {
-            Issue.record("chromium is not installed but CI is set: apt-get install -y chromium fonts-noto-cjk (see .ci/run)")
+            Issue.record(
+                "chromium is not installed but CI is set: apt-get install -y chromium fonts-noto-cjk (see .ci/run)")
         }
         return nil
     }
 
     static func checkFonts() throws {
         let match = try run(["/usr/bin/env", "fc-match", "Noto Sans CJK SC"])
-        #expect(match.stdout.contains("Noto Sans CJK"), "fc-match 'Noto Sans CJK SC' gave \(match.stdout): apt-get install fonts-noto-cjk")
+        #expect(
+            match.stdout.contains("Noto Sans CJK"),
+            "fc-match 'Noto Sans CJK SC' gave \(match.stdout): apt-get install fonts-noto-cjk")
         let chinese = try run(["/usr/bin/env", "fc-list", ":lang=zh-cn", "family"])
         #expect(!chinese.stdout.isEmpty, "no font covers zh-cn")
     }
 
     static func check(_ measurement: Measurement, width: Int, screenshot: URL, folder: TemporaryFolder) throws {
         #expect(measurement.innerWidth == Double(width), "viewport \(measurement.innerWidth) instead of \(width)")
-        #expect(measurement.scrollWidth <= measurement.innerWidth, "horizontal overflow at \(width) px: \(measurement.scrollWidth)")
+        #expect(
+            measurement.scrollWidth <= measurement.innerWidth,
+            "horizontal overflow at \(width) px: \(measurement.scrollWidth)")
         #expect(measurement.bodyScrollWidth <= measurement.innerWidth)
         #expect(measurement.wide.isEmpty, "elements past the right edge at \(width) px: \(measurement.wide)")
         #expect(measurement.cjkDrawn, "CJK characters render like .notdef boxes (tofu) at \(width) px")
         #expect(measurement.title.width > 0 && measurement.title.height > 0)
         let (ink, total) = try ink(in: screenshot, rect: measurement.title, folder: folder)
-        #expect(total > 0 && ink > total / 50, "title area at \(width) px has \(ink) of \(total) pixels inked: text not drawn")
+        #expect(
+            total > 0 && ink > total / 50,
+            "title area at \(width) px has \(ink) of \(total) pixels inked: text not drawn")
     }
 
-    @Test(.enabled(if: chromium != nil || isCI, "chromium is not installed (apt-get install chromium fonts-noto-cjk); skipped outside CI"))
+    @Test(
+        .enabled(
+            if: chromium != nil || isCI,
+            "chromium is not installed (apt-get install chromium fonts-noto-cjk); skipped outside CI"))
     func fixturePreviewAt600And375Pixels() async throws {
         guard let binary = Self.requireChromium() else { return }
         try Self.checkFonts()
@@ -228,7 +254,8 @@ struct HeadlessChromiumTests {
         #expect(preview.content.items.count == 2)
         let html = try String(contentsOf: preview.html, encoding: .utf8)
         for width in [600, 375] {
-            let (measurement, screenshot) = try Self.render(html, width: width, name: "digest", binary: binary, folder: folder)
+            let (measurement, screenshot) = try Self.render(
+                html, width: width, name: "digest", binary: binary, folder: folder)
             try Self.check(measurement, width: width, screenshot: screenshot, folder: folder)
         }
         // Keep the screenshots for a look when asked: NEWSLETTER_KEEP_SCREENSHOTS=DIR.
@@ -236,39 +263,54 @@ struct HeadlessChromiumTests {
             for width in [600, 375] {
                 let name = "digest-\(width).png"
                 try? FileManager.default.removeItem(atPath: keep + "/" + name)
-                try FileManager.default.copyItem(at: folder.file(name), to: URL(fileURLWithPath: keep).appendingPathComponent(name))
+                try FileManager.default.copyItem(
+                    at: folder.file(name), to: URL(fileURLWithPath: keep).appendingPathComponent(name))
             }
         }
     }
 
     /// Long unbroken words and URLs, an omitted-items line and a long name still fit 375 px.
-    @Test(.enabled(if: chromium != nil || isCI, "chromium is not installed (apt-get install chromium fonts-noto-cjk); skipped outside CI"))
+    @Test(
+        .enabled(
+            if: chromium != nil || isCI,
+            "chromium is not installed (apt-get install chromium fonts-noto-cjk); skipped outside CI"))
     func longWordsAndURLsWrapAt375Pixels() throws {
         guard let binary = Self.requireChromium() else { return }
         let folder = try TemporaryFolder()
-        var renderer = try DigestRenderer(directory: nil, archiveURL: "https://www.example.com/" + String(repeating: "archive", count: 20), logger: FixtureDigest.logger)
+        var renderer = try DigestRenderer(
+            directory: nil, archiveURL: "https://www.example.com/" + String(repeating: "archive", count: 20),
+            logger: FixtureDigest.logger)
         renderer.htmlBudgetBytes = 9_000
         let longWord = String(repeating: "Supercalifragilistic", count: 8)
-        let longURL = "https://www.example.com/" + String(repeating: "very-long-path-segment/", count: 12) + "?utm_source=" + String(repeating: "x", count: 80)
+        let longURL =
+            "https://www.example.com/" + String(repeating: "very-long-path-segment/", count: 12) + "?utm_source="
+            + String(repeating: "x", count: 80)
         let content = DigestContent(
             title: "党建周报" + longWord, subject: "s", issueDate: "2019-06-08",
             items: (0..<8).map {
                 DigestItem(
-                    key: "k\($0)", title: "长标题 \(longWord) 测试\($0)", url: longURL, date: "2019-06-08 09:00", origin: longURL,
-                    category: "党建政法", author: longWord, excerpt: "摘要 \(longURL) " + String(repeating: "测试文字", count: 30))
+                    key: "k\($0)", title: "长标题 \(longWord) 测试\($0)", url: longURL, date: "2019-06-08 09:00",
+                    origin: longURL,
+                    category: "党建政法", author: longWord, excerpt: "摘要 \(longURL) " + String(repeating: "测试文字", count: 30)
+                )
             })
         let bodies = renderer.render(content, for: .init(name: longWord, unsubscribeURL: longURL))
         #expect(bodies.omittedCount > 0)
-        let (measurement, screenshot) = try Self.render(bodies.html, width: 375, name: "long", binary: binary, folder: folder)
+        let (measurement, screenshot) = try Self.render(
+            bodies.html, width: 375, name: "long", binary: binary, folder: folder)
         try Self.check(measurement, width: 375, screenshot: screenshot, folder: folder)
     }
 
     /// The checker itself: a fixed 600 px table is caught at 375 px.
-    @Test(.enabled(if: chromium != nil || isCI, "chromium is not installed (apt-get install chromium fonts-noto-cjk); skipped outside CI"))
+    @Test(
+        .enabled(
+            if: chromium != nil || isCI,
+            "chromium is not installed (apt-get install chromium fonts-noto-cjk); skipped outside CI"))
     func overflowCheckCatchesAFixedWidthTable() throws {
         guard let binary = Self.requireChromium() else { return }
         let folder = try TemporaryFolder()
-        let html = "<!DOCTYPE html><html><body><table width=\"600\"><tr><td><h2><a href=\"#\">党建周报测试</a></h2></td></tr></table></body></html>"
+        let html =
+            "<!DOCTYPE html><html><body><table width=\"600\"><tr><td><h2><a href=\"#\">党建周报测试</a></h2></td></tr></table></body></html>"
         let (measurement, _) = try Self.render(html, width: 375, name: "fixed", binary: binary, folder: folder)
         #expect(measurement.scrollWidth > measurement.innerWidth)
         #expect(!measurement.wide.isEmpty)

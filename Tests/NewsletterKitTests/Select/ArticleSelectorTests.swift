@@ -11,7 +11,9 @@ struct ArticleSelectorTests {
         return formatter.date(from: text)!
     }
 
-    static func article(_ key: String, published: String?, firstSeen: String, source: String = "s", extracted: Bool = true) -> StoredArticle {
+    static func article(
+        _ key: String, published: String?, firstSeen: String, source: String = "s", extracted: Bool = true
+    ) -> StoredArticle {
         let date = published.map(Self.date)
         return StoredArticle(
             key: key, sourceName: source, url: "https://www.example.com/\(key)", title: "标题 \(key)", publishedAt: date,
@@ -32,10 +34,14 @@ struct ArticleSelectorTests {
             Self.article("late", published: "2026-11-07T10:00:00+08:00", firstSeen: run2),
         ]
         let selector = ArticleSelector(lookbackDays: 7)
-        let first = selector.select(from: Array(articles.prefix(2)), sentKeys: [], sentFingerprints: [], sourceFirstFetched: ["s": Self.date(run1)], now: Self.date(run1))
+        let first = selector.select(
+            from: Array(articles.prefix(2)), sentKeys: [], sentFingerprints: [],
+            sourceFirstFetched: ["s": Self.date(run1)], now: Self.date(run1))
         #expect(first.isEmpty)
         for order in [articles, articles.reversed()] {
-            let second = selector.select(from: order, sentKeys: [], sentFingerprints: [], sourceFirstFetched: ["s": Self.date(run1)], now: Self.date(run2))
+            let second = selector.select(
+                from: order, sentKeys: [], sentFingerprints: [], sourceFirstFetched: ["s": Self.date(run1)],
+                now: Self.date(run2))
             #expect(second.map(\.key) == ["new", "late"])
         }
     }
@@ -54,20 +60,30 @@ struct ArticleSelectorTests {
 
     @Test func firstRunTakesOnlyTheWindowAndAtMostN() {
         let now = "2019-06-01T08:00:00+08:00"
-        let articles = (1...5).map { Self.article("a\($0)", published: "2019-05-3\($0 % 2)T0\($0):00:00+08:00", firstSeen: now) }
-            + [Self.article("old", published: "2019-05-20T16:02:11+08:00", firstSeen: now), Self.article("stub", published: "2019-05-31T10:00:00+08:00", firstSeen: now, extracted: false)]
+        let articles =
+            (1...5).map { Self.article("a\($0)", published: "2019-05-3\($0 % 2)T0\($0):00:00+08:00", firstSeen: now) }
+            + [
+                Self.article("old", published: "2019-05-20T16:02:11+08:00", firstSeen: now),
+                Self.article("stub", published: "2019-05-31T10:00:00+08:00", firstSeen: now, extracted: false),
+            ]
         let selected = ArticleSelector(lookbackDays: 7, firstRunMaxItems: 3).select(
-            from: articles, sentKeys: [], sentFingerprints: [], sourceFirstFetched: ["s": Self.date(now)], now: Self.date(now))
+            from: articles, sentKeys: [], sentFingerprints: [], sourceFirstFetched: ["s": Self.date(now)],
+            now: Self.date(now))
         #expect(selected.count == 3)
         #expect(!selected.contains { $0.key == "old" || $0.key == "stub" })
         #expect(selected.map { $0.publishedAt! } == selected.map { $0.publishedAt! }.sorted(by: >))
     }
 
     @Test func fingerprintIgnoresPunctuationWidthAndCase() {
-        let a = StoredArticle.fingerprint(title: "6月开始,全党上下开展“不忘初心、牢记使命”主题教育!", published: Self.date("2019-06-03T09:12:00+08:00"), timeZone: Self.zone)
-        let b = StoredArticle.fingerprint(title: "6月开始，全党上下开展「不忘初心、牢记使命」主题教育！", published: Self.date("2019-06-03T01:12:00Z"), timeZone: Self.zone)
+        let a = StoredArticle.fingerprint(
+            title: "6月开始,全党上下开展“不忘初心、牢记使命”主题教育!", published: Self.date("2019-06-03T09:12:00+08:00"), timeZone: Self.zone
+        )
+        let b = StoredArticle.fingerprint(
+            title: "6月开始，全党上下开展「不忘初心、牢记使命」主题教育！", published: Self.date("2019-06-03T01:12:00Z"), timeZone: Self.zone)
         #expect(a == b)
-        let c = StoredArticle.fingerprint(title: "6月开始,全党上下开展“不忘初心、牢记使命”主题教育!", published: Self.date("2019-06-04T09:12:00+08:00"), timeZone: Self.zone)
+        let c = StoredArticle.fingerprint(
+            title: "6月开始,全党上下开展“不忘初心、牢记使命”主题教育!", published: Self.date("2019-06-04T09:12:00+08:00"), timeZone: Self.zone
+        )
         #expect(a != c)
     }
 }

@@ -48,14 +48,17 @@ struct SubscriberListTests {
         let again = try SubscriberList.load(from: list.file)
         #expect(again.subscribers == list.subscribers)
         #expect(again.active.map(\.email) == ["a@example.com"])
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.url.path).filter { $0.hasSuffix(".tmp") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.url.path).filter {
+            $0.hasSuffix(".tmp")
+        }
         #expect(leftovers.isEmpty)
         #expect(throws: MailAddressError.self) { try list.add(email: "bad@@example.com", name: nil, today: "") }
     }
 
     /// A hand-edited file with an unclosed quote: the swallowed row is reported, not silently lost.
     @Test func unclosedQuoteIsReportedWithItsLine() throws {
-        let csv = "email,name,status\r\nh1@example.com,甲,active\r\nh2@example.org,\"unterminated,active\r\nh3@example.net,H3,activ\r\nh4@example.com,丁,active\r\n"
+        let csv =
+            "email,name,status\r\nh1@example.com,甲,active\r\nh2@example.org,\"unterminated,active\r\nh3@example.net,H3,activ\r\nh4@example.com,丁,active\r\n"
         let (rows, problems) = try SubscriberList.parse(bytes: Array(csv.utf8), fileName: "list.csv")
         #expect(!rows.contains { $0.name.contains("\n") || $0.name.contains("h3@") })
         #expect(rows.first?.email == "h1@example.com")

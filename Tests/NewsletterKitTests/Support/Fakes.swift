@@ -19,8 +19,13 @@ final class FolderFetcher: HTTPFetching {
         requests.withLock { $0.append(path) }
         if failures.withLock({ $0.contains(path) }) { throw FetchError.status(500, url: request.url) }
         let file = root.withLock { $0 }.appendingPathComponent(path)
-        guard let data = FileManager.default.contents(atPath: file.path) else { throw FetchError.status(404, url: request.url) }
-        let types = ["html": "text/html", "htm": "text/html", "xml": "text/xml", "atom": "application/atom+xml", "rss": "application/rss+xml"]
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            throw FetchError.status(404, url: request.url)
+        }
+        let types = [
+            "html": "text/html", "htm": "text/html", "xml": "text/xml", "atom": "application/atom+xml",
+            "rss": "application/rss+xml",
+        ]
         let type = types[file.pathExtension.lowercased()] ?? "application/octet-stream"
         return HTTPResponse(url: request.url, status: 200, headers: ["content-type": type], body: Array(data))
     }

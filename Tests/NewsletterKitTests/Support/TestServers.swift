@@ -15,7 +15,8 @@ enum RepoPaths {
         get throws {
             var candidates: [URL] = []
             if let first = CommandLine.arguments.first {
-                candidates.append(URL(fileURLWithPath: first).deletingLastPathComponent().appendingPathComponent("newsletter"))
+                candidates.append(
+                    URL(fileURLWithPath: first).deletingLastPathComponent().appendingPathComponent("newsletter"))
             }
             candidates.append(Bundle.main.bundleURL.appendingPathComponent("newsletter"))
             candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("newsletter"))
@@ -58,8 +59,12 @@ final class PythonServer: @unchecked Sendable {
     init(script: String, arguments: [String], folder: TemporaryFolder, deadline: Duration = .seconds(20)) throws {
         let ready = folder.file("\(script).\(UUID().uuidString).ready")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", RepoPaths.support.appendingPathComponent(script).path]
-            + arguments + ["--ready-file", ready.path, "--lifetime", "600", "--parent-pid", "\(ProcessInfo.processInfo.processIdentifier)"]
+        process.arguments =
+            ["python3", RepoPaths.support.appendingPathComponent(script).path]
+            + arguments + [
+                "--ready-file", ready.path, "--lifetime", "600", "--parent-pid",
+                "\(ProcessInfo.processInfo.processIdentifier)",
+            ]
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let clock = ContinuousClock()
@@ -188,7 +193,9 @@ struct ParsedMessage: Decodable {
 
     static func parse(_ files: [URL]) throws -> [ParsedMessage] {
         guard !files.isEmpty else { return [] }
-        let result = try run(["/usr/bin/env", "python3", RepoPaths.support.appendingPathComponent("check_message.py").path] + files.map(\.path))
+        let result = try run(
+            ["/usr/bin/env", "python3", RepoPaths.support.appendingPathComponent("check_message.py").path]
+                + files.map(\.path))
         return try JSONDecoder().decode([ParsedMessage].self, from: Data(result.stdout.utf8))
     }
 
@@ -203,7 +210,9 @@ struct ParsedMessage: Decodable {
 /// Output goes to temporary files, not pipes: a server started concurrently by another test could
 /// inherit a pipe's write end and keep it open, and reading to end-of-file would then wait for it.
 @discardableResult
-func run(_ command: [String], environment: [String: String]? = nil, in directory: URL? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+func run(_ command: [String], environment: [String: String]? = nil, in directory: URL? = nil) throws -> (
+    status: Int32, stdout: String, stderr: String
+) {
     let folder = try TemporaryFolder()
     let outURL = folder.file("stdout")
     let errURL = folder.file("stderr")
@@ -218,7 +227,9 @@ func run(_ command: [String], environment: [String: String]? = nil, in directory
     let process = Process()
     process.executableURL = URL(fileURLWithPath: command[0])
     process.arguments = Array(command.dropFirst())
-    if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
+    if let environment {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    }
     if let directory { process.currentDirectoryURL = directory }
     process.standardOutput = out
     process.standardError = err
@@ -232,7 +243,9 @@ func run(_ command: [String], environment: [String: String]? = nil, in directory
 
 /// Runs the built `newsletter` executable.
 @discardableResult
-func newsletter(_ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+func newsletter(_ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil) throws -> (
+    status: Int32, stdout: String, stderr: String
+) {
     try run([try RepoPaths.executable.path] + arguments, environment: environment, in: directory)
 }
 
