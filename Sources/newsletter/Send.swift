@@ -43,7 +43,7 @@ extension NewsletterCommand {
                 timeoutSeconds: smtp.timeoutSeconds, heloDomain: composerDomain)
             let newsletter = try Newsletter(config: config, logger: logger)
             let signals = Self.handleStopSignals(newsletter.stop)
-            defer { signals.forEach { $0.cancel() } }
+            defer { for source in signals { source.cancel() } }
             if let test {
                 try await sendTest(to: test, newsletter: newsletter, transport: transport, now: now)
                 return

@@ -153,8 +153,8 @@ struct WeeklyDigestEndToEndTests {
         for message in try ParsedMessage.parse(try smtp.messages()) {
             let mine = message.to == "reader1@example.com" ? "9f8e7d6c" : "1a2b3c4d"
             let other = mine == "9f8e7d6c" ? "1a2b3c4d" : "9f8e7d6c"
-            #expect(message.list_unsubscribe?.contains("t=\(mine)") == true)
-            #expect(message.list_unsubscribe?.contains("unsubscribe-weekly-\(mine)") == true)
+            #expect(message.listUnsubscribe?.contains("t=\(mine)") == true)
+            #expect(message.listUnsubscribe?.contains("unsubscribe-weekly-\(mine)") == true)
             for part in message.parts { #expect(!part.content.contains(other)) }
         }
 
@@ -169,16 +169,16 @@ struct WeeklyDigestEndToEndTests {
 
     static func checkWellFormed(_ message: ParsedMessage, oneClick: Bool = true) throws {
         #expect(message.defects.isEmpty, "defects: \(message.defects)")
-        #expect(!message.bare_lf)
-        #expect(message.max_line_octets <= 998)
-        #expect(message.ends_with_crlf)
-        #expect(message.content_type == "multipart/alternative")
-        #expect(message.parts.map(\.content_type) == ["text/plain", "text/html"])
+        #expect(!message.bareLF)
+        #expect(message.maxLineOctets <= 998)
+        #expect(message.endsWithCRLF)
+        #expect(message.contentType == "multipart/alternative")
+        #expect(message.parts.map(\.contentType) == ["text/plain", "text/html"])
         #expect(message.parts.allSatisfy { $0.charset?.lowercased() == "utf-8" })
-        #expect(message.message_id?.hasSuffix("@news.example.com>") == true)
-        #expect(message.list_id == "党建周报 <weekly.news.example.com>")
-        #expect(message.list_unsubscribe?.contains("https://news.example.com/u?l=weekly&t=") == true)
-        #expect(message.list_unsubscribe_post == (oneClick ? "List-Unsubscribe=One-Click" : nil))
+        #expect(message.messageID?.hasSuffix("@news.example.com>") == true)
+        #expect(message.listID == "党建周报 <weekly.news.example.com>")
+        #expect(message.listUnsubscribe?.contains("https://news.example.com/u?l=weekly&t=") == true)
+        #expect(message.listUnsubscribePost == (oneClick ? "List-Unsubscribe=One-Click" : nil))
         #expect(message.date != nil)
     }
 

@@ -50,7 +50,7 @@ struct SendTestCommandTests {
         #expect(editor.subject == testMessage.subject)
         #expect(Self.withoutToken(editor.part("text/plain")) == Self.withoutToken(testMessage.part("text/plain")))
         #expect(Self.withoutToken(editor.part("text/html")) == Self.withoutToken(testMessage.part("text/html")))
-        #expect(editor.message_id != testMessage.message_id)
+        #expect(editor.messageID != testMessage.messageID)
 
         // And only once: the digest went out, nothing is new.
         let third = try newsletter(["send", "--config", config.path, "--now", "2019-06-01T09:00:00+08:00"])

@@ -9,8 +9,8 @@ import Testing
 /// The pipeline in-process: fixture site through a folder-backed fetcher, messages to a recording transport.
 struct NewsletterTests {
     static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-    static let week1 = ISO8601DateFormatter().date(from: "2019-06-01T08:00:00+08:00")!
-    static let week2 = ISO8601DateFormatter().date(from: "2019-06-08T08:00:00+08:00")!
+    static let week1 = Date(timeIntervalSince1970: 1_559_347_200)  // 2019-06-01T08:00:00+08:00
+    static let week2 = Date(timeIntervalSince1970: 1_559_952_000)  // 2019-06-08T08:00:00+08:00
 
     static func snapshot(_ name: String) -> URL { RepoPaths.resources.appendingPathComponent("site/\(name)") }
 

@@ -9,7 +9,7 @@ import Testing
 /// Sources that are fetched but hold nothing usable, and feeds that need care.
 struct SourceProblemsTests {
     static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-    static let now = ISO8601DateFormatter().date(from: "2019-06-08T08:00:00+08:00")!
+    static let now = Date(timeIntervalSince1970: 1_559_952_000)  // 2019-06-08T08:00:00+08:00
 
     /// A folder served as http://site.example.com/ with one source at `path`.
     static func newsletter(_ folder: TemporaryFolder, path: String, extra: String = "") throws -> (

@@ -170,26 +170,37 @@ final class HTTPTestServer: Sendable {
 /// Python's `email` package's view of messages (Tests/Support/check_message.py).
 struct ParsedMessage: Decodable {
     struct Part: Decodable {
-        let content_type: String
+        let contentType: String
         let charset: String?
-        let transfer_encoding: String?
+        let transferEncoding: String?
         let content: String
+
+        enum CodingKeys: String, CodingKey {
+            case contentType = "content_type", charset, transferEncoding = "transfer_encoding", content
+        }
     }
 
     let subject: String?
     let from: String?
     let to: String?
     let date: String?
-    let message_id: String?
-    let list_id: String?
-    let list_unsubscribe: String?
-    let list_unsubscribe_post: String?
-    let content_type: String?
+    let messageID: String?
+    let listID: String?
+    let listUnsubscribe: String?
+    let listUnsubscribePost: String?
+    let contentType: String?
     let defects: [String]
     let parts: [Part]
-    let bare_lf: Bool
-    let max_line_octets: Int
-    let ends_with_crlf: Bool
+    let bareLF: Bool
+    let maxLineOctets: Int
+    let endsWithCRLF: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case subject, from, to, date, defects, parts
+        case messageID = "message_id", listID = "list_id", listUnsubscribe = "list_unsubscribe"
+        case listUnsubscribePost = "list_unsubscribe_post", contentType = "content_type", bareLF = "bare_lf"
+        case maxLineOctets = "max_line_octets", endsWithCRLF = "ends_with_crlf"
+    }
 
     static func parse(_ files: [URL]) throws -> [ParsedMessage] {
         guard !files.isEmpty else { return [] }
@@ -201,7 +212,7 @@ struct ParsedMessage: Decodable {
 
     /// The decoded text of the first part of `type` (`text/plain`, `text/html`), CRLF turned to LF.
     func part(_ type: String) -> String? {
-        parts.first { $0.content_type == type }?.content.replacingOccurrences(of: "\r\n", with: "\n")
+        parts.first { $0.contentType == type }?.content.replacingOccurrences(of: "\r\n", with: "\n")
     }
 }
 
