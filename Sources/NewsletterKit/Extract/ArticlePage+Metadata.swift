@@ -18,6 +18,8 @@ extension ArticlePage {
             if let heading = headings.first(where: { squeezedDoc.contains($0.filter { !$0.isWhitespace }) }) {
                 return heading
             }
+            // `文章 a1 - 博客` with `<h1>文章 a1 的标题</h1>`: the title tag holds a shortened headline.
+            if let heading = Self.headingExtendingTitle(headings, docTitle: docTitle) { return heading }
         }
         let titled = root.descendants(named: ["h1"]).filter { ContentHints.tokens($0).contains { $0.contains("title") } }
         let ogTitle = (meta["og:title"] ?? "").filter { !$0.isWhitespace }
@@ -36,6 +38,18 @@ extension ArticlePage {
             return Self.stripSiteSuffix(docTitle)
         }
         return headings.first ?? ""
+    }
+
+    /// The first heading that starts with the `<title>` text minus its site suffix, or holds it when that
+    /// text has at least four characters (`文章 a1 - 博客` → `文章 a1 的标题`).
+    static func headingExtendingTitle(_ headings: [String], docTitle: String) -> String? {
+        let short = stripSiteSuffix(docTitle).filter { !$0.isWhitespace }
+        guard short.count >= 2 else { return nil }
+        return headings.first { heading in
+            let squeezed = heading.filter { !$0.isWhitespace }
+            return squeezed.count > short.count
+                && (squeezed.hasPrefix(short) || (short.count >= 4 && squeezed.contains(short)))
+        }
     }
 
     /// Removes site and column names joined by `_`, ` - `, ` | `, `——` from a `<title>` text, keeping the
@@ -85,8 +99,19 @@ extension ArticlePage {
     /// The publication time: a labelled dateline (`发布日期:`…, 成文日期 ignored), structured metadata
     /// with a time, an unlabelled dateline just below the headline, date-only metadata, then a date in the URL.
     func findPublished(title: String) -> ParsedDate? {
-        let text = flatText
-        let titleEnd = titleOffset(title)
+        var text = flatText
+        var titleEnd = titleOffset(title)
+        if titleEnd != text.startIndex {
+            // Only dates up to 1,500 characters above and 3,000 below the headline are read: scan that
+            // window (with a margin for the date's own length), not the whole page.
+            let low = text.index(titleEnd, offsetBy: -1_700, limitedBy: text.startIndex) ?? text.startIndex
+            let high = text.index(titleEnd, offsetBy: 3_200, limitedBy: text.endIndex) ?? text.endIndex
+            if low != text.startIndex || high != text.endIndex {
+                let window = String(text[low..<high])
+                titleEnd = window.index(window.startIndex, offsetBy: text.distance(from: low, to: titleEnd))
+                text = window
+            }
+        }
         let dates = DateParser.allDates(in: text, timeZone: timeZone)
         var labelled: [ParsedDate] = []
         var nearTitle: [ParsedDate] = []

@@ -29,6 +29,9 @@ final class ArticlePage {
 
     func extract(charset: String) -> ExtractedArticle {
         let title = findTitle()
+        // The dateline and byline are read from the page text as it was before the body was pruned (an
+        // `info` block beside the headline inside the article container is pruned as furniture).
+        _ = flatText
         let body = BodyExtractor(page: self, title: title).run()
         let published = findPublished(title: title)
         let source = findSource(title: title, trailers: body.trailers)

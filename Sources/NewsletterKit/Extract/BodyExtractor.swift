@@ -53,7 +53,8 @@ struct BodyExtractor {
                 bestScore = adjusted
             }
         }
-        guard let top = best else { return Result(text: "", html: "", trailers: []) }
+        // No block reaches 20 characters (a one-line notice): the whole body, pruned, is the candidate.
+        guard let top = best else { return build([body]) }
 
         // Include strong siblings (articles split across several containers).
         var roots: [HTMLNode] = [top]
@@ -74,6 +75,22 @@ struct BodyExtractor {
                 return false
             }
         }
+        let result = build(roots)
+        guard result.text.isEmpty, top !== body else { return result }
+        // The winner held only a dateline or trailer lines (a `发布时间：…` div beside paragraphs that sit
+        // directly in the container): widen to its ancestors until one yields text.
+        var ancestor = top.parent
+        while let node = ancestor {
+            lengths.measure(body)
+            let widened = build([node])
+            if !widened.text.isEmpty || node === body { return widened }
+            ancestor = node.parent
+        }
+        return result
+    }
+
+    /// Prunes `roots` and turns them into the result.
+    private func build(_ roots: [HTMLNode]) -> Result {
         for root in roots { prune(root, isRoot: true) }
         var builder = BlockBuilder(baseURL: page.baseURL)
         for root in roots { builder.visit(root) }
