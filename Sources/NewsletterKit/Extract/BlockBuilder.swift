@@ -109,44 +109,22 @@ struct BlockBuilder {
             var pendingSpace = false
             var index = 0
             while index < count {
-                let byte = bytes[index]
-                if byte < 0x80 {
-                    if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C {
-                        pendingSpace = true
-                    } else {
-                        if pendingSpace && !(atStart && piece.isEmpty) { piece.append(0x20) }
-                        pendingSpace = false
-                        piece.append(byte)
-                    }
-                    index += 1
-                    continue
-                }
-                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-                if length == 2 && byte == 0xC2 && bytes[index + 1] == 0xA0 {  // U+00A0
+                var length: Int
+                switch TextNormalizer.spaceClass(bytes, at: index) {
+                case .space(let spaceLength):
                     pendingSpace = true
-                    index += 2
+                    index += spaceLength
                     continue
-                }
-                if length == 3 {
-                    let second = bytes[index + 1]
-                    let third = bytes[index + 2]
-                    if byte == 0xE2 && second == 0x80 {
-                        if third == 0x82 || third == 0x83 || third == 0x89 {  // U+2002, U+2003, U+2009
-                            pendingSpace = true
-                            index += 3
-                            continue
-                        }
-                        if third == 0x8B {  // U+200B
-                            index += 3
-                            continue
-                        }
-                    } else if byte == 0xEF && second == 0xBB && third == 0xBF {  // U+FEFF
-                        index += 3
-                        continue
-                    } else if byte == 0xE3 && second == 0x80 && third == 0x80 && atStart && piece.isEmpty {  // U+3000
-                        index += 3
-                        continue
-                    }
+                case .dropped(let droppedLength):
+                    index += droppedLength
+                    continue
+                case .ideographicSpace where atStart && piece.isEmpty:
+                    index += 3
+                    continue
+                case .ideographicSpace:
+                    length = 3
+                case .other(let otherLength):
+                    length = otherLength
                 }
                 if pendingSpace && !(atStart && piece.isEmpty) { piece.append(0x20) }
                 pendingSpace = false

@@ -2,6 +2,44 @@ import Foundation
 
 /// Whitespace, entity and escaping helpers shared by the extractors.
 enum TextNormalizer {
+    /// What one UTF-8 sequence is to the whitespace rules shared by ``collapse(_:)`` and the body
+    /// builder: a space (ASCII whitespace, U+00A0, U+2002, U+2003, U+2009), dropped (U+200B–U+200D,
+    /// U+FEFF), an ideographic space (U+3000, dropped only as indentation), or other text.
+    enum SpaceClass {
+        case space(length: Int)
+        case dropped(length: Int)
+        case ideographicSpace
+        case other(length: Int)
+    }
+
+    /// Classifies the UTF-8 sequence starting at `index` (the buffer holds valid UTF-8).
+    @inline(__always)
+    static func spaceClass(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> SpaceClass {
+        let byte = bytes[index]
+        if byte < 0x80 {
+            let isSpace = byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C
+            return isSpace ? .space(length: 1) : .other(length: 1)
+        }
+        let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+        if length == 2 && byte == 0xC2 && bytes[index + 1] == 0xA0 { return .space(length: 2) }  // U+00A0
+        if length == 3 {
+            let second = bytes[index + 1]
+            let third = bytes[index + 2]
+            if byte == 0xE2 && second == 0x80 {
+                switch third {
+                case 0x8B, 0x8C, 0x8D: return .dropped(length: 3)  // U+200B–U+200D
+                case 0x82, 0x83, 0x89: return .space(length: 3)  // U+2002, U+2003, U+2009
+                default: break
+                }
+            } else if byte == 0xEF && second == 0xBB && third == 0xBF {
+                return .dropped(length: 3)  // U+FEFF
+            } else if byte == 0xE3 && second == 0x80 && third == 0x80 {
+                return .ideographicSpace  // U+3000
+            }
+        }
+        return .other(length: length)
+    }
+
     /// Collapses runs of whitespace (including U+00A0 and zero-width spaces) to one space and trims the ends,
     /// also trimming U+3000 ideographic-space indentation.
     static func collapse(_ text: String) -> String {
@@ -16,52 +54,25 @@ enum TextNormalizer {
             var modified = false
             var index = 0
             while index < count {
-                let byte = bytes[index]
-                if byte < 0x80 {
-                    if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C {
-                        if byte != 0x20 || pendingSpace || result.isEmpty { modified = true }
-                        pendingSpace = true
-                    } else {
-                        if pendingSpace && !result.isEmpty { result.append(0x20) }
-                        pendingSpace = false
-                        result.append(byte)
-                    }
-                    index += 1
-                    continue
-                }
-                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-                if length == 2 && byte == 0xC2 && bytes[index + 1] == 0xA0 {  // U+00A0
-                    modified = true
+                var length: Int
+                switch spaceClass(bytes, at: index) {
+                case .space(let spaceLength):
+                    if spaceLength > 1 || bytes[index] != 0x20 || pendingSpace || result.isEmpty { modified = true }
                     pendingSpace = true
-                    index += 2
+                    index += spaceLength
                     continue
-                }
-                if length == 3 {
-                    let second = bytes[index + 1]
-                    let third = bytes[index + 2]
-                    if byte == 0xE2 && second == 0x80 {
-                        switch third {
-                        case 0x8B, 0x8C, 0x8D:  // U+200B–U+200D
-                            modified = true
-                            index += 3
-                            continue
-                        case 0x82, 0x83, 0x89:  // U+2002, U+2003, U+2009
-                            modified = true
-                            pendingSpace = true
-                            index += 3
-                            continue
-                        default:
-                            break
-                        }
-                    } else if byte == 0xEF && second == 0xBB && third == 0xBF {  // U+FEFF
-                        modified = true
-                        index += 3
-                        continue
-                    } else if byte == 0xE3 && second == 0x80 && third == 0x80 && result.isEmpty {  // U+3000
-                        modified = true
-                        index += 3
-                        continue
-                    }
+                case .dropped(let droppedLength):
+                    modified = true
+                    index += droppedLength
+                    continue
+                case .ideographicSpace where result.isEmpty:
+                    modified = true
+                    index += 3
+                    continue
+                case .ideographicSpace:
+                    length = 3
+                case .other(let otherLength):
+                    length = otherLength
                 }
                 if pendingSpace && !result.isEmpty { result.append(0x20) }
                 pendingSpace = false
