@@ -10,7 +10,9 @@ cd "$repo"
 
 scripts/install-deps.sh
 echo "building newsletter (the first build takes a minute or two)…"
-swift build --product newsletter >/dev/null
+build_log=$(mktemp)
+swift build --product newsletter >"$build_log" 2>&1 || { cat "$build_log" >&2; exit 1; }
+rm -f "$build_log"
 bin="$(swift build --show-bin-path)/newsletter"
 
 rm -rf "$out"; mkdir -p "$out/mail"
