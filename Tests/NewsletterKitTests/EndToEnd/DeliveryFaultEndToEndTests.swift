@@ -6,30 +6,11 @@ import Testing
 struct DeliveryFaultEndToEndTests {
     /// A config for the fixture site (week 1: one article) and `subscribers`.
     static func setUp(
-        _ folder: TemporaryFolder, http: HTTPTestServer, smtpPort: Int, subscribers: [String], smtp: String = "",
-        connections: Int = 1
+        _ folder: TemporaryFolder, http: HTTPTestServer, smtpPort: Int, subscribers: [String], connections: Int = 1
     ) throws -> URL {
-        let config = """
-            title: 党建周报
-            from: "党建周报 <digest@news.example.com>"
-            list_id: weekly.news.example.com
-            timezone: Asia/Shanghai
-            sources:
-              - name: 党建政法
-                url: \(http.base)/djzf/index.html
-            smtp:
-              url: smtp://127.0.0.1:\(smtpPort)
-              starttls: off
-              connections: \(connections)
-              rate_per_second: 0
-              retry_delays: [0, 0]
-            \(smtp)
-            subscribers: subscribers.csv
-            state: state/state.sqlite
-
-            """
-        let file = folder.file("newsletter.yml")
-        try Data(config.utf8).write(to: file)
+        let file = try TestConfig.write(
+            in: folder, sources: [("党建政法", "\(http.base)/djzf/index.html")], smtpPort: smtpPort,
+            smtp: ["  connections: \(connections)", "  rate_per_second: 0", "  retry_delays: [0, 0]"])
         try Data(("email\n" + subscribers.map { $0 + "\n" }.joined()).utf8).write(to: folder.file("subscribers.csv"))
         return file
     }

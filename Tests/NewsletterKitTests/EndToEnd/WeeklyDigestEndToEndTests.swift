@@ -13,34 +13,15 @@ struct WeeklyDigestEndToEndTests {
     static let boilerplate = ["服务热线", "0755-28132397", "当前位置", "关于优才", "师资力量", "上一篇", "下一篇", "粤ICP备", "_hmt"]
 
     /// Writes a config for the two servers into `folder`.
-    static func writeConfig(in folder: TemporaryFolder, http: HTTPTestServer, smtpPort: Int, extraSMTP: String = "")
-        throws -> URL
-    {
-        let config = """
-            title: 党建周报
-            from: "党建周报 <digest@news.example.com>"
-            list_id: weekly.news.example.com
-            lookback_days: 7
-            timezone: Asia/Shanghai
-            sources:
-              - name: 党建政法
-                url: \(http.base)/djzf/index.html
-                kind: listing
-            smtp:
-              url: smtp://127.0.0.1:\(smtpPort)
-              starttls: off
-              connections: 2
-              rate_per_second: 0
-              retry_delays: [0, 0]
-            \(extraSMTP)
-            subscribers: subscribers.csv
-            state: state/state.sqlite
-            unsubscribe_url: https://news.example.com/u?l=weekly&t={{token}}
-            unsubscribe_mailto: unsubscribe@news.example.com
-
-            """
-        let file = folder.file("newsletter.yml")
-        try Data(config.utf8).write(to: file)
+    static func writeConfig(in folder: TemporaryFolder, http: HTTPTestServer, smtpPort: Int) throws -> URL {
+        let file = try TestConfig.write(
+            in: folder, sources: [("党建政法", "\(http.base)/djzf/index.html")], sourceOptions: ["    kind: listing"],
+            smtpPort: smtpPort, smtp: ["  connections: 2", "  rate_per_second: 0", "  retry_delays: [0, 0]"],
+            extra: [
+                "lookback_days: 7",
+                "unsubscribe_url: https://news.example.com/u?l=weekly&t={{token}}",
+                "unsubscribe_mailto: unsubscribe@news.example.com",
+            ])
         var csv = "email,name\r\n"
         for (email, name) in subscribers.sorted(by: { $0.key < $1.key }) { csv += "\(email),\(name)\r\n" }
         try Data(csv.utf8).write(to: folder.file("subscribers.csv"))

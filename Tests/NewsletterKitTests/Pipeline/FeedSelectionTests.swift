@@ -17,24 +17,11 @@ struct FeedSelectionTests {
     static func make(folder: TemporaryFolder, feeds: [(file: String, name: String)]) throws -> (Newsletter, URL) {
         let site = folder.file("site")
         try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
-        let sources = feeds.map { "  - name: \($0.name)\n    url: http://site.example.com/\($0.file)\n" }.joined()
-        let yaml = """
-            title: 测试周报
-            from: "测试周报 <digest@news.example.com>"
-            list_id: weekly.news.example.com
-            timezone: Asia/Shanghai
-            sources:
-            \(sources)smtp:
-              url: smtp://127.0.0.1:1
-              starttls: off
-              retry_delays: []
-            subscribers: subscribers.csv
-            state: state.sqlite
-            unsubscribe_url: https://news.example.com/u?t={{token}}
-            """
-        try Data(yaml.utf8).write(to: folder.file("newsletter.yml"))
+        let file = try TestConfig.write(
+            in: folder, title: "测试周报", sources: feeds.map { ($0.name, "http://site.example.com/\($0.file)") },
+            extra: ["unsubscribe_url: https://news.example.com/u?t={{token}}"])
         try Data("email\nreader@example.com\n".utf8).write(to: folder.file("subscribers.csv"))
-        let config = try NewsletterConfig.load(from: folder.file("newsletter.yml"))
+        let config = try NewsletterConfig.load(from: file)
         return (try Newsletter(config: config, fetcher: FolderFetcher(root: site), logger: logger), site)
     }
 

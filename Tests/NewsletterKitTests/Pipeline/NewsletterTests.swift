@@ -15,26 +15,12 @@ struct NewsletterTests {
     static func snapshot(_ name: String) -> URL { RepoPaths.resources.appendingPathComponent("site/\(name)") }
 
     static func make(folder: TemporaryFolder, subscribers: Int = 3) throws -> (Newsletter, FolderFetcher) {
-        let yaml = """
-            title: 党建周报
-            from: "党建周报 <digest@news.example.com>"
-            list_id: weekly.news.example.com
-            timezone: Asia/Shanghai
-            sources:
-              - name: 党建政法
-                url: http://site.example.com/djzf/index.html
-            smtp:
-              url: smtp://127.0.0.1:1
-              starttls: off
-              retry_delays: []
-            subscribers: subscribers.csv
-            state: state.sqlite
-            unsubscribe_url: https://news.example.com/u?t={{token}}
-            """
-        try Data(yaml.utf8).write(to: folder.file("newsletter.yml"))
+        let file = try TestConfig.write(
+            in: folder, sources: [("党建政法", "http://site.example.com/djzf/index.html")],
+            extra: ["unsubscribe_url: https://news.example.com/u?t={{token}}"])
         let csv = "email\n" + (1...subscribers).map { "s\($0)@example.com\n" }.joined()
         try Data(csv.utf8).write(to: folder.file("subscribers.csv"))
-        let config = try NewsletterConfig.load(from: folder.file("newsletter.yml"))
+        let config = try NewsletterConfig.load(from: file)
         let fetcher = FolderFetcher(root: snapshot("2019-06-01"))
         return (try Newsletter(config: config, fetcher: fetcher, logger: logger), fetcher)
     }
@@ -79,12 +65,12 @@ struct NewsletterTests {
 
         fetcher.root.withLock { $0 = Self.snapshot("2019-06-08") }
         fetcher.failures.withLock { $0 = ["/djzf/index.html"] }
-        let stateBefore = try Data(contentsOf: folder.file("state.sqlite"))
+        let stateBefore = try Data(contentsOf: folder.file("state/state.sqlite"))
         await #expect(throws: NewsletterError.self) {
             _ = try await newsletter.send(now: Self.week2, dryRun: false, transport: transport)
         }
         #expect(transport.recipients.count == 3)
-        #expect(try Data(contentsOf: folder.file("state.sqlite")) == stateBefore)
+        #expect(try Data(contentsOf: folder.file("state/state.sqlite")) == stateBefore)
         // The failed week's articles come the next time the source works.
         fetcher.failures.withLock { $0 = [] }
         let recovered = try await newsletter.send(

@@ -12,21 +12,10 @@ struct SourceProblemsTests {
     static let now = Date(timeIntervalSince1970: 1_559_952_000)  // 2019-06-08T08:00:00+08:00
 
     /// A folder served as http://site.example.com/ with one source at `path`.
-    static func newsletter(_ folder: TemporaryFolder, path: String, extra: String = "") throws -> (
+    static func newsletter(_ folder: TemporaryFolder, path: String, sourceOptions: [String] = []) throws -> (
         Newsletter, FolderFetcher
     ) {
-        let yaml = """
-            title: t
-            from: digest@news.example.com
-            timezone: Asia/Shanghai
-            sources:
-              - name: s
-                url: http://site.example.com\(path)
-            \(extra)
-            subscribers: subscribers.csv
-            state: state.sqlite
-            """
-        try Data(yaml.utf8).write(to: folder.file("newsletter.yml"))
+        try TestConfig.write(in: folder, title: "t", sources: [("s", "http://site.example.com\(path)")], sourceOptions: sourceOptions)
         let root = folder.file("site")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let fetcher = FolderFetcher(root: root)
@@ -55,7 +44,7 @@ struct SourceProblemsTests {
     /// Entries older than the window are not fetched; an unreadable date is not shown as one.
     @Test func fullTextKeepsTheFeedTitleAndSkipsOldEntries() async throws {
         let folder = try TemporaryFolder()
-        let (newsletter, fetcher) = try Self.newsletter(folder, path: "/feed.xml", extra: "    full_text: true")
+        let (newsletter, fetcher) = try Self.newsletter(folder, path: "/feed.xml", sourceOptions: ["    full_text: true"])
         let feed = """
             <?xml version="1.0" encoding="utf-8"?>
             <rss version="2.0"><channel><title>示例</title><link>http://site.example.com/</link>
