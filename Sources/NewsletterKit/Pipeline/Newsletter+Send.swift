@@ -19,6 +19,16 @@ extension Newsletter {
         public var failedRecipients: [String] = []
         /// Addresses disabled (status `bounced`) in this run after repeated permanent failures.
         public var disabledRecipients: [String] = []
+
+        /// Adds one digest's delivery results.
+        mutating func add(_ outcome: DeliveryEngine.Report, failed: [String]) {
+            delivery.accepted += outcome.accepted
+            delivery.permanentFailures += outcome.permanentFailures
+            delivery.deferred += outcome.deferred
+            delivery.fatalError = delivery.fatalError ?? outcome.fatalError
+            delivery.interrupted = delivery.interrupted || outcome.interrupted
+            failedRecipients += failed
+        }
     }
 
     /// After this many consecutive digests failing permanently (5xx), an address is disabled.
@@ -36,6 +46,13 @@ extension Newsletter {
     public func send(now: Date, dryRun: Bool, transport: any MailTransport) async throws -> SendReport {
         let lock = try RunLock(path: config.stateFile.path + ".lock")
         defer { withExtendedLifetime(lock) {} }
+        var report = try await sendHoldingLock(now: now, dryRun: dryRun, transport: transport)
+        report.disabledRecipients = try await disableBouncing(report.failedRecipients)
+        return report
+    }
+
+    /// ``send(now:dryRun:transport:)`` once the run lock is held.
+    private func sendHoldingLock(now: Date, dryRun: Bool, transport: any MailTransport) async throws -> SendReport {
         var report = SendReport()
         let subscribers = try SubscriberList.load(from: config.subscribersFile)
         for problem in subscribers.problems { logger.warning("\(problem)") }
@@ -49,18 +66,9 @@ extension Newsletter {
                 guard let id = digest.id else { continue }
                 logger.notice("resuming digest \(id) (\(digest.subject))")
                 report.resumedDigests.append(id)
-                let outcome = try await deliver(
-                    digest: digest, subscribers: subscribers, now: now, transport: transport)
-                report.delivery.accepted += outcome.report.accepted
-                report.delivery.permanentFailures += outcome.report.permanentFailures
-                report.delivery.deferred += outcome.report.deferred
-                report.failedRecipients += outcome.failed
-                report.delivery.interrupted = report.delivery.interrupted || outcome.report.interrupted
-                if outcome.report.fatalError != nil || outcome.report.interrupted {
-                    report.delivery.fatalError = outcome.report.fatalError
-                    report.disabledRecipients = try await disableBouncing(report.failedRecipients)
-                    return report
-                }
+                let outcome = try await deliver(digest: digest, subscribers: subscribers, now: now, transport: transport)
+                report.add(outcome.report, failed: outcome.failed)
+                if outcome.report.fatalError != nil || outcome.report.interrupted { return report }
             }
         }
 
@@ -71,7 +79,6 @@ extension Newsletter {
         let articles = try await selectNew(now: now)
         guard !articles.isEmpty else {
             report.nothingNew = true
-            report.disabledRecipients = try await disableBouncing(report.failedRecipients)
             return report
         }
         let content = makeContent(articles, now: now, failedSources: report.fetch.failedSources.map(\.name))
@@ -88,18 +95,11 @@ extension Newsletter {
             }
             throw NewsletterError(description: "\(path): no active subscribers; nothing sent and nothing marked")
         }
-        report.disabledRecipients = try await disableBouncing(report.failedRecipients)
 
         let digest = try await freeze(content, subscribers: subscribers.active, now: now)
         report.digestID = digest.id
         let outcome = try await deliver(digest: digest, subscribers: subscribers, now: now, transport: transport)
-        report.delivery.accepted += outcome.report.accepted
-        report.delivery.permanentFailures += outcome.report.permanentFailures
-        report.delivery.deferred += outcome.report.deferred
-        report.delivery.fatalError = outcome.report.fatalError
-        report.delivery.interrupted = outcome.report.interrupted
-        report.failedRecipients += outcome.failed
-        report.disabledRecipients += try await disableBouncing(outcome.failed)
+        report.add(outcome.report, failed: outcome.failed)
         return report
     }
 
