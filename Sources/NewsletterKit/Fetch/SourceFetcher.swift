@@ -51,10 +51,7 @@ public struct SourceFetcher: Sendable {
         // Drop what is already stored.
         let keys = candidates.map(\.key)
         let known = try await database.writer.read { db in
-            try Set(
-                String.fetchAll(
-                    db, sql: "SELECT key FROM article WHERE key IN (\(keys.map { _ in "?" }.joined(separator: ",")))",
-                    arguments: StatementArguments(keys)))
+            try StoredArticle.filter(keys: keys).select(StoredArticle.Columns.key, as: String.self).fetchSet(db)
         }
         candidates = candidates.filter { !known.contains($0.key) }
         var seenKeys = Set<String>()
