@@ -30,7 +30,9 @@ public enum ArticleExtractor {
     ///   - url: The page URL.
     ///   - timeZone: Zone for datelines that name none.
     ///   - charset: Reported back in ``ExtractedArticle/charset``.
-    public static func extract(html: String, url: URL, timeZone: TimeZone, charset: String = "utf-8") -> ExtractedArticle {
+    public static func extract(html: String, url: URL, timeZone: TimeZone, charset: String = "utf-8")
+        -> ExtractedArticle
+    {
         // Script and style text is never read for articles, except JSON-LD (see ArticlePage.collectHead).
         let root = HTMLDocument.parseHTML(html, keepScriptText: false) ?? HTMLNode(element: "html")
         let page = ArticlePage(root: root, url: url, timeZone: timeZone)

@@ -21,9 +21,12 @@ extension ArticlePage {
             // `文章 a1 - 博客` with `<h1>文章 a1 的标题</h1>`: the title tag holds a shortened headline.
             if let heading = Self.headingExtendingTitle(headings, docTitle: docTitle) { return heading }
         }
-        let titled = root.descendants(named: ["h1"]).filter { ContentHints.tokens($0).contains { $0.contains("title") } }
+        let titled = root.descendants(named: ["h1"]).filter {
+            ContentHints.tokens($0).contains { $0.contains("title") }
+        }
         let ogTitle = (meta["og:title"] ?? "").filter { !$0.isWhitespace }
-        if titled.count == 1, let heading = titled.first.map({ TextNormalizer.collapse($0.textContent) }), heading.count >= 4,
+        if titled.count == 1, let heading = titled.first.map({ TextNormalizer.collapse($0.textContent) }),
+            heading.count >= 4,
             ogTitle.isEmpty || ogTitle.hasPrefix(heading.filter { !$0.isWhitespace })
         {
             return heading
@@ -116,13 +119,16 @@ extension ArticlePage {
         var labelled: [ParsedDate] = []
         var nearTitle: [ParsedDate] = []
         for (date, range) in dates {
-            let lookBehindStart = text.index(range.lowerBound, offsetBy: -14, limitedBy: text.startIndex) ?? text.startIndex
+            let lookBehindStart =
+                text.index(range.lowerBound, offsetBy: -14, limitedBy: text.startIndex) ?? text.startIndex
             var before = String(text[lookBehindStart..<range.lowerBound])
             before = String(before.reversed().drop(while: { $0.isWhitespace || ":：【[(（".contains($0) }).reversed())
             if Self.excludedDateLabels.contains(where: { before.hasSuffix($0) }) { continue }
             let afterTitle = range.lowerBound >= titleEnd
             let distance = afterTitle ? text.distance(from: titleEnd, to: range.lowerBound) : Int.max
-            if Self.strongDateLabels.contains(where: { before.hasSuffix($0) }), afterTitle || titleEnd == text.startIndex {
+            if Self.strongDateLabels.contains(where: { before.hasSuffix($0) }),
+                afterTitle || titleEnd == text.startIndex
+            {
                 if distance < 3000 || titleEnd == text.startIndex { labelled.append(date) }
             } else if distance < 300 {
                 nearTitle.append(date)
@@ -136,7 +142,9 @@ extension ArticlePage {
         if let first = nearTitle.first { return first }
         if let fromURL = dateFromURL() { return fromURL }
         // Last resort: the closest date printed above the headline (e-paper issue dates).
-        return dates.last { $0.range.upperBound <= titleEnd && text.distance(from: $0.range.upperBound, to: titleEnd) < 1500 }?.date
+        return dates.last {
+            $0.range.upperBound <= titleEnd && text.distance(from: $0.range.upperBound, to: titleEnd) < 1500
+        }?.date
     }
 
     private func structuredDate() -> ParsedDate? {
@@ -202,7 +210,9 @@ extension ArticlePage {
     func findAuthor(title: String, trailers: [String], bodyText: String) -> String? {
         let header = headerText(title: title)
         for text in [header] + trailers + [String(bodyText.prefix(200))] {
-            if let value = Self.labelledValue(in: text, labels: ["作者", "记者", "撰稿", "撰文", "文／", "文/"], requireColon: false) {
+            if let value = Self.labelledValue(
+                in: text, labels: ["作者", "记者", "撰稿", "撰文", "文／", "文/"], requireColon: false)
+            {
                 return value
             }
         }
@@ -306,11 +316,16 @@ extension ArticlePage {
             guard text.count < 200 else { return true }
             func hinted() -> Bool {
                 ContentHints.tokens(node).contains { token in
-                    ["breadcrumb", "crumb", "crumbs", "weizhi", "position", "location", "dqwz", "currentpos", "daohang", "wz"]
-                        .contains(where: { TextNormalizer.contains(token, $0) })
+                    [
+                        "breadcrumb", "crumb", "crumbs", "weizhi", "position", "location", "dqwz", "currentpos",
+                        "daohang", "wz",
+                    ]
+                    .contains(where: { TextNormalizer.contains(token, $0) })
                 }
             }
-            if Self.breadcrumbLabels.contains(where: { text.hasPrefix($0) }) || (text.unicodeScalars.contains(">") && hinted()) {
+            if Self.breadcrumbLabels.contains(where: { text.hasPrefix($0) })
+                || (text.unicodeScalars.contains(">") && hinted())
+            {
                 crumbNode = node
                 return false
             }
@@ -320,7 +335,9 @@ extension ArticlePage {
             var crumbs = node.descendants(named: ["a"]).map { TextNormalizer.collapse($0.textContent) }
             if crumbs.count < 2 {
                 var text = TextNormalizer.collapse(node.textContent)
-                for label in Self.breadcrumbLabels where text.hasPrefix(label) { text = String(text.dropFirst(label.count)) }
+                for label in Self.breadcrumbLabels where text.hasPrefix(label) {
+                    text = String(text.dropFirst(label.count))
+                }
                 crumbs = text.components(separatedBy: CharacterSet(charactersIn: ">»›→/＞"))
                     .map { TextNormalizer.collapse($0.trimmingCharacters(in: CharacterSet(charactersIn: ":："))) }
             }

@@ -57,8 +57,9 @@ final class ArticlePage {
             case "title":
                 if documentTitle.isEmpty { documentTitle = TextNormalizer.collapse(node.textContent) }
             case "time":
-                if let value = node.attribute("datetime"), node.attribute("itemprop") == "datePublished"
-                    || node.attribute("pubdate") != nil, meta["time:datetime"] == nil
+                if let value = node.attribute("datetime"),
+                    node.attribute("itemprop") == "datePublished"
+                        || node.attribute("pubdate") != nil, meta["time:datetime"] == nil
                 {
                     meta["time:datetime"] = value
                 }
@@ -86,7 +87,9 @@ final class ArticlePage {
                 if jsonLD["author"] == nil, let author = dictionary["author"] {
                     if let name = (author as? [String: Any])?["name"] as? String {
                         jsonLD["author"] = name
-                    } else if let first = (author as? [Any])?.first as? [String: Any], let name = first["name"] as? String {
+                    } else if let first = (author as? [Any])?.first as? [String: Any],
+                        let name = first["name"] as? String
+                    {
                         jsonLD["author"] = name
                     } else if let name = author as? String {
                         jsonLD["author"] = name

@@ -144,7 +144,8 @@ struct BlockBuilder {
     private static func hasVisible(_ text: String) -> Bool {
         text.unicodeScalars.contains { scalar in
             switch scalar.value {
-            case 0x09, 0x0A, 0x0D, 0x0C, 0x20, 0xA0, 0x2002, 0x2003, 0x2009, 0x200B, 0x200C, 0x200D, 0xFEFF, 0x3000: false
+            case 0x09, 0x0A, 0x0D, 0x0C, 0x20, 0xA0, 0x2002, 0x2003, 0x2009, 0x200B, 0x200C, 0x200D, 0xFEFF, 0x3000:
+                false
             default: true
             }
         }
@@ -157,7 +158,8 @@ struct BlockBuilder {
         if !normalised.isEmpty || hasImage {
             let tag = tagStack.last ?? "p"
             blocks.append(
-                Block(tag: tag, listTag: listStack.last ?? "ul", html: trimmedHTML, text: normalised, hasImage: hasImage))
+                Block(
+                    tag: tag, listTag: listStack.last ?? "ul", html: trimmedHTML, text: normalised, hasImage: hasImage))
         }
         html = ""
         text = ""

@@ -63,7 +63,9 @@ struct BodyExtractor {
             roots = parent.children.filter { sibling in
                 if sibling === top { return true }
                 guard sibling.isElement, !ContentHints.isNegative(sibling) else { return false }
-                if ContentHints.tokens(sibling).contains(where: { ["perex", "lead", "standfirst", "intro", "summary"].contains($0) }) {
+                if ContentHints.tokens(sibling).contains(where: {
+                    ["perex", "lead", "standfirst", "intro", "summary"].contains($0)
+                }) {
                     return true
                 }
                 if let value = finalScores[ObjectIdentifier(sibling)], value >= threshold { return true }
@@ -100,7 +102,9 @@ struct BodyExtractor {
 
     // MARK: - Scoring
 
-    private func score(_ root: HTMLNode, scores: inout [ObjectIdentifier: Double], nodes: inout [ObjectIdentifier: HTMLNode]) {
+    private func score(
+        _ root: HTMLNode, scores: inout [ObjectIdentifier: Double], nodes: inout [ObjectIdentifier: HTMLNode]
+    ) {
         root.walk { node in
             guard node.isElement else { return false }
             if Self.furnitureTags.contains(node.name) { return false }
@@ -123,7 +127,10 @@ struct BodyExtractor {
         }
     }
 
-    private func add(_ value: Double, to node: HTMLNode, scores: inout [ObjectIdentifier: Double], nodes: inout [ObjectIdentifier: HTMLNode]) {
+    private func add(
+        _ value: Double, to node: HTMLNode, scores: inout [ObjectIdentifier: Double],
+        nodes: inout [ObjectIdentifier: HTMLNode]
+    ) {
         let id = ObjectIdentifier(node)
         if scores[id] == nil {
             nodes[id] = node
@@ -191,7 +198,9 @@ struct BodyExtractor {
             }
             if child.name == "h1" && (text() == title || TextNormalizer.contains(title, text())) { return true }
             if ContentHints.isNegative(child) && ContentHints.weight(child) < 0 && length < 400
-                && !child.descendants(named: ["p"]).contains(where: { TextNormalizer.visibleLength($0.textContent) > 150 })
+                && !child.descendants(named: ["p"]).contains(where: {
+                    TextNormalizer.visibleLength($0.textContent) > 150
+                })
             {
                 return true
             }
@@ -200,8 +209,10 @@ struct BodyExtractor {
                 if density > 0.5 && TextNormalizer.punctuationCount(text()) < 3 { return true }
             }
             // isBoilerplate needs fewer than 120 characters; 480 visible scalars is a safe upper bound.
-            if length < 480, ContentHints.isBoilerplate(text()) && !Self.isTrailer(text()) && child.descendants(named: ["img"]).isEmpty
-                && (!["p", "span", "font", "strong", "b"].contains(child.name) || length < 60)
+            if length < 480,
+                ContentHints.isBoilerplate(text()) && !Self.isTrailer(text())
+                    && child.descendants(named: ["img"]).isEmpty
+                    && (!["p", "span", "font", "strong", "b"].contains(child.name) || length < 60)
             {
                 return true
             }
@@ -240,7 +251,8 @@ struct BodyExtractor {
                     continue
                 }
                 if ContentHints.isBoilerplate(text) && (text.utf8.count < 60 || text.count < 60) { continue }
-                if index < 4, text.utf8.count < 100 || text.count < 100, DateParser.firstDate(in: text, timeZone: nil) != nil,
+                if index < 4, text.utf8.count < 100 || text.count < 100,
+                    DateParser.firstDate(in: text, timeZone: nil) != nil,
                     TextNormalizer.punctuationCount(text) <= 3, !text.contains("。")
                 {
                     trailers.append(text)

@@ -110,7 +110,9 @@ enum ContentHints {
 
     private static func isNegative(_ tokens: [String]) -> Bool {
         tokens.contains { token in
-            negativeWordSet.contains(token) || (token.utf8.count >= minimumInfixLength && negativeInfixes.contains { TextNormalizer.contains(token, $0) })
+            negativeWordSet.contains(token)
+                || (token.utf8.count >= minimumInfixLength
+                    && negativeInfixes.contains { TextNormalizer.contains(token, $0) })
                 // Every prefix ends with `_`: only tokens holding one can match.
                 || (token.utf8.contains(0x5F) && negativePrefixes.contains { token.hasPrefix($0) })
         }

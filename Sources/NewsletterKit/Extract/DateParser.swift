@@ -47,12 +47,16 @@ public enum DateParser {
     ///   - text: Text such as `发布时间:2019年06月03日 09:12 来源:新华社`.
     ///   - timeZone: Zone for values that name none; `nil` means UTC.
     /// - Returns: The date and the range of `text` it came from, or `nil`.
-    public static func firstDate(in text: String, timeZone: TimeZone?) -> (date: ParsedDate, range: Range<String.Index>)? {
+    public static func firstDate(in text: String, timeZone: TimeZone?) -> (
+        date: ParsedDate, range: Range<String.Index>
+    )? {
         allDates(in: text, timeZone: timeZone, limit: 1).first
     }
 
     /// Finds up to `limit` numeric dates in free text, in order.
-    static func allDates(in text: String, timeZone: TimeZone?, limit: Int = .max) -> [(date: ParsedDate, range: Range<String.Index>)] {
+    static func allDates(in text: String, timeZone: TimeZone?, limit: Int = .max) -> [(
+        date: ParsedDate, range: Range<String.Index>
+    )] {
         let original = Array(text.unicodeScalars)
         let scalars = original.map(normaliseScalar)
         var indices: [String.Index] = []
@@ -183,9 +187,10 @@ public enum DateParser {
                 }
             }
         }
-        guard let parsed = makeDate(
-            year: year, month: month, day: day, hour: hour, minute: minute, second: second,
-            explicitOffset: offset, timeZone: timeZone, hasTime: hasTime)
+        guard
+            let parsed = makeDate(
+                year: year, month: month, day: day, hour: hour, minute: minute, second: second,
+                explicitOffset: offset, timeZone: timeZone, hasTime: hasTime)
         else { return nil }
         return NumericMatch(parsed: parsed, end: end)
     }
@@ -299,11 +304,20 @@ public enum DateParser {
         var current = String.UnicodeScalarView()
         var depth = 0
         for scalar in s {
-            if scalar == "(" { depth += 1; continue }
-            if scalar == ")" { depth = max(0, depth - 1); continue }
+            if scalar == "(" {
+                depth += 1
+                continue
+            }
+            if scalar == ")" {
+                depth = max(0, depth - 1)
+                continue
+            }
             if depth > 0 { continue }
             if isSpace(scalar) || scalar == "," {
-                if !current.isEmpty { tokens.append(String(current)); current = String.UnicodeScalarView() }
+                if !current.isEmpty {
+                    tokens.append(String(current))
+                    current = String.UnicodeScalarView()
+                }
             } else {
                 current.append(scalar)
             }
@@ -325,7 +339,8 @@ public enum DateParser {
         var offset: Int?
         for token in tokens {
             let lower = token.lowercased()
-            if let m = monthNames.firstIndex(where: { lower.hasPrefix($0) }), month == nil, token.first?.isLetter == true,
+            if let m = monthNames.firstIndex(where: { lower.hasPrefix($0) }), month == nil,
+                token.first?.isLetter == true,
                 lower.count >= 3, lower.allSatisfy({ $0.isLetter || $0 == "." })
             {
                 month = m + 1
@@ -333,7 +348,9 @@ public enum DateParser {
             }
             if token.contains(":") && !hasTime && (token.first?.isNumber ?? false) {
                 let parts = token.split(separator: ":")
-                guard parts.count >= 2, let h = Int(parts[0]), let mi = Int(parts[1]), h < 24, mi < 60 else { return nil }
+                guard parts.count >= 2, let h = Int(parts[0]), let mi = Int(parts[1]), h < 24, mi < 60 else {
+                    return nil
+                }
                 hour = h
                 minute = mi
                 if parts.count >= 3 {
@@ -350,9 +367,18 @@ public enum DateParser {
                     continue
                 }
                 if year == nil {
-                    if token.count == 4 { year = number; continue }
-                    if token.count == 2 { year = number < 50 ? 2000 + number : 1900 + number; continue }
-                    if token.count == 3 { year = 1900 + number; continue }
+                    if token.count == 4 {
+                        year = number
+                        continue
+                    }
+                    if token.count == 2 {
+                        year = number < 50 ? 2000 + number : 1900 + number
+                        continue
+                    }
+                    if token.count == 3 {
+                        year = 1900 + number
+                        continue
+                    }
                 }
                 if token.count == 4 && hasTime && offset == nil {
                     // A bare four-digit number after the time: asctime year already taken → ignore.
@@ -474,7 +500,10 @@ public enum DateParser {
     private static func letters(_ s: [Unicode.Scalar], _ start: Int) -> String? {
         var i = start
         var result = String.UnicodeScalarView()
-        while i < s.count, isLetter(s[i]) { result.append(s[i]); i += 1 }
+        while i < s.count, isLetter(s[i]) {
+            result.append(s[i])
+            i += 1
+        }
         return result.isEmpty ? nil : String(result)
     }
 

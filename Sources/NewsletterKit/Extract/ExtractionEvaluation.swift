@@ -118,7 +118,9 @@ public enum ExtractionEvaluation {
         public func table(showNotes: Bool = true) -> String {
             let names = ["title", "published", "author", "source", "first", "last", "boiler"]
             let width = max(12, outcomes.map(\.name.count).max() ?? 0)
-            func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+            func pad(_ s: String, _ n: Int) -> String {
+                s.count >= n ? s : s + String(repeating: " ", count: n - s.count)
+            }
             var lines = [pad("case", width) + "  " + names.map { pad($0, 10) }.joined()]
             for outcome in outcomes {
                 let cells = Check.allCases.map { check -> String in
@@ -165,8 +167,12 @@ public enum ExtractionEvaluation {
         }
         let names = (try? manager.contentsOfDirectory(atPath: directory.path)) ?? []
         let truths = names.filter { $0.hasSuffix(".expected.json") }.sorted()
-        guard !truths.isEmpty else { throw EvaluationError("\(directory.path): no expected.json and no *.expected.json files") }
-        return try truths.map { try loadRealCase(directory.appendingPathComponent($0), folderName: directory.lastPathComponent) }
+        guard !truths.isEmpty else {
+            throw EvaluationError("\(directory.path): no expected.json and no *.expected.json files")
+        }
+        return try truths.map {
+            try loadRealCase(directory.appendingPathComponent($0), folderName: directory.lastPathComponent)
+        }
     }
 
     private static func readJSON(_ url: URL) throws -> [String: Any] {
@@ -188,14 +194,17 @@ public enum ExtractionEvaluation {
         let isChinese = (truth["lang"] as? String)?.hasPrefix("zh") == true
         let zone = (isChinese ? TimeZone(identifier: "Asia/Shanghai") : TimeZone(identifier: "UTC")) ?? .gmt
         let expected = Expected(
-            title: truth["title"] as? String, published: truth["published"] as? String, author: truth["author"] as? String,
-            source: truth["source"] as? String, bodyFirst: truth["body_first"] as? String, bodyLast: truth["body_last"] as? String,
+            title: truth["title"] as? String, published: truth["published"] as? String,
+            author: truth["author"] as? String,
+            source: truth["source"] as? String, bodyFirst: truth["body_first"] as? String,
+            bodyLast: truth["body_last"] as? String,
             bodyWindow: 250, mustNotContain: kind == .article ? genericBoilerplate : [],
             feedFormat: truth["format"] as? String, itemCount: truth["item_count"] as? Int,
             firstItemTitle: truth["first_item_title"] as? String, firstItemLink: truth["first_item_link"] as? String,
             firstItemAuthor: truth["first_item_author"] as? String)
         let url = URL(string: "https://www.example.com/\(name)/index.html") ?? folder
-        return Case(name: "\(folderName)/\(name)", kind: kind, bytes: Array(data), url: url, timeZone: zone, expected: expected)
+        return Case(
+            name: "\(folderName)/\(name)", kind: kind, bytes: Array(data), url: url, timeZone: zone, expected: expected)
     }
 
     private static func loadSiteCases(in directory: URL) throws -> [Case] {
@@ -219,21 +228,30 @@ public enum ExtractionEvaluation {
             guard let snapshot = snapshots[snapshotName] else { continue }
             var paths: Set<String> = []
             for (_, value) in snapshot {
-                for item in value as? [[String: Any]] ?? [] { if let path = item["url_path"] as? String { paths.insert(path) } }
+                for item in value as? [[String: Any]] ?? [] {
+                    if let path = item["url_path"] as? String { paths.insert(path) }
+                }
                 for path in value as? [String] ?? [] { paths.insert(path) }
             }
             for path in paths.sorted() {
                 guard let item = articles[path] else { continue }
-                let file = directory.appendingPathComponent(snapshotName).appendingPathComponent(String(path.drop { $0 == "/" }))
-                guard let data = FileManager.default.contents(atPath: file.path) else { throw EvaluationError("\(file.path): missing") }
+                let file = directory.appendingPathComponent(snapshotName).appendingPathComponent(
+                    String(path.drop { $0 == "/" }))
+                guard let data = FileManager.default.contents(atPath: file.path) else {
+                    throw EvaluationError("\(file.path): missing")
+                }
                 let expected = Expected(
-                    title: item["title"] as? String, published: item["published"] as? String, author: item["author"] as? String,
-                    source: item["source"] as? String, bodyFirst: item["body_first"] as? String, bodyLast: item["body_last"] as? String,
+                    title: item["title"] as? String, published: item["published"] as? String,
+                    author: item["author"] as? String,
+                    source: item["source"] as? String, bodyFirst: item["body_first"] as? String,
+                    bodyLast: item["body_last"] as? String,
                     bodyWindow: 120, mustNotContain: mustNot)
                 let url = URL(string: "http://www.example.com\(path)") ?? file
-                cases.append(Case(
-                    name: "\(directory.lastPathComponent)/\(snapshotName)\(path)", kind: .article, bytes: Array(data), url: url,
-                    timeZone: zone, expected: expected))
+                cases.append(
+                    Case(
+                        name: "\(directory.lastPathComponent)/\(snapshotName)\(path)", kind: .article,
+                        bytes: Array(data), url: url,
+                        timeZone: zone, expected: expected))
             }
         }
         return cases
@@ -275,11 +293,15 @@ public enum ExtractionEvaluation {
     private static func extract(_ item: Case) -> Extraction {
         switch item.kind {
         case .article:
-            .article(ArticleExtractor.extract(bytes: item.bytes, contentType: nil, url: item.url, timeZone: item.timeZone))
+            .article(
+                ArticleExtractor.extract(bytes: item.bytes, contentType: nil, url: item.url, timeZone: item.timeZone))
         case .feed:
-            .feed(Result {
-                try FeedParser.parse(bytes: item.bytes, contentType: nil, url: item.url, timeZone: item.timeZone, fetchedAt: Date(timeIntervalSince1970: 0))
-            })
+            .feed(
+                Result {
+                    try FeedParser.parse(
+                        bytes: item.bytes, contentType: nil, url: item.url, timeZone: item.timeZone,
+                        fetchedAt: Date(timeIntervalSince1970: 0))
+                })
         }
     }
 
@@ -295,10 +317,16 @@ public enum ExtractionEvaluation {
             guard let article = found else { return outcome }
             if let title = expected.title { record(.title, titleMatches(article.title, title), article.title) }
             if let published = expected.published {
-                record(.published, publishedMatches(article.published, published, zone: item.timeZone), article.publishedText ?? "nil")
+                record(
+                    .published, publishedMatches(article.published, published, zone: item.timeZone),
+                    article.publishedText ?? "nil")
             }
-            if let author = expected.author { record(.author, nameMatches(article.author, author), article.author ?? "nil") }
-            if let source = expected.source { record(.source, nameMatches(article.source, source), article.source ?? "nil") }
+            if let author = expected.author {
+                record(.author, nameMatches(article.author, author), article.author ?? "nil")
+            }
+            if let source = expected.source {
+                record(.source, nameMatches(article.source, source), article.source ?? "nil")
+            }
             let head = String(article.bodyText.prefix(expected.bodyWindow))
             let tail = String(article.bodyText.suffix(expected.bodyWindow))
             if let first = expected.bodyFirst { record(.bodyFirst, head.contains(first), "[\(head.prefix(80))]") }
@@ -314,20 +342,27 @@ public enum ExtractionEvaluation {
             let first = feed.entries.first
             if let title = expected.title { record(.title, titleMatches(feed.title, title), feed.title) }
             if let published = expected.published {
-                record(.published, publishedMatches(first?.published, published, zone: item.timeZone),
+                record(
+                    .published, publishedMatches(first?.published, published, zone: item.timeZone),
                     first?.published.map { DateParser.iso8601($0, timeZone: item.timeZone) } ?? "nil")
             }
-            if let author = expected.firstItemAuthor ?? expected.author { record(.author, nameMatches(first?.author, author), first?.author ?? "nil") }
+            if let author = expected.firstItemAuthor ?? expected.author {
+                record(.author, nameMatches(first?.author, author), first?.author ?? "nil")
+            }
             if let phrase = expected.bodyFirst {
                 var hit = expected.feedFormat.map { feed.kind == $0 } ?? true
                 hit = hit && (expected.itemCount.map { feed.entries.count == $0 } ?? true)
                 hit = hit && (expected.firstItemTitle.map { first?.title == $0 } ?? true)
                 hit = hit && (expected.firstItemLink.map { first?.url?.absoluteString == $0 } ?? true)
                 hit = hit && (feed.entries.isEmpty ? feed.title.contains(phrase) : entryText(first).contains(phrase))
-                record(.bodyFirst, hit, "\(feed.kind) \(feed.entries.count) entries, first: \(first?.title ?? "-") \(first?.url?.absoluteString ?? "-")")
+                record(
+                    .bodyFirst, hit,
+                    "\(feed.kind) \(feed.entries.count) entries, first: \(first?.title ?? "-") \(first?.url?.absoluteString ?? "-")"
+                )
             }
             if let phrase = expected.bodyLast {
-                let hit = feed.entries.isEmpty ? feed.title.contains(phrase) : entryText(feed.entries.last).contains(phrase)
+                let hit =
+                    feed.entries.isEmpty ? feed.title.contains(phrase) : entryText(feed.entries.last).contains(phrase)
                 record(.bodyLast, hit, "last: \(String(entryText(feed.entries.last).prefix(80)))")
             }
         }

@@ -14,7 +14,9 @@ public struct FeedError: Error, Sendable, Hashable {
     public let url: URL
 
     /// The document parsed, but its root element is not `rss`, `rdf:RDF` or `feed` (e.g. an HTML page).
-    public static func notAFeed(_ url: URL, root: String) -> FeedError { FeedError(code: .notAFeed(root: root), url: url) }
+    public static func notAFeed(_ url: URL, root: String) -> FeedError {
+        FeedError(code: .notAFeed(root: root), url: url)
+    }
     /// libxml2 could not recover any element from the document.
     public static func unparseable(_ url: URL) -> FeedError { FeedError(code: .unparseable, url: url) }
 

@@ -20,7 +20,9 @@ public enum FeedParser {
     ///   - fetchedAt: Stand-in date for entries whose date cannot be parsed.
     /// - Returns: The feed.
     /// - Throws: ``FeedError`` when the document is not XML or its root is not a feed element.
-    public static func parse(bytes: [UInt8], contentType: String?, url: URL, timeZone: TimeZone?, fetchedAt: Date) throws -> Feed {
+    public static func parse(bytes: [UInt8], contentType: String?, url: URL, timeZone: TimeZone?, fetchedAt: Date)
+        throws -> Feed
+    {
         let decoded = CharsetDecoder.decode(bytes, contentType: contentType)
         guard let root = HTMLDocument.parseXML(decoded.text) else { throw FeedError.unparseable(url) }
         let context = Context(timeZone: timeZone, fetchedAt: fetchedAt)
@@ -28,17 +30,24 @@ public enum FeedParser {
         case "rss":
             let channel = root.child("channel") ?? root
             let base = xmlBase(channel, fallback: url)
-            let items = channel.children(named: "item").isEmpty ? root.children(named: "item") : channel.children(named: "item")
+            let items =
+                channel.children(named: "item").isEmpty ? root.children(named: "item") : channel.children(named: "item")
             let entries = items.map { rssEntry($0, base: xmlBase($0, fallback: base), context: context) }
-            return Feed(title: rssText(channel.child("title")), kind: "rss2", entries: entries, charset: decoded.charset)
+            return Feed(
+                title: rssText(channel.child("title")), kind: "rss2", entries: entries, charset: decoded.charset)
         case "rdf":
             let channel = root.child("channel")
             let base = xmlBase(root, fallback: url)
-            let entries = root.children(named: "item").map { rssEntry($0, base: xmlBase($0, fallback: base), context: context) }
-            return Feed(title: rssText(channel?.child("title")), kind: "rss1", entries: entries, charset: decoded.charset)
+            let entries = root.children(named: "item").map {
+                rssEntry($0, base: xmlBase($0, fallback: base), context: context)
+            }
+            return Feed(
+                title: rssText(channel?.child("title")), kind: "rss1", entries: entries, charset: decoded.charset)
         case "feed":
             let base = xmlBase(root, fallback: url)
-            let entries = root.children(named: "entry").map { atomEntry($0, base: xmlBase($0, fallback: base), context: context) }
+            let entries = root.children(named: "entry").map {
+                atomEntry($0, base: xmlBase($0, fallback: base), context: context)
+            }
             return Feed(title: atomText(root.child("title")), kind: "atom", entries: entries, charset: decoded.charset)
         default:
             throw FeedError.notAFeed(url, root: root.name)
@@ -60,7 +69,10 @@ public enum FeedParser {
         func skipSpace() { while i < data.count, [0x20, 0x09, 0x0A, 0x0D].contains(data[i]) { i += 1 } }
         func skip(past terminator: [UInt8]) -> Bool {
             while i + terminator.count <= data.count {
-                if Array(data[i..<(i + terminator.count)]) == terminator { i += terminator.count; return true }
+                if Array(data[i..<(i + terminator.count)]) == terminator {
+                    i += terminator.count
+                    return true
+                }
                 i += 1
             }
             return false
@@ -107,7 +119,8 @@ public enum FeedParser {
             link = URL(string: guid).flatMap { $0.scheme?.hasPrefix("http") == true ? $0 : nil }
         }
         let rdfAbout = item.attribute("rdf:about") ?? ""
-        let dateText = item.child("pubDate")?.textContent ?? item.child("date")?.textContent
+        let dateText =
+            item.child("pubDate")?.textContent ?? item.child("date")?.textContent
             ?? item.child("published")?.textContent ?? item.child("updated")?.textContent
         let (published, guessed) = date(dateText, context: context)
         let enclosure = item.child("enclosure")?.attribute("url") ?? ""
@@ -127,7 +140,8 @@ public enum FeedParser {
         let content = item.child("encoded").map { HTMLSanitizer.sanitize($0.textContent, baseURL: base) }
         return FeedEntry(
             id: id, url: link, title: title, published: published, publishedWasGuessed: guessed, author: author,
-            summaryHTML: summary.flatMap { $0.isEmpty ? nil : $0 }, contentHTML: content.flatMap { $0.isEmpty ? nil : $0 })
+            summaryHTML: summary.flatMap { $0.isEmpty ? nil : $0 },
+            contentHTML: content.flatMap { $0.isEmpty ? nil : $0 })
     }
 
     private static func atomEntry(_ entry: HTMLNode, base: URL, context: Context) -> FeedEntry {
@@ -143,18 +157,25 @@ public enum FeedParser {
             link = URLResolver.resolve(href, base: base)
         }
         let idText = TextNormalizer.collapse(entry.child("id")?.textContent ?? "")
-        let dateText = entry.child("published")?.textContent ?? entry.child("updated")?.textContent
+        let dateText =
+            entry.child("published")?.textContent ?? entry.child("updated")?.textContent
             ?? entry.child("issued")?.textContent ?? entry.child("modified")?.textContent
         let (published, guessed) = date(dateText, context: context)
-        let enclosure = entry.children(named: "link").first { $0.attribute("rel") == "enclosure" }?.attribute("href") ?? ""
-        let id = !idText.isEmpty ? idText : (link?.absoluteString ?? hashID(title, enclosure, TextNormalizer.collapse(dateText ?? "")))
-        let author = entry.child("author").map { TextNormalizer.collapse($0.child("name")?.textContent ?? $0.textContent) }
-            .flatMap { $0.isEmpty ? nil : $0 }
+        let enclosure =
+            entry.children(named: "link").first { $0.attribute("rel") == "enclosure" }?.attribute("href") ?? ""
+        let id =
+            !idText.isEmpty
+            ? idText : (link?.absoluteString ?? hashID(title, enclosure, TextNormalizer.collapse(dateText ?? "")))
+        let author = entry.child("author").map {
+            TextNormalizer.collapse($0.child("name")?.textContent ?? $0.textContent)
+        }
+        .flatMap { $0.isEmpty ? nil : $0 }
         let summary = entry.child("summary").map { atomHTML($0, base: base) }
         let content = entry.child("content").map { atomHTML($0, base: base) }
         return FeedEntry(
             id: id, url: link, title: title, published: published, publishedWasGuessed: guessed, author: author,
-            summaryHTML: summary.flatMap { $0.isEmpty ? nil : $0 }, contentHTML: content.flatMap { $0.isEmpty ? nil : $0 })
+            summaryHTML: summary.flatMap { $0.isEmpty ? nil : $0 },
+            contentHTML: content.flatMap { $0.isEmpty ? nil : $0 })
     }
 
     private static func date(_ text: String?, context: Context) -> (Date?, Bool) {
@@ -169,7 +190,8 @@ public enum FeedParser {
     private static func rssText(_ node: HTMLNode?) -> String {
         guard let node else { return "" }
         let raw = node.textContent.trimmingCharacters(in: .whitespacesAndNewlines)
-        return TextNormalizer.decodeEntities(TextNormalizer.stripTags(raw)).trimmingCharacters(in: .whitespacesAndNewlines)
+        return TextNormalizer.decodeEntities(TextNormalizer.stripTags(raw)).trimmingCharacters(
+            in: .whitespacesAndNewlines)
     }
 
     /// Atom text construct → plain text.
@@ -206,7 +228,8 @@ public enum FeedParser {
 
     /// `xml:base` of the node resolved against `fallback`.
     private static func xmlBase(_ node: HTMLNode, fallback: URL) -> URL {
-        guard let value = node.attribute("xml:base"), let url = URL(string: value, relativeTo: fallback)?.absoluteURL else {
+        guard let value = node.attribute("xml:base"), let url = URL(string: value, relativeTo: fallback)?.absoluteURL
+        else {
             return fallback
         }
         return url

@@ -57,7 +57,8 @@ public enum HTMLSanitizer {
         var attributes = ""
         switch name {
         case "a":
-            if let href = node.attribute("href"), let url = URLResolver.resolve(href, base: baseURL, allowMailto: true) {
+            if let href = node.attribute("href"), let url = URLResolver.resolve(href, base: baseURL, allowMailto: true)
+            {
                 attributes += " href=\"\(TextNormalizer.escape(url.absoluteString))\""
             }
             if let title = node.attribute("title"), !title.isEmpty {

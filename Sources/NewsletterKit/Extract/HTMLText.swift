@@ -6,7 +6,9 @@ enum HTMLText {
     /// list item, heading, `<br>`-separated line) per line pair.
     /// - Complexity: O(*n*) in the fragment's length.
     static func plainText(fromHTML html: String, baseURL: URL = URL(fileURLWithPath: "/")) -> String {
-        guard let root = HTMLDocument.parseFragment(html) else { return TextNormalizer.collapse(TextNormalizer.stripTags(html)) }
+        guard let root = HTMLDocument.parseFragment(html) else {
+            return TextNormalizer.collapse(TextNormalizer.stripTags(html))
+        }
         var builder = BlockBuilder(baseURL: baseURL)
         builder.visit(root)
         builder.flush()

@@ -90,7 +90,9 @@ public enum ListingExtractor {
         return ListingPage(links: links, nextPage: nextPage)
     }
 
-    private static let nextLabels: Set<String> = ["下一页", "下页", "下一頁", "next", "next page", "next »", "»", ">", "›", "下一页>", "下一页 >", "下一页»"]
+    private static let nextLabels: Set<String> = [
+        "下一页", "下页", "下一頁", "next", "next page", "next »", "»", ">", "›", "下一页>", "下一页 >", "下一页»",
+    ]
 
     private static func findNextPage(_ root: HTMLNode, base: URL) -> URL? {
         for link in root.descendants(named: ["a", "link"]) {
@@ -146,10 +148,15 @@ public enum ListingExtractor {
     static func isArticlePath(_ url: URL) -> Bool {
         let path = url.path
         let digits = path.filter(\.isNumber).count
-        if path.range(of: #"/(19|20)\d{2}[-/_]?\d{2}[-/_]?\d{0,2}/"#, options: .regularExpression) != nil { return true }
+        if path.range(of: #"/(19|20)\d{2}[-/_]?\d{2}[-/_]?\d{0,2}/"#, options: .regularExpression) != nil {
+            return true
+        }
         if path.range(of: #"t(19|20)\d{6}_\d+"#, options: .regularExpression) != nil { return true }
         if path.range(of: #"/\d{3,}\.s?html?$"#, options: .regularExpression) != nil { return true }
-        if let query = url.query, query.range(of: #"(^|&)(id|aid|articleid|newsid|tid)=\d+"#, options: [.regularExpression, .caseInsensitive]) != nil {
+        if let query = url.query,
+            query.range(
+                of: #"(^|&)(id|aid|articleid|newsid|tid)=\d+"#, options: [.regularExpression, .caseInsensitive]) != nil
+        {
             return true
         }
         let last = url.lastPathComponent

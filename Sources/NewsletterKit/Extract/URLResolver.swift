@@ -20,9 +20,10 @@ enum URLResolver {
         }
         let url: URL?
         if let base {
-            url = URL(string: trimmed, relativeTo: base)?.absoluteURL
+            url =
+                URL(string: trimmed, relativeTo: base)?.absoluteURL
                 ?? trimmed.addingPercentEncoding(withAllowedCharacters: .urlFragmentAllowed)
-                    .flatMap { URL(string: $0, relativeTo: base)?.absoluteURL }
+                .flatMap { URL(string: $0, relativeTo: base)?.absoluteURL }
         } else {
             url = URL(string: trimmed)
         }

@@ -83,7 +83,10 @@ enum CharsetSniffer {
                 let end = body.firstIndex(of: quote) ?? body.endIndex
                 return String(body[..<end])
             }
-            let end = cursor.firstIndex(where: { $0.isWhitespace || $0 == ">" || $0 == "/" || $0 == "\"" || $0 == "'" || $0 == ";" })
+            let end =
+                cursor.firstIndex(where: {
+                    $0.isWhitespace || $0 == ">" || $0 == "/" || $0 == "\"" || $0 == "'" || $0 == ";"
+                })
                 ?? cursor.endIndex
             return String(cursor[..<end])
         }

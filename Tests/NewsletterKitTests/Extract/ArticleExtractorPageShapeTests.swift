@@ -1,10 +1,12 @@
 import Foundation
 import Testing
+
 @testable import NewsletterKit
 
 /// Simple, common page shapes found by a new-user test (`Resources/pages/`).
 struct ArticleExtractorPageShapeTests {
-    private static func extract(_ fixture: String, path: String, contentType: String? = nil) throws -> ExtractedArticle {
+    private static func extract(_ fixture: String, path: String, contentType: String? = nil) throws -> ExtractedArticle
+    {
         let zone = try #require(TimeZone(identifier: "Asia/Shanghai"))
         let url = try #require(URL(string: "https://www.example.com" + path))
         let bytes = try Fixtures.bytes("pages/" + fixture)
@@ -54,7 +56,8 @@ struct ArticleExtractorPageShapeTests {
     /// GBK bytes with no charset anywhere; the only ≥20-character container is the dateline `<div>`, the
     /// paragraph sits directly in `<body>`.
     @Test func undeclaredGBKWithDatelineDiv() throws {
-        let article = try Self.extract("gbk-undeclared-dateline-div.html", path: "/nodecl.html", contentType: "text/html")
+        let article = try Self.extract(
+            "gbk-undeclared-dateline-div.html", path: "/nodecl.html", contentType: "text/html")
         #expect(article.charset == "gb18030")
         #expect(article.title == "无声明页面标题")
         #expect(article.publishedText == "2019-06-05T10:00:00+08:00")

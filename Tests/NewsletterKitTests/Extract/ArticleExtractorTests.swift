@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NewsletterKit
 
 struct ArticleExtractorTests {
@@ -83,7 +84,8 @@ struct ArticleExtractorTests {
         let zone = try #require(TimeZone(identifier: "Asia/Shanghai"))
         let url = try #require(URL(string: "http://www.example.com/djzf/2019/0603/1290.html"))
         let article = ArticleExtractor.extract(
-            bytes: try Fixtures.bytes("site/2019-06-08/djzf/2019/0603/1290.html"), contentType: nil, url: url, timeZone: zone)
+            bytes: try Fixtures.bytes("site/2019-06-08/djzf/2019/0603/1290.html"), contentType: nil, url: url,
+            timeZone: zone)
         let paragraphs = article.bodyText.components(separatedBy: "\n\n")
         #expect(paragraphs.count == 4)
         #expect(paragraphs.allSatisfy { !$0.isEmpty && $0 == $0.trimmingCharacters(in: .whitespaces) })
@@ -123,8 +125,14 @@ struct ArticleExtractorTests {
         ("<div class=\"info\">成文日期：2019-05-01 发布日期：2019-05-02</div>", "2019-05-02T00:00:00+08:00"),
         ("<div class=\"info\">2019/6/4 21:30</div>", "2019-06-04T21:30:00+08:00"),
         ("<div class=\"info\">Posted 2019-06-04T21:30:00+02:00</div>", "2019-06-04T21:30:00+02:00"),
-        ("<div class=\"info\"></div><meta property=\"article:published_time\" content=\"2019-06-04T13:30:00Z\">", "2019-06-04T13:30:00+00:00"),
-        ("<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"datePublished\":\"2019-06-04T21:30:00+08:00\"}</script>", "2019-06-04T21:30:00+08:00"),
+        (
+            "<div class=\"info\"></div><meta property=\"article:published_time\" content=\"2019-06-04T13:30:00Z\">",
+            "2019-06-04T13:30:00+00:00"
+        ),
+        (
+            "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"datePublished\":\"2019-06-04T21:30:00+08:00\"}</script>",
+            "2019-06-04T21:30:00+08:00"
+        ),
     ])
     func datelineForms(snippet: String, expected: String) throws {
         let html = """

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NewsletterKit
 
 struct CharsetDecoderTests {
@@ -64,7 +65,8 @@ struct CharsetDecoderTests {
 
     // Case 02: gb2312 label, GBK-only characters.
     @Test func case02GB2312LabelDecodesGBKCharacters() throws {
-        let decoded = CharsetDecoder.decode(try Fixtures.bytes("cases/02-gb2312-label-gbk-chars.html"), contentType: "text/html")
+        let decoded = CharsetDecoder.decode(
+            try Fixtures.bytes("cases/02-gb2312-label-gbk-chars.html"), contentType: "text/html")
         #expect(decoded.charset == "gb18030")
         #expect(decoded.replacementCount == 0)
         #expect(decoded.text.contains("朱镕基 测试报道"))
@@ -73,7 +75,8 @@ struct CharsetDecoderTests {
 
     // Case 04: the BOM wins over a wrong prolog label.
     @Test func case04BOMWinsOverProlog() throws {
-        let decoded = CharsetDecoder.decode(try Fixtures.bytes("cases/04-bom-before-xml-decl.bom-vs-decl.xml"), contentType: nil)
+        let decoded = CharsetDecoder.decode(
+            try Fixtures.bytes("cases/04-bom-before-xml-decl.bom-vs-decl.xml"), contentType: nil)
         #expect(decoded.charset == "utf-8")
         #expect(decoded.text.hasPrefix("<?xml"))
         #expect(decoded.text.contains("测试标题"))
@@ -123,7 +126,8 @@ struct CharsetDecoderTests {
     }
 
     @Test func validUTF8BeatsWrongLabel() {
-        let decoded = CharsetDecoder.decode(Array("<meta charset=gb2312><p>腾讯科技</p>".utf8), contentType: "text/html; charset=gbk")
+        let decoded = CharsetDecoder.decode(
+            Array("<meta charset=gb2312><p>腾讯科技</p>".utf8), contentType: "text/html; charset=gbk")
         #expect(decoded.charset == "utf-8")
         #expect(decoded.text.contains("腾讯科技"))
     }

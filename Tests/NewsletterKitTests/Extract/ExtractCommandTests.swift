@@ -10,11 +10,15 @@ struct ExtractCommandTests {
     @Test func extractsAFixturePageAsJSON() throws {
         let page = RepoPaths.resources.appendingPathComponent("site/2019-06-08/djzf/2019/0604/1293.html")
         let result = try newsletter([
-            "extract", page.path, "--json", "--timezone", "Asia/Shanghai", "--base-url", "http://www.example.com/djzf/2019/0604/1293.html",
+            "extract", page.path, "--json", "--timezone", "Asia/Shanghai", "--base-url",
+            "http://www.example.com/djzf/2019/0604/1293.html",
         ])
         #expect(result.status == 0, "\(result.stderr)")
         let fields = try Self.json(result.stdout)
-        #expect(Set(fields.keys) == ["title", "published", "author", "source", "category", "charset", "body_text", "body_html"])
+        #expect(
+            Set(fields.keys) == [
+                "title", "published", "author", "source", "category", "charset", "body_text", "body_html",
+            ])
         #expect(fields["title"] as? String == "习近平接受俄罗斯主流媒体联合采访")
         #expect(fields["published"] as? String == "2019-06-04T21:30:00+08:00")
         #expect(fields["source"] as? String == "新华网")
@@ -49,7 +53,8 @@ struct ExtractCommandTests {
         let utc = try newsletter(["extract", feed], environment: ["TZ": processZone])
         #expect(utc.status == 0, "\(utc.stderr)")
         #expect(utc.stdout.contains("entry[0]: 2026-11-14T22:02:55Z  测试帖子"))
-        let shanghai = try newsletter(["extract", feed, "--timezone", "Asia/Shanghai"], environment: ["TZ": processZone])
+        let shanghai = try newsletter(
+            ["extract", feed, "--timezone", "Asia/Shanghai"], environment: ["TZ": processZone])
         #expect(shanghai.stdout.contains("entry[0]: 2026-11-14T14:02:55Z  测试帖子"))
     }
 
@@ -62,7 +67,10 @@ struct ExtractCommandTests {
         let report = try Self.json(result.stdout)
         #expect(report["cases"] as? Int == 26)
         let checks = try #require(report["checks"] as? [String: [String: Int]])
-        #expect(Set(checks.keys) == ["title", "published", "author", "source", "body_first", "body_last", "boilerplate_absent"])
+        #expect(
+            Set(checks.keys) == [
+                "title", "published", "author", "source", "body_first", "body_last", "boilerplate_absent",
+            ])
         for key in ["title", "published", "body_first", "body_last"] {
             let tally = try #require(checks[key])
             #expect(Double(tally["hits"] ?? 0) >= 0.95 * Double(tally["checked"] ?? 1), "\(key)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NewsletterKit
 
 struct FeedParserTests {
@@ -32,7 +33,8 @@ struct FeedParserTests {
     }
 
     @Test func case01OneBadByte() throws {
-        let feed = try Self.parse("01-gbk-body-utf8-declared.utf8-one-bad-byte.xml", contentType: "application/rss+xml; charset=utf-8")
+        let feed = try Self.parse(
+            "01-gbk-body-utf8-declared.utf8-one-bad-byte.xml", contentType: "application/rss+xml; charset=utf-8")
         #expect(feed.charset == "utf-8")
         #expect(feed.entries.first?.title == "测试新闻")
         #expect(feed.entries.first?.summaryHTML == "第一段测试内容。\u{FFFD}")
@@ -74,7 +76,8 @@ struct FeedParserTests {
             </channel></rss>
             """
         let url = try #require(URL(string: "https://news.example.com/rss"))
-        let feed = try FeedParser.parse(bytes: Array(xml.utf8), contentType: nil, url: url, timeZone: nil, fetchedAt: Self.fetchedAt)
+        let feed = try FeedParser.parse(
+            bytes: Array(xml.utf8), contentType: nil, url: url, timeZone: nil, fetchedAt: Self.fetchedAt)
         #expect(feed.entries.count == 3)
         #expect(feed.entries[0].published.map { DateParser.iso8601($0, offset: 0) } == "2026-11-19T17:00:00+00:00")
         #expect(feed.entries[1].published == Self.fetchedAt)
@@ -87,7 +90,10 @@ struct FeedParserTests {
     @Test func case07LinkIsTheIdentityWithoutGuid() throws {
         let run1 = try Self.parse("07-items-without-guid.run1.xml")
         let run2 = try Self.parse("07-items-without-guid.run2.xml")
-        #expect(run1.entries.map(\.id) == ["https://news.example.com/p/3", "https://news.example.com/p/2", "https://news.example.com/p/1"])
+        #expect(
+            run1.entries.map(\.id) == [
+                "https://news.example.com/p/3", "https://news.example.com/p/2", "https://news.example.com/p/1",
+            ])
         let new = Set(run2.entries.map(\.id)).subtracting(run1.entries.map(\.id))
         #expect(new == ["https://news.example.com/p/4"])
         #expect(run2.entries.first { new.contains($0.id) }?.title == "测试新闻四")
@@ -110,7 +116,8 @@ struct FeedParserTests {
                 <description>\(description)</description></item></channel></rss>
                 """
             let url = try #require(URL(string: "https://news.example.com/rss"))
-            return try FeedParser.parse(bytes: Array(xml.utf8), contentType: nil, url: url, timeZone: nil, fetchedAt: Self.fetchedAt)
+            return try FeedParser.parse(
+                bytes: Array(xml.utf8), contentType: nil, url: url, timeZone: nil, fetchedAt: Self.fetchedAt)
         }
         let first = try #require(try feed("阅读 1 次").entries.first)
         let second = try #require(try feed("阅读 2 次，已编辑").entries.first)
@@ -135,7 +142,8 @@ struct FeedParserTests {
         let html = Array("<!DOCTYPE html><html><body><p>hi</p></body></html>".utf8)
         #expect(!FeedParser.looksLikeFeed(html))
         let error = #expect(throws: FeedError.self) {
-            try FeedParser.parse(bytes: html, contentType: "text/html", url: url, timeZone: nil, fetchedAt: Self.fetchedAt)
+            try FeedParser.parse(
+                bytes: html, contentType: "text/html", url: url, timeZone: nil, fetchedAt: Self.fetchedAt)
         }
         #expect(error?.isNotAFeed == true)
         #expect(error?.description.contains("https://www.example.com/page.html") == true)
@@ -161,7 +169,8 @@ struct FeedParserTests {
             </rdf:RDF>
             """
         let url = try #require(URL(string: "https://www.example.org/rss"))
-        let feed = try FeedParser.parse(bytes: Array(rdf.utf8), contentType: nil, url: url, timeZone: nil, fetchedAt: Self.fetchedAt)
+        let feed = try FeedParser.parse(
+            bytes: Array(rdf.utf8), contentType: nil, url: url, timeZone: nil, fetchedAt: Self.fetchedAt)
         #expect(feed.kind == "rss1")
         #expect(feed.title == "RDF 示例")
         #expect(feed.entries.first?.author == "王五")
@@ -172,7 +181,8 @@ struct FeedParserTests {
             <entry><title>t</title><id>urn:x:1</id><link rel="alternate" href="posts/1.html"/><updated>2026-11-02T08:00:00Z</updated>
             <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>见 <a href="../img/a.html">此处</a></p><script>x()</script></div></content></entry></feed>
             """
-        let atomFeed = try FeedParser.parse(bytes: Array(atom.utf8), contentType: nil, url: url, timeZone: nil, fetchedAt: Self.fetchedAt)
+        let atomFeed = try FeedParser.parse(
+            bytes: Array(atom.utf8), contentType: nil, url: url, timeZone: nil, fetchedAt: Self.fetchedAt)
         #expect(atomFeed.title == "A < B")
         #expect(atomFeed.entries.first?.url?.absoluteString == "https://www.example.com/blog/posts/1.html")
         #expect(atomFeed.entries.first?.contentHTML == "<p>见 <a href=\"https://www.example.com/img/a.html\">此处</a></p>")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NewsletterKit
 
 struct ListingExtractorTests {
@@ -7,16 +8,19 @@ struct ListingExtractorTests {
         let zone = try #require(TimeZone(identifier: "Asia/Shanghai"))
         let url = try #require(URL(string: "http://www.example.com/djzf/index.html"))
         let page = ListingExtractor.extract(
-            bytes: try Fixtures.bytes("site/2019-06-08/djzf/index.html"), contentType: "text/html", url: url, timeZone: zone)
-        #expect(page.links.map(\.url.path) == [
-            "/djzf/2019/0604/1293.html", "/djzf/2019/0603/1290.html", "/djzf/2019/0531/1287.html",
-            "/djzf/2019/0520/1275.html",
-        ])
+            bytes: try Fixtures.bytes("site/2019-06-08/djzf/index.html"), contentType: "text/html", url: url,
+            timeZone: zone)
+        #expect(
+            page.links.map(\.url.path) == [
+                "/djzf/2019/0604/1293.html", "/djzf/2019/0603/1290.html", "/djzf/2019/0531/1287.html",
+                "/djzf/2019/0520/1275.html",
+            ])
         #expect(page.links.first?.title == "习近平接受俄罗斯主流媒体联合采访")
-        #expect(page.links.map { $0.date.map { DateParser.iso8601($0, timeZone: zone) } } == [
-            "2019-06-04T00:00:00+08:00", "2019-06-03T00:00:00+08:00", "2019-05-31T00:00:00+08:00",
-            "2019-05-20T00:00:00+08:00",
-        ])
+        #expect(
+            page.links.map { $0.date.map { DateParser.iso8601($0, timeZone: zone) } } == [
+                "2019-06-04T00:00:00+08:00", "2019-06-03T00:00:00+08:00", "2019-05-31T00:00:00+08:00",
+                "2019-05-20T00:00:00+08:00",
+            ])
         #expect(page.nextPage?.absoluteString == "http://www.example.com/djzf/index_2.html")
     }
 
@@ -36,13 +40,15 @@ struct ListingExtractorTests {
             bytes: try Fixtures.bytes("cases/02-gb2312-label-gbk-chars.html"), contentType: "text/html", url: url,
             timeZone: zone)
         #expect(page.links.map(\.title) == ["朱镕基 测试报道", "貝塚 測試 繁體標題", "普通测试标题"])
-        #expect(page.links.map(\.url.absoluteString) == [
-            "http://www.example.edu.cn/xw/2019/0531/101.html", "http://www.example.edu.cn/xw/2019/0530/100.html",
-            "http://www.example.edu.cn/xw/2019/0529/099.html",
-        ])
-        #expect(page.links.map { $0.date.map { DateParser.iso8601($0, timeZone: zone).prefix(10) } } == [
-            "2019-05-31", "2019-05-30", "2019-05-29",
-        ])
+        #expect(
+            page.links.map(\.url.absoluteString) == [
+                "http://www.example.edu.cn/xw/2019/0531/101.html", "http://www.example.edu.cn/xw/2019/0530/100.html",
+                "http://www.example.edu.cn/xw/2019/0529/099.html",
+            ])
+        #expect(
+            page.links.map { $0.date.map { DateParser.iso8601($0, timeZone: zone).prefix(10) } } == [
+                "2019-05-31", "2019-05-30", "2019-05-29",
+            ])
         #expect(page.links.allSatisfy { !$0.title.contains("\u{FFFD}") })
     }
 

@@ -12,7 +12,9 @@ struct RealFixtureTests {
     ]
 
     /// The checks the target counts (title, published, body).
-    static let targetChecks: [ExtractionEvaluation.Check] = [.title, .published, .bodyFirst, .bodyLast, .boilerplateAbsent]
+    static let targetChecks: [ExtractionEvaluation.Check] = [
+        .title, .published, .bodyFirst, .bodyLast, .boilerplateAbsent,
+    ]
 
     /// Cases whose truth disagrees with this extractor by design or that it does not yet handle.
     static let knownMisses: [String: String] = [
