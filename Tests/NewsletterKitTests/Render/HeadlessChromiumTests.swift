@@ -100,39 +100,11 @@ struct HeadlessChromiumTests {
 
     /// Runs a command with a deadline: under `timeout -k 5` (whole process group), and killed from here
     /// too if it outlives the deadline.
-    static func runWithDeadline(_ command: [String], folder: TemporaryFolder) throws -> (
+    static func runWithDeadline(_ command: [String]) throws -> (
         status: Int32, stdout: String, stderr: String
     ) {
-        let id = UUID().uuidString
-        let out = folder.file("out-\(id)")
-        let err = folder.file("err-\(id)")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: out)
-        let errHandle = try FileHandle(forWritingTo: err)
-        defer {
-            try? outHandle.close()
-            try? errHandle.close()
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        process.arguments = ["-k", "5", "\(deadlineSeconds)"] + command
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let end = ContinuousClock.now.advanced(by: .seconds(deadlineSeconds + 15))
-        while process.isRunning, ContinuousClock.now < end { usleep(50_000) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            throw TestFailure("\(command[0]) did not finish within \(deadlineSeconds + 15) s")
-        }
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, try String(contentsOf: out, encoding: .utf8),
-            try String(contentsOf: err, encoding: .utf8)
-        )
+        try run(
+            ["/usr/bin/timeout", "-k", "5", "\(deadlineSeconds)"] + command, deadline: .seconds(deadlineSeconds + 15))
     }
 
     static func chromiumCommand(_ binary: String, width: Int, profile: URL) -> [String] {
@@ -167,8 +139,7 @@ struct HeadlessChromiumTests {
             """.utf8
         ).write(to: frame)
         let dump = try runWithDeadline(
-            chromiumCommand(binary, width: max(width, 600), profile: profile) + ["--dump-dom", frame.absoluteString],
-            folder: folder)
+            chromiumCommand(binary, width: max(width, 600), profile: profile) + ["--dump-dom", frame.absoluteString])
         #expect(dump.status == 0, "chromium --dump-dom exited \(dump.status): \(dump.stderr.suffix(2000))")
         let pieces = dump.stdout.components(separatedBy: "NLCHECK")
         let json = try #require(
@@ -179,7 +150,7 @@ struct HeadlessChromiumTests {
         let shot = try runWithDeadline(
             chromiumCommand(binary, width: width, profile: profile) + [
                 "--screenshot=\(screenshot.path)", page.absoluteString,
-            ], folder: folder)
+            ])
         #expect(shot.status == 0, "chromium --screenshot exited \(shot.status): \(shot.stderr.suffix(2000))")
         #expect(FileManager.default.fileExists(atPath: screenshot.path))
         return (measurement, screenshot)

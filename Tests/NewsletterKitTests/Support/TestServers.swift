@@ -220,8 +220,11 @@ struct ParsedMessage: Decodable {
 ///
 /// Output goes to temporary files, not pipes: a server started concurrently by another test could
 /// inherit a pipe's write end and keep it open, and reading to end-of-file would then wait for it.
+/// With a `deadline`, a program still running then is killed and the call throws.
 @discardableResult
-func run(_ command: [String], environment: [String: String]? = nil, in directory: URL? = nil) throws -> (
+func run(
+    _ command: [String], environment: [String: String]? = nil, in directory: URL? = nil, deadline: Duration? = nil
+) throws -> (
     status: Int32, stdout: String, stderr: String
 ) {
     let folder = try TemporaryFolder()
@@ -246,6 +249,15 @@ func run(_ command: [String], environment: [String: String]? = nil, in directory
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
     try process.run()
+    if let deadline {
+        let end = ContinuousClock.now.advanced(by: deadline)
+        while process.isRunning, ContinuousClock.now < end { usleep(50_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw TestFailure("\(command[0]) did not finish within \(deadline)")
+        }
+    }
     process.waitUntilExit()
     let stdout = try String(contentsOf: outURL, encoding: .utf8)
     let stderr = try String(contentsOf: errURL, encoding: .utf8)
