@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds newsletter in release mode and copies the one executable to PREFIX (default /usr/local/bin).
+#
+#     scripts/install.sh                      # -> /usr/local/bin/newsletter (uses sudo when needed)
+#     PREFIX=$HOME/.local/bin scripts/install.sh
+#     scripts/install.sh --prefix DIR
+#
+# Installs the C libraries first (scripts/install-deps.sh). The Swift runtime is linked in
+# statically (--static-swift-stdlib), so the installed binary runs without the toolchain; it
+# still needs libcurl, libxml2 and libsqlite3, which install-deps.sh puts on the machine.
+# Nothing else is copied: templates are built in (`newsletter init` writes editable copies).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+prefix="${PREFIX:-/usr/local/bin}"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --prefix) prefix="$2"; shift 2 ;;
+        --prefix=*) prefix="${1#--prefix=}"; shift ;;
+        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "install.sh: unknown argument '$1' (try --help)" >&2; exit 64 ;;
+    esac
+done
+
+scripts/install-deps.sh
+echo "building newsletter in release mode (a few minutes the first time)…"
+log=$(mktemp)
+if ! swift build -c release --scratch-path .build-release --product newsletter --static-swift-stdlib >"$log" 2>&1; then
+    cat "$log" >&2; rm -f "$log"; exit 1
+fi
+rm -f "$log"
+binary="$(swift build -c release --scratch-path .build-release --show-bin-path)/newsletter"
+
+sudo=""
+if ! mkdir -p "$prefix" 2>/dev/null || [ ! -w "$prefix" ]; then
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+fi
+$sudo mkdir -p "$prefix"
+$sudo install -m 0755 "$binary" "$prefix/newsletter"
+echo "installed $prefix/newsletter ($("$prefix/newsletter" --version))"
+case ":$PATH:" in
+    *":$prefix:"*) ;;
+    *) echo "note: $prefix is not on your PATH; cron and your shell need the full path $prefix/newsletter" ;;
+esac
