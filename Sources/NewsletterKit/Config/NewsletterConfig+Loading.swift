@@ -33,18 +33,27 @@ extension NewsletterConfig {
     }
 }
 
+extension NewsletterConfig {
+    /// Every key the file may hold, dotted for nested sections (`smtp.url`, `sources[].name`).
+    static var knownKeys: Set<String> {
+        ConfigReader.topKeys.union(ConfigReader.smtpKeys.map { "smtp.\($0)" })
+            .union(ConfigReader.sourceKeys.map { "sources[].\($0)" })
+    }
+}
+
 /// Walks the YAML node tree, checking keys and value shapes and recording lines for errors.
 private struct ConfigReader {
     let file: String
     let base: URL
 
-    private static let topKeys: Set<String> = [
+    static let topKeys: Set<String> = [
         "title", "subject", "from", "reply_to", "envelope_sender", "list_id", "lookback_days", "timezone", "sources",
         "smtp", "subscribers", "templates", "state", "unsubscribe_url", "unsubscribe_one_click",
-        "unsubscribe_mailto", "first_run_max_items", "html_budget_bytes", "archive_url",
+        "unsubscribe_mailto", "first_run_max_items", "html_budget_bytes", "archive_url", "archive_dir", "group_by",
+        "alert_after_failed_runs",
     ]
-    private static let sourceKeys: Set<String> = ["name", "url", "kind", "timezone", "max_pages", "full_text"]
-    private static let smtpKeys: Set<String> = [
+    static let sourceKeys: Set<String> = ["name", "url", "kind", "timezone", "max_pages", "full_text"]
+    static let smtpKeys: Set<String> = [
         "url", "starttls", "username", "password_env", "ca_file", "connections", "rate_per_second",
         "timeout_seconds", "retry_delays", "give_up_after_hours",
     ]
@@ -113,7 +122,10 @@ private struct ConfigReader {
             unsubscribeMailto: try string(values, "unsubscribe_mailto", required: false),
             firstRunMaxItems: try int(values, "first_run_max_items", default: 20, range: 0...1000),
             htmlBudgetBytes: try int(values, "html_budget_bytes", default: 90_000, range: 10_000...10_000_000),
-            archiveURL: try string(values, "archive_url", required: false)
+            archiveURL: try string(values, "archive_url", required: false),
+            archiveDirectory: resolve(try string(values, "archive_dir", required: false) ?? "archive"),
+            groupBy: try grouping(values),
+            alertAfterFailedRuns: try int(values, "alert_after_failed_runs", default: 3, range: 1...1000)
         )
     }
 
@@ -223,6 +235,16 @@ private struct ConfigReader {
                 reason: "unknown time zone '\(text)' (use an IANA name such as Asia/Shanghai)")
         }
         return zone
+    }
+
+    private func grouping(_ values: Keyed) throws -> NewsletterConfig.Grouping {
+        guard let text = try string(values, "group_by", required: false) else { return .source }
+        guard let grouping = NewsletterConfig.Grouping(rawValue: text) else {
+            throw ConfigError(
+                file: file, line: values["group_by"]?.line, key: "group_by",
+                reason: "expected source or none, got '\(text)'")
+        }
+        return grouping
     }
 
     private func resolve(_ path: String) -> URL {

@@ -96,6 +96,23 @@ public struct NewsletterConfig: Sendable {
     /// Budget for the HTML part, in bytes as sent (after base64 or quoted-printable), before
     /// excerpts are trimmed (Gmail clips at ~102 KB).
     public var htmlBudgetBytes: Int
-    /// A web page with all articles, linked when the digest is trimmed.
+    /// The public address of ``archiveDirectory`` (e.g. `https://news.example.com/archive/`): each
+    /// message links its issue's archive page ("view in browser"), and the "另有 N 篇" line of a trimmed
+    /// digest links that same page, which lists every article.
     public var archiveURL: String?
+    /// Where every digest that went out is written as a static page, with `index.html` and an Atom
+    /// `feed.xml` (default `archive` beside the configuration).
+    public var archiveDirectory: URL
+    /// How the digest's articles are arranged.
+    public var groupBy: Grouping = .source
+    /// A source failing in this many consecutive runs is reported loudly by `send` and `status`.
+    public var alertAfterFailedRuns: Int = 3
+
+    /// How the digest arranges its articles.
+    public enum Grouping: String, Sendable, Codable {
+        /// With more than one source, under a heading per source (in the configuration's order).
+        case source
+        /// One list, newest first.
+        case none
+    }
 }
