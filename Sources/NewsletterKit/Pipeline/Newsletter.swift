@@ -120,7 +120,15 @@ public struct Newsletter: Sendable {
     public func makeContent(_ articles: [StoredArticle], now: Date, failedSources: [String] = []) -> DigestContent {
         let issueDate = Self.format(now, "yyyy-MM-dd", zone: config.timeZone)
         let zones = Dictionary(config.sources.map { ($0.name, $0.timeZone) }, uniquingKeysWith: { first, _ in first })
-        let items = articles.map { article in
+        // Grouped by source: the sources in the configuration's order, each newest first.
+        let order = Dictionary(
+            config.sources.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let arranged =
+            config.groupBy == .source
+            ? articles.enumerated().sorted {
+                (order[$0.element.sourceName] ?? .max, $0.offset) < (order[$1.element.sourceName] ?? .max, $1.offset)
+            }.map(\.element) : articles
+        let items = arranged.map { article in
             DigestItem(
                 key: article.key,
                 title: article.title,
@@ -131,14 +139,17 @@ public struct Newsletter: Sendable {
                 origin: article.origin,
                 category: article.category,
                 author: article.author,
-                excerpt: DigestRenderer.excerpt(article.bodyText, limit: DigestRenderer.excerptLength))
+                excerpt: DigestRenderer.excerpt(article.bodyText, limit: DigestRenderer.excerptLength),
+                sourceName: article.sourceName)
         }
         let subject = config.subjectTemplate
             .replacingOccurrences(of: "{{title}}", with: config.title)
             .replacingOccurrences(of: "{{date}}", with: issueDate)
             .replacingOccurrences(of: "{{count}}", with: "\(items.count)")
-        return DigestContent(
+        var content = DigestContent(
             title: config.title, subject: subject, issueDate: issueDate, items: items, failedSources: failedSources)
+        content.groupBy = config.groupBy
+        return content
     }
 
     static func format(_ date: Date, _ pattern: String, zone: TimeZone) -> String {

@@ -41,6 +41,10 @@ enum DefaultTemplates {
         <h1 style="margin:0;font-size:22px;line-height:30px;font-weight:bold;color:#ffffff;">{{title}}</h1>
         <p style="margin:4px 0 0 0;font-size:14px;line-height:20px;color:#ffffff;">{{issue_date}} · 本期 {{article_count}} 篇</p>
         </td></tr>
+        {{#groups}}
+        {{#heading}}
+        <tr><td class="nl-item" bgcolor="#ffffff" style="padding:20px 24px 0 24px;background-color:#ffffff;font-family:'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',Arial,sans-serif;word-break:break-word;overflow-wrap:anywhere;"><h2 class="nl-link" style="margin:0;padding:0 0 6px 0;font-size:15px;line-height:22px;font-weight:bold;color:#b71c1c;border-bottom:2px solid #b71c1c;">{{heading}}</h2></td></tr>
+        {{/heading}}
         {{#articles}}
         <tr><td class="nl-item" bgcolor="#ffffff" style="padding:20px 24px 4px 24px;background-color:#ffffff;font-family:'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',Arial,sans-serif;color:#222222;word-break:break-word;overflow-wrap:anywhere;">
         <h2 style="margin:0 0 6px 0;font-size:18px;line-height:26px;font-weight:bold;"><a class="nl-link" href="{{url}}" style="color:#b71c1c;text-decoration:none;">{{title}}</a></h2>
@@ -49,6 +53,7 @@ enum DefaultTemplates {
         <p style="margin:0 0 12px 0;font-size:14px;line-height:20px;"><a class="nl-link" href="{{url}}" style="color:#b71c1c;">阅读全文 »</a></p>
         </td></tr>
         {{/articles}}
+        {{/groups}}
         {{#omitted_count}}
         <tr><td class="nl-more" bgcolor="#ffffff" style="padding:12px 24px;background-color:#ffffff;font-family:'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',Arial,sans-serif;font-size:14px;line-height:20px;color:#222222;word-break:break-word;overflow-wrap:anywhere;">另有 {{omitted_count}} 篇{{#archive_url}}，请见<a class="nl-link" href="{{archive_url}}" style="color:#b71c1c;">网页版</a>{{/archive_url}}。</td></tr>
         {{/omitted_count}}
@@ -70,6 +75,11 @@ enum DefaultTemplates {
         {{title}}
         {{issue_date}} · 本期 {{article_count}} 篇
 
+        {{#groups}}
+        {{#heading}}
+        【{{heading}}】
+
+        {{/heading}}
         {{#articles}}
         {{number}}. {{title}} [{{number}}]
         {{date}}{{#source}} · 来源：{{source}}{{/source}}{{#category}} · {{category}}{{/category}}{{#author}} · {{author}}{{/author}}
@@ -78,6 +88,7 @@ enum DefaultTemplates {
         {{/excerpt}}
 
         {{/articles}}
+        {{/groups}}
         {{#omitted_count}}
         另有 {{omitted_count}} 篇{{#archive_number}}，请见网页版 [{{archive_number}}]{{/archive_number}}。
 

@@ -10,6 +10,10 @@ public struct DigestContent: Codable, Sendable, Equatable {
     public var items: [DigestItem]
     /// Sources that could not be fetched this run, by name (shown in the summary, not to readers).
     public var failedSources: [String]
+    /// How the articles are arranged: `.source` shows a heading per source when the items come from
+    /// more than one (the items are then in source order). `nil` (digests frozen before this
+    /// setting existed) means one list.
+    public var groupBy: NewsletterConfig.Grouping?
 
     public init(title: String, subject: String, issueDate: String, items: [DigestItem], failedSources: [String] = []) {
         self.title = title
@@ -35,11 +39,15 @@ public struct DigestItem: Codable, Sendable, Equatable {
     public var author: String?
     /// The opening of the body, plain text, at most ``DigestRenderer/excerptLength`` characters.
     public var excerpt: String
+    /// The configured source it came from (the heading it is grouped under); `nil` in digests
+    /// frozen before sources were recorded.
+    public var sourceName: String?
 
     public init(
         key: String, title: String, url: String, date: String, origin: String?, category: String?, author: String?,
-        excerpt: String
+        excerpt: String, sourceName: String? = nil
     ) {
+        self.sourceName = sourceName
         self.key = key
         self.title = title
         self.url = url

@@ -10,7 +10,9 @@ import Mustache
 /// text and escaped exactly once, by the HTML template (case 11).
 ///
 /// Template variables: `title`, `subject`, `issue_date`, `article_count`, `preheader` (the first
-/// three titles), `subscriber_name`, `unsubscribe_url`, `archive_url`; `articles`, each with
+/// three titles), `subscriber_name`, `unsubscribe_url`, `archive_url`; `groups`, the shown articles in
+/// sections, each with a `heading` (the source's name) when the digest is grouped by source, and its
+/// `articles`; `articles` (all shown articles in one list), each with
 /// `number` (from 1), `title`, `url`, `date`, and where known `source`, `category`, `author`,
 /// `excerpt`; `omitted_count` and `archive_number` when the size budget left items out; `links`,
 /// each with `number` and `url` (the articles, then the archive page when items were left out),
@@ -124,6 +126,7 @@ public struct DigestRenderer: Sendable {
             return entry
         }
         var view: [String: Any] = [
+            "groups": Self.groups(content, articles: articles),
             "title": content.title,
             "subject": content.subject,
             "issue_date": content.issueDate,
@@ -146,6 +149,24 @@ public struct DigestRenderer: Sendable {
         view["links"] = links
         if let url = recipient.unsubscribeURL { view["unsubscribe_url"] = url }
         return view
+    }
+
+    /// The articles in sections: one per source, each with its `heading`, when the digest is grouped
+    /// by source and its articles come from more than one; otherwise one section without a heading.
+    private static func groups(_ content: DigestContent, articles: [[String: Any]]) -> [[String: Any]] {
+        let names = content.items.prefix(articles.count).map { $0.sourceName ?? "" }
+        guard content.groupBy == .source, Set(content.items.map { $0.sourceName ?? "" }).count > 1 else {
+            return [["articles": articles]]
+        }
+        var groups: [[String: Any]] = []
+        var start = 0
+        while start < articles.count {
+            var end = start
+            while end < articles.count, names[end] == names[start] { end += 1 }
+            groups.append(["heading": names[start], "articles": Array(articles[start..<end])])
+            start = end
+        }
+        return groups
     }
 
     /// Shortens `text` to at most `limit` characters, preferring to end at a sentence end, adding "…".
