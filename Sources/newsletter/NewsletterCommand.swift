@@ -7,6 +7,8 @@ struct NewsletterCommand: AsyncParsableCommand {
         commandName: "newsletter",
         abstract: "Turns a website's new articles into a weekly email digest.",
         version: NewsletterVersion.current,
-        subcommands: [Fetch.self, Preview.self, Send.self, Subscribers.self, Extract.self, Evaluate.self]
+        subcommands: [
+            Init.self, Check.self, Fetch.self, Preview.self, Send.self, Subscribers.self, Extract.self, Evaluate.self,
+        ]
     )
 }

@@ -15,6 +15,8 @@ public struct SourceFetcher: Sendable {
         public var newArticles: [StoredArticle] = []
         /// Article pages or feed entries that failed, each naming the URL.
         public var problems: [String] = []
+        /// How many articles the listing pages or the feed held (stored before or not).
+        public var found = 0
     }
 
     public var fetcher: any HTTPFetching
@@ -48,6 +50,7 @@ public struct SourceFetcher: Sendable {
             candidates = try await listingCandidates(first, source: source, windowStart: windowStart, logger: logger)
             guard !candidates.isEmpty else { throw SourceError.noLinks(first.url) }
         }
+        let found = Set(candidates.map(\.key)).count
         // Drop what is already stored.
         let keys = candidates.map(\.key)
         let known = try await database.writer.read { db in
@@ -58,6 +61,7 @@ public struct SourceFetcher: Sendable {
         candidates = candidates.filter { seenKeys.insert($0.key).inserted }
 
         var result = Result()
+        result.found = found
         // Fetch article pages (listing links inside the window, full-text feed entries), a few at a time.
         let pending = candidates
         let (articles, problems) = try await withThrowingTaskGroup(

@@ -1,0 +1,21 @@
+public import Foundation
+import GRDB
+
+extension AppDatabase {
+    /// An in-memory copy of the state file (or an empty database when there is none), for work
+    /// that must not change the real state, such as `newsletter check` fetching every source.
+    /// - Throws: ``NewsletterError`` naming the file when it exists but cannot be read.
+    public init(scratchCopyOf file: URL) throws {
+        try self.init()
+        guard FileManager.default.fileExists(atPath: file.path) else { return }
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            let source = try DatabaseQueue(path: file.path, configuration: configuration)
+            try source.backup(to: writer)
+            try Self.migrator.migrate(writer)
+        } catch {
+            throw NewsletterError(description: "\(file.path): cannot read the state database (\(error))")
+        }
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+import Testing
+
+@testable import NewsletterKit
+
+/// `newsletter check` against the real loopback SMTP (aiosmtpd) and HTTP servers: each failure kind
+/// is reported as failed with its reason and fix, nothing is sent, and the state is not touched.
+@Suite(.serialized)
+struct SetupCheckTests {
+    static let site = RepoPaths.resources.appendingPathComponent("site/2019-06-08")
+    static let now = ISO8601DateFormatter().date(from: "2019-06-08T00:00:00Z") ?? Date()
+
+    /// A config beside a subscriber list with one active address, for `smtp` lines and `sources`.
+    static func setup(
+        in folder: TemporaryFolder, sources: [(name: String, url: String)], smtp: [String], extra: [String] = []
+    ) throws -> URL {
+        let file = folder.file("newsletter.yml")
+        var lines = [
+            "title: 党建周报", "from: \"党建周报 <digest@news.example.com>\"", "timezone: Asia/Shanghai", "sources:",
+        ]
+        for source in sources { lines += ["  - name: \(source.name)", "    url: \(source.url)"] }
+        lines += ["smtp:"] + smtp
+        lines +=
+            [
+                "subscribers: subscribers.csv", "state: state/state.sqlite",
+                "unsubscribe_url: https://news.example.com/u?t={{token}}",
+            ] + extra
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
+        try Data("email,name,status,token,added\r\nreader@example.com,,active,t1,2019-05-01\r\n".utf8).write(
+            to: folder.file("subscribers.csv"))
+        return file
+    }
+
+    static func certificate(in folder: TemporaryFolder) throws -> (cert: String, key: String) {
+        let certs = folder.file("certs")
+        let made = try run(["/bin/sh", RepoPaths.support.appendingPathComponent("make_cert.sh").path, certs.path])
+        try #require(made.status == 0, "\(made.stderr)")
+        return (certs.appendingPathComponent("cert.pem").path, certs.appendingPathComponent("key.pem").path)
+    }
+
+    static func item(_ items: [SetupCheck.Item], _ name: String) throws -> SetupCheck.Item {
+        try #require(items.first { $0.name == name }, "no \(name) in \(items.map(\.name))")
+    }
+
+    static func commands(_ server: SMTPTestServer) throws -> [String] {
+        try server.events().filter { $0["event"] as? String == "command" }.compactMap {
+            ($0["verb"] as? String)?.uppercased()
+        }
+    }
+
+    @Test func everythingRightPassesAndSendsNothing() async throws {
+        let folder = try TemporaryFolder()
+        let (cert, key) = try Self.certificate(in: folder)
+        let smtp = try SMTPTestServer(
+            folder: folder,
+            extra: ["--tls-cert", cert, "--tls-key", key, "--require-starttls", "--auth", "digest@example.com:secret"])
+        let http = try HTTPTestServer(folder: folder, root: Self.site)
+        let config = try Self.setup(
+            in: folder, sources: [("党建政法", "\(http.base)/djzf/index.html")],
+            smtp: [
+                "  url: smtp://localhost:\(smtp.port)", "  username: digest@example.com",
+                "  password_env: TEST_SMTP_PASSWORD", "  ca_file: \(cert)",
+            ])
+        let items = await SetupCheck(configFile: config, environment: ["TEST_SMTP_PASSWORD": "secret"]).run(
+            now: Self.now)
+        #expect(items.allSatisfy { $0.status == .ok }, "\(items)")
+        let source = try Self.item(items, "source 党建政法")
+        #expect(source.detail.contains("new for the next digest"), "\(source.detail)")
+        #expect(try Self.item(items, "smtp").detail.contains("STARTTLS"))
+        #expect(try Self.item(items, "subscribers").detail.contains("1 active"))
+        // Up to AUTH and out again: no mail transaction.
+        let commands = try Self.commands(smtp)
+        #expect(commands == ["EHLO", "STARTTLS", "EHLO", "AUTH", "NOOP", "QUIT"], "\(commands)")
+        #expect(try smtp.messages().isEmpty)
+        // Fetched into a scratch copy: no state file was created.
+        #expect(!FileManager.default.fileExists(atPath: folder.file("state/state.sqlite").path))
+    }
+
+    @Test func deadPortNoStartTLSAndRefusedLoginAreFailuresNamingServerUserAndSetting() async throws {
+        let folder = try TemporaryFolder()
+        let (cert, key) = try Self.certificate(in: folder)
+        let http = try HTTPTestServer(folder: folder, root: Self.site)
+        let sources = [("党建政法", "\(http.base)/djzf/index.html")]
+
+        // A port nobody listens on (a server's, after it stopped).
+        let gone = try SMTPTestServer(folder: folder)
+        let deadPort = gone.port
+        gone.server.stop()
+        let dead = try Self.setup(in: folder, sources: sources, smtp: ["  url: smtp://127.0.0.1:\(deadPort)"])
+        let deadItem = try Self.item(await SetupCheck(configFile: dead, environment: [:]).run(now: Self.now), "smtp")
+        #expect(deadItem.status == .failed)
+        #expect(deadItem.detail.contains("cannot reach the SMTP server smtp://127.0.0.1:\(deadPort)"), "\(deadItem)")
+        #expect(deadItem.fix?.contains("smtp.url") == true)
+
+        // STARTTLS required, but the server does not offer it: no AUTH is attempted.
+        let stripping = try SMTPTestServer(
+            folder: folder, extra: ["--auth", "digest@example.com:secret", "--no-starttls-advertised"])
+        let noTLS = try Self.setup(
+            in: folder, sources: sources,
+            smtp: [
+                "  url: smtp://127.0.0.1:\(stripping.port)", "  username: digest@example.com",
+                "  password_env: TEST_SMTP_PASSWORD",
+            ])
+        let noTLSItem = try Self.item(
+            await SetupCheck(configFile: noTLS, environment: ["TEST_SMTP_PASSWORD": "secret"]).run(now: Self.now),
+            "smtp")
+        #expect(noTLSItem.status == .failed)
+        #expect(noTLSItem.detail.contains("does not offer STARTTLS"), "\(noTLSItem)")
+        #expect(noTLSItem.fix?.contains("smtps://") == true && noTLSItem.fix?.contains("smtp.starttls") == true)
+        #expect(try !Self.commands(stripping).contains("AUTH"))
+
+        // A wrong password: the server, the user and the settings to look at.
+        let strict = try SMTPTestServer(
+            folder: folder,
+            extra: ["--tls-cert", cert, "--tls-key", key, "--require-starttls", "--auth", "digest@example.com:secret"])
+        let refused = try Self.setup(
+            in: folder, sources: sources,
+            smtp: [
+                "  url: smtp://localhost:\(strict.port)", "  username: digest@example.com",
+                "  password_env: TEST_SMTP_PASSWORD", "  ca_file: \(cert)",
+            ])
+        let refusedItem = try Self.item(
+            await SetupCheck(configFile: refused, environment: ["TEST_SMTP_PASSWORD": "wrong"]).run(now: Self.now),
+            "smtp")
+        #expect(refusedItem.status == .failed)
+        #expect(refusedItem.detail.contains("refused the login of user digest@example.com"), "\(refusedItem)")
+        #expect(refusedItem.detail.contains("smtp://localhost:\(strict.port)"))
+        #expect(refusedItem.detail.contains("535"), "\(refusedItem)")
+        #expect(
+            refusedItem.fix?.contains("smtp.password_env") == true && refusedItem.fix?.contains("smtp.username") == true
+        )
+        #expect(!refusedItem.detail.contains("wrong"))
+        #expect(try strict.messages().isEmpty)
+
+        // The password variable not set at all: said before anything is contacted.
+        let unset = try Self.item(await SetupCheck(configFile: refused, environment: [:]).run(now: Self.now), "smtp")
+        #expect(unset.status == .failed && unset.detail.contains("TEST_SMTP_PASSWORD is not set"))
+    }
+
+    @Test func missingPageAndEmptyListingAreFailuresNamingSourceAndURL() async throws {
+        let folder = try TemporaryFolder()
+        let pages = folder.file("pages")
+        try FileManager.default.createDirectory(at: pages, withIntermediateDirectories: true)
+        try Data("<html><head><title>栏目</title></head><body><p>暂无内容</p></body></html>".utf8).write(
+            to: pages.appendingPathComponent("empty.html"))
+        try Data(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title><link>https://www.example.com/</link></channel></rss>"
+                .utf8
+        ).write(to: pages.appendingPathComponent("feed.xml"))
+        let http = try HTTPTestServer(folder: folder, root: pages)
+        let config = try Self.setup(
+            in: folder,
+            sources: [
+                ("gone", "\(http.base)/missing/index.html"), ("empty", "\(http.base)/empty.html"),
+                ("feed", "\(http.base)/feed.xml"),
+            ],
+            smtp: ["  url: smtp://127.0.0.1:1", "  starttls: off"])
+        var check = SetupCheck(configFile: config, environment: [:])
+        check.probeSMTP = false
+        let items = await check.run(now: Self.now)
+        let gone = try Self.item(items, "source gone")
+        #expect(gone.status == .failed)
+        #expect(gone.detail == "\(http.base)/missing/index.html: HTTP status 404", "\(gone)")
+        #expect(gone.fix?.contains("sources[0].url") == true)
+        let empty = try Self.item(items, "source empty")
+        #expect(empty.status == .failed)
+        #expect(empty.detail.contains("\(http.base)/empty.html: no article links"), "\(empty)")
+        #expect(empty.fix?.contains("sources[1].url") == true)
+        let feed = try Self.item(items, "source feed")
+        #expect(feed.status == .warning && feed.detail.contains("no entries"), "\(feed)")
+    }
+
+    /// A source that works but has nothing new says why.
+    @Test func nothingNewIsDiagnosed() async throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: Self.site)
+        let config = try Self.setup(
+            in: folder, sources: [("党建政法", "\(http.base)/djzf/index.html")],
+            smtp: ["  url: smtp://127.0.0.1:1", "  starttls: off"], extra: ["lookback_days: 1"])
+        var check = SetupCheck(configFile: config, environment: [:])
+        check.probeSMTP = false
+        // A year later, everything on the site is older than the window.
+        let later = Self.now.addingTimeInterval(365 * 86_400)
+        let item = try Self.item(await check.run(now: later), "source 党建政法")
+        #expect(item.status == .warning)
+        #expect(item.detail.contains("0 new"), "\(item)")
+        #expect(item.detail.contains("before the lookback window of 1 days"), "\(item)")
+    }
+
+    @Test func brokenTemplateAndMissingUnsubscribeFailAndTheCommandExitsNonZero() throws {
+        let folder = try TemporaryFolder()
+        let config = try Self.setup(
+            in: folder, sources: [("local", Self.site.appendingPathComponent("djzf/index.html").path)],
+            smtp: ["  url: smtp://127.0.0.1:1", "  starttls: off"])
+        try FileManager.default.createDirectory(at: folder.file("Templates"), withIntermediateDirectories: true)
+        try Data("<html>\n{{#articles}}\n{{title}}\n</html>\n".utf8).write(
+            to: folder.file("Templates/digest.html.mustache"))
+        var text = try String(contentsOf: config, encoding: .utf8)
+        text = text.replacingOccurrences(of: "unsubscribe_url: https://news.example.com/u?t={{token}}\n", with: "")
+        try Data(text.utf8).write(to: config)
+        let result = try newsletter(["check", "--config", config.path, "--now", "2019-06-08T08:00:00+08:00"])
+        #expect(result.status == 1, "\(result.stdout)\n\(result.stderr)")
+        #expect(
+            result.stdout.contains("FAILED  templates: \(folder.file("Templates/digest.html.mustache").path):"),
+            "\(result.stdout)")
+        #expect(result.stdout.contains("FAILED  unsubscribe:"))
+        #expect(result.stdout.contains("fix: "))
+        #expect(result.stdout.contains("check(s) failed"))
+    }
+}
