@@ -66,8 +66,22 @@ private struct ConfigReader {
         }
         let replyTo = try address(values, "reply_to", required: false)
         let envelopeSender = try string(values, "envelope_sender", required: false) ?? from.email
+        if let entry = values["envelope_sender"] {
+            // Reaches the wire as `MAIL FROM:<…>`: CR/LF would inject SMTP commands.
+            guard !SendTimeChecks.hasLineBreakOrNUL(envelopeSender) else {
+                throw error(entry, "must not contain CR, LF or NUL: \(envelopeSender.debugDescription)")
+            }
+            do { _ = try MailAddress(email: envelopeSender) } catch let problem { throw error(entry, "\(problem)") }
+        }
         let domain = from.email.split(separator: "@").last.map(String.init) ?? "localhost"
         let listID = try string(values, "list_id", required: false) ?? "newsletter.\(domain)"
+        do {
+            _ = try ListID(name: title, id: listID)
+        } catch {
+            throw ConfigError(
+                file: file, line: values["list_id"]?.line, key: "list_id",
+                reason: "not a list identifier (RFC 2919: a dot-atom such as weekly.news.example.com): '\(listID)'")
+        }
         let lookback = try int(values, "lookback_days", default: 7, range: 1...366)
         let zone = try timeZone(values, "timezone") ?? TimeZone(secondsFromGMT: 0) ?? .current
         var sources: [NewsletterConfig.Source] = []
@@ -96,8 +110,14 @@ private struct ConfigReader {
             guard unsubscribe.contains("{{token}}") else {
                 throw error(entry, "must contain {{token}} (the subscriber's token)")
             }
-            guard URL(string: unsubscribe.replacingOccurrences(of: "{{token}}", with: "t"))?.scheme != nil else {
+            guard let url = URL(string: unsubscribe.replacingOccurrences(of: "{{token}}", with: "t")),
+                url.scheme != nil
+            else {
                 throw error(entry, "not an absolute URL: \(unsubscribe)")
+            }
+            // The same check the List-Unsubscribe header applies (no comma, space, <, >, controls).
+            if ["http", "https"].contains(url.scheme?.lowercased()) {
+                do { _ = try ListUnsubscribe(https: url) } catch let problem { throw error(entry, "\(problem)") }
             }
         }
         return NewsletterConfig(
@@ -324,8 +344,7 @@ private struct ConfigReader {
             starttls = mode
         }
         let username = try string(values, "username", required: false)
-        let loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased()) || host.hasPrefix("127.")
-        if scheme == "smtp", starttls != .required, !loopback {
+        if scheme == "smtp", starttls != .required, !SendTimeChecks.resolvesToLoopbackOnly(host) {
             throw ConfigError(
                 file: file, line: values["starttls"]?.line, key: "smtp.starttls",
                 reason:

@@ -53,9 +53,7 @@ public struct SourceFetcher: Sendable {
         let found = Set(candidates.map(\.key)).count
         // Drop what is already stored.
         let keys = candidates.map(\.key)
-        let known = try await database.writer.read { db in
-            try StoredArticle.filter(keys: keys).select(StoredArticle.Columns.key, as: String.self).fetchSet(db)
-        }
+        let known = try await database.knownArticleKeys(keys)
         candidates = candidates.filter { !known.contains($0.key) }
         var seenKeys = Set<String>()
         candidates = candidates.filter { seenKeys.insert($0.key).inserted }
@@ -100,15 +98,7 @@ public struct SourceFetcher: Sendable {
             return (collected.sorted { $0.0 < $1.0 }.map { $0.1 }, problems)
         }
         result.problems = problems
-        try await database.writer.write { db in
-            for article in articles { try article.insert(db, onConflict: .ignore) }
-            if var state = try SourceState.fetchOne(db, key: source.name) {
-                state.lastFetchedAt = now
-                try state.update(db)
-            } else {
-                try SourceState(name: source.name, firstFetchedAt: now, lastFetchedAt: now).insert(db)
-            }
-        }
+        try await database.storeArticles(articles, source: source.name, fetchedAt: now)
         result.newArticles = articles
         return result
     }
@@ -252,7 +242,7 @@ public struct SourceFetcher: Sendable {
 
     /// GET with the stored validators; a 304 answers with the stored body.
     private func fetchConditional(_ url: URL) async throws -> HTTPResponse {
-        let cached = try await database.writer.read { db in try HTTPCacheEntry.fetchOne(db, key: url.absoluteString) }
+        let cached = try await database.cachedResponse(for: url)
         var response = try await fetcher.fetch(
             HTTPRequest(url: url, etag: cached?.etag, lastModified: cached?.lastModified))
         if response.isNotModified, let cached {
@@ -265,7 +255,7 @@ public struct SourceFetcher: Sendable {
                 url: url.absoluteString, etag: response.headers["etag"],
                 lastModified: response.headers["last-modified"],
                 body: Data(response.body), fetchedAt: Date())
-            try await database.writer.write { db in try entry.save(db) }
+            try await database.saveCachedResponse(entry)
         }
         return response
     }

@@ -14,7 +14,10 @@ public struct CurlSMTPTransport: MailTransport {
     public var username: String?
     public var password: String?
     public var caFile: String?
-    /// Timeout for one message, in seconds.
+    /// How long to wait for each server reply (the greeting, and each command's reply,
+    /// including the one to the end of DATA), in seconds (`CURLOPT_SERVER_RESPONSE_TIMEOUT`).
+    /// Connecting may take at most `min(30, timeoutSeconds)` (`CURLOPT_CONNECTTIMEOUT`); one
+    /// whole transaction at most ``transactionTimeoutSeconds`` (`CURLOPT_TIMEOUT`).
     public var timeoutSeconds: Int
     /// The EHLO name (RFC 5321 §4.1.1.1), normally the sender's domain.
     public var heloDomain: String
@@ -30,6 +33,28 @@ public struct CurlSMTPTransport: MailTransport {
         self.caFile = caFile
         self.timeoutSeconds = timeoutSeconds
         self.heloDomain = heloDomain
+    }
+
+    /// The limit for one whole transaction (connect to the reply to the end of DATA): four
+    /// reply timeouts, so a server that trickles replies cannot hold a session forever.
+    public var transactionTimeoutSeconds: Int { timeoutSeconds * 4 }
+
+    /// The transport for a newsletter's `smtp:` settings.
+    /// - Parameters:
+    ///   - environment: where `password_env` is looked up.
+    /// - Throws: ``NewsletterError`` naming the config file when the password variable is not set.
+    public init(
+        settings: NewsletterConfig.SMTP, heloDomain: String, configFile: URL,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
+        let password = settings.passwordEnvironmentVariable.flatMap { environment[$0] }
+        if let variable = settings.passwordEnvironmentVariable, password == nil {
+            throw NewsletterError(
+                description: "\(configFile.path): smtp.password_env: the environment variable \(variable) is not set")
+        }
+        self.init(
+            url: settings.url, starttls: settings.starttls, username: settings.username, password: password,
+            caFile: settings.caFile, timeoutSeconds: settings.timeoutSeconds, heloDomain: heloDomain)
     }
 
     public func makeSession() throws -> any MailSession {
@@ -68,8 +93,7 @@ final class CurlSMTPSession: MailSession {
         if let username = settings.username { try handle.set(CURLOPT_USERNAME, username) }
         if let password = settings.password { try handle.set(CURLOPT_PASSWORD, password) }
         try handle.set(CURLOPT_UPLOAD, 1)
-        try handle.set(CURLOPT_TIMEOUT, settings.timeoutSeconds)
-        try handle.set(CURLOPT_CONNECTTIMEOUT, min(30, settings.timeoutSeconds))
+        try Self.setTimeouts(handle, settings)
         try handle.set(CURLOPT_CRLF, 0)
         // Server replies reach us through the debug callback (CURLINFO_HEADER_IN).
         try handle.set(CURLOPT_VERBOSE, 1)
@@ -102,7 +126,26 @@ final class CurlSMTPSession: MailSession {
             })
     }
 
+    /// Separate limits for connecting, for each server reply and for a whole transaction.
+    /// - SeeAlso: https://curl.se/libcurl/c/CURLOPT_CONNECTTIMEOUT.html,
+    ///   https://curl.se/libcurl/c/CURLOPT_SERVER_RESPONSE_TIMEOUT.html, https://curl.se/libcurl/c/CURLOPT_TIMEOUT.html
+    private static func setTimeouts(_ handle: CurlEasyHandle, _ settings: CurlSMTPTransport) throws {
+        try handle.set(CURLOPT_CONNECTTIMEOUT, min(30, settings.timeoutSeconds))
+        try handle.set(CURLOPT_SERVER_RESPONSE_TIMEOUT, settings.timeoutSeconds)
+        try handle.set(CURLOPT_TIMEOUT, settings.transactionTimeoutSeconds)
+    }
+
+    /// Refuses an envelope address that could inject SMTP commands (CR, LF, NUL) or break out
+    /// of its angle brackets.
+    static func envelopeProblem(_ address: String) -> String? {
+        let bad = address.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 || $0 == 0x3C || $0 == 0x3E }
+        return bad ? "refusing to send: envelope address \(address.debugDescription) contains CR, LF, NUL, < or >" : nil
+    }
+
     func send(envelopeSender: String, recipient: String, message: [UInt8]) -> SMTPOutcome {
+        if let problem = Self.envelopeProblem(envelopeSender) ?? Self.envelopeProblem(recipient) {
+            return .fatal(reply: problem)
+        }
         let upload = UploadState(bytes: message)
         let pointer = Unmanaged.passUnretained(upload).toOpaque()
         defer { handle.releaseLists() }
@@ -137,6 +180,7 @@ final class CurlSMTPSession: MailSession {
         let reply =
             upload.replies.last(where: { code > 0 && $0.hasPrefix(String(code)) })
             ?? upload.replies.last(where: { $0.first?.isNumber == true }) ?? error.message
+        if let uncertain = Self.uncertainOutcome(error, code: code, upload: upload) { return uncertain }
         let fatalCodes: [CURLcode] = [
             CURLE_USE_SSL_FAILED, CURLE_LOGIN_DENIED, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE,
             CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT, CURLE_SSL_CONNECT_ERROR,
@@ -147,6 +191,14 @@ final class CurlSMTPSession: MailSession {
         // No server at all (unresolvable, refused, or silent until the timeout): every other
         // recipient would wait the same way, so the run stops and everyone stays pending.
         let unreachable: [CURLcode] = [CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT]
+        if error.code == Int(CURLE_OPERATION_TIMEDOUT.rawValue), code > 0 {
+            // It answered once (greeting or a command), then stalled: every recipient would
+            // wait the same way, so the run stops and everyone stays pending.
+            return .fatal(
+                reply:
+                    "the SMTP server \(settings.url.host ?? "") stopped answering (no reply within \(settings.timeoutSeconds) s after \(reply)): \(error.message) (curl error \(error.code))"
+            )
+        }
         if code == 0, unreachable.map({ Int($0.rawValue) }).contains(error.code) {
             return .fatal(
                 reply:
@@ -161,6 +213,22 @@ final class CurlSMTPSession: MailSession {
         default:
             return .temporaryFailure(code: nil, reply: "\(error.message) (curl error \(error.code))")
         }
+    }
+}
+
+extension CurlSMTPSession {
+    /// The whole message was handed to libcurl but no reply to the end of DATA came (a timeout,
+    /// or the connection closed): the server may have taken it. Not a temporary failure: a retry
+    /// could deliver it twice.
+    fileprivate static func uncertainOutcome(_ error: CurlError, code: Int, upload: UploadState) -> SMTPOutcome? {
+        let noReply: [CURLcode] = [CURLE_OPERATION_TIMEDOUT, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_SEND_ERROR]
+        guard noReply.map({ Int($0.rawValue) }).contains(error.code), !upload.bytes.isEmpty,
+            upload.offset == upload.bytes.count, !(400..<600).contains(code)
+        else { return nil }
+        return .uncertain(
+            reply:
+                "no reply to the end of DATA: \(error.message) (curl error \(error.code)); the message may have been delivered"
+        )
     }
 }
 

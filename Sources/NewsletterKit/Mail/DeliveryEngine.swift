@@ -28,8 +28,14 @@ public struct DeliveryEngine: Sendable {
         public var permanentFailures = 0
         /// Still failing with 4xx after this run's retries: left pending for the next run.
         public var deferred = 0
+        /// No reply to the end of DATA: recorded as uncertain, not retried.
+        public var uncertain = 0
         /// Set when a fatal outcome stopped the run (remaining jobs were not tried).
         public var fatalError: String?
+        /// Set when an outcome could not be recorded: the run stopped at once (fail closed).
+        public var recordingError: String?
+        /// Set when a message could not be built: that delivery stays pending and the run stopped.
+        public var buildError: String?
         /// Set when a stop was requested (SIGINT/SIGTERM): remaining jobs were not tried.
         public var interrupted = false
     }
@@ -63,14 +69,17 @@ public struct DeliveryEngine: Sendable {
     /// - Parameters:
     ///   - jobs: the recipients, in order.
     ///   - compose: builds the recipient's message (CRLF, complete); called on a worker thread.
-    ///     When it throws, nothing is sent to that recipient and the failure is recorded as permanent.
-    ///   - record: called once per attempt outcome, on a worker thread, before the next job starts.
-    ///     `final` is `true` when no more attempts follow in this run.
+    ///     When it throws, nothing is sent to that recipient, nothing is recorded (the delivery
+    ///     stays pending) and the run stops (``Report/buildError``).
+    ///   - record: called once per attempt outcome, on a worker thread, before the session starts
+    ///     its next message. `final` is `true` when no more attempts follow in this run. When it
+    ///     throws, every session stops before its next message (``Report/recordingError``): only
+    ///     the messages in flight are at risk.
     public func deliver(
         _ jobs: [Job],
         logger: Logger,
         compose: @escaping @Sendable (Job) throws -> [UInt8],
-        record: @escaping @Sendable (_ job: Job, _ outcome: SMTPOutcome, _ final: Bool) -> Void
+        record: @escaping @Sendable (_ job: Job, _ outcome: SMTPOutcome, _ final: Bool) throws -> Void
     ) -> Report {
         let shared = SharedState(items: jobs.map { WorkItem(job: $0, retries: 0, notBefore: .distantPast) })
         let group = DispatchGroup()
@@ -91,9 +100,9 @@ public struct DeliveryEngine: Sendable {
         _ shared: SharedState,
         logger: Logger,
         compose: @Sendable (Job) throws -> [UInt8],
-        record: @Sendable (Job, SMTPOutcome, Bool) -> Void
+        record: @Sendable (Job, SMTPOutcome, Bool) throws -> Void
     ) {
-        let session: any MailSession
+        var session: any MailSession
         do {
             session = try transport.makeSession()
         } catch {
@@ -120,26 +129,42 @@ public struct DeliveryEngine: Sendable {
                 do {
                     message = try compose(item.job)
                 } catch {
-                    record(
-                        item.job,
-                        .permanentFailure(code: 0, reply: "not sent: the message could not be built: \(error)"), true)
-                    shared.report.withLock { $0.permanentFailures += 1 }
-                    shared.queue.withLock { $0.finish() }
-                    continue
+                    shared.report.withLock {
+                        $0.buildError =
+                            $0.buildError ?? "the message to \(item.job.recipient) could not be built: \(error)"
+                    }
+                    shared.queue.withLock { $0.stopped = true }
+                    return
                 }
                 let outcome = session.send(
                     envelopeSender: envelopeSender, recipient: item.job.recipient, message: message)
+                let final: Bool
+                if case .temporaryFailure = outcome { final = item.retries >= retryDelays.count } else { final = true }
+                do {
+                    try record(item.job, outcome, final)
+                } catch {
+                    shared.report.withLock { $0.recordingError = $0.recordingError ?? "\(error)" }
+                    shared.queue.withLock { $0.stopped = true }
+                    return
+                }
                 switch outcome {
                 case .accepted:
-                    record(item.job, outcome, true)
                     shared.report.withLock { $0.accepted += 1 }
                     logger.debug("accepted", metadata: ["reply": "\(outcome.reply)"])
                 case .permanentFailure:
-                    record(item.job, outcome, true)
                     shared.report.withLock { $0.permanentFailures += 1 }
+                case .uncertain:
+                    shared.report.withLock { $0.uncertain += 1 }
+                    // The connection may be out of step (a late 250 still to come): never reuse it.
+                    do {
+                        session = try transport.makeSession()
+                    } catch {
+                        shared.report.withLock { $0.fatalError = "cannot open an SMTP session: \(error)" }
+                        shared.queue.withLock { $0.stopped = true }
+                        return
+                    }
                 case .temporaryFailure:
-                    let retry = item.retries < retryDelays.count
-                    record(item.job, outcome, !retry)
+                    let retry = !final
                     if retry {
                         let delay = retryDelays[item.retries]
                         shared.queue.withLock {
@@ -152,7 +177,6 @@ public struct DeliveryEngine: Sendable {
                         shared.report.withLock { $0.deferred += 1 }
                     }
                 case .fatal(let reply):
-                    record(item.job, outcome, true)
                     shared.report.withLock { $0.fatalError = reply }
                     shared.queue.withLock { $0.stopped = true }
                     return
@@ -199,19 +223,33 @@ private enum NextWork: Sendable {
     case done
 }
 
-/// Jobs waiting to be sent; retries wait until their `notBefore`.
+/// Jobs waiting to be sent: first tries in order (taken by index, O(1)), then retries, which
+/// wait until their `notBefore` (few: one per 4xx in this run).
 private struct WorkQueue: Sendable {
     var items: [WorkItem]
+    /// The next first try in `items`.
+    var head = 0
+    var retries: [WorkItem] = []
     var inFlight = 0
     var stopped = false
 
+    init(items: [WorkItem]) {
+        self.items = items
+    }
+
+    /// - Complexity: O(1) for a first try; O(*r*) over the *r* waiting retries.
     mutating func take(now: Date) -> NextWork {
         if stopped { return .done }
-        if let index = items.firstIndex(where: { $0.notBefore <= now }) {
+        if let index = retries.firstIndex(where: { $0.notBefore <= now }) {
             inFlight += 1
-            return .item(items.remove(at: index))
+            return .item(retries.remove(at: index))
         }
-        if let soonest = items.map(\.notBefore).min() {
+        if head < items.count {
+            inFlight += 1
+            head += 1
+            return .item(items[head - 1])
+        }
+        if let soonest = retries.map(\.notBefore).min() {
             return .wait(soonest.timeIntervalSince(now))
         }
         // Nothing queued; an in-flight job may still requeue a retry.
@@ -219,7 +257,7 @@ private struct WorkQueue: Sendable {
     }
 
     mutating func requeue(_ item: WorkItem) {
-        items.append(item)
+        retries.append(item)
     }
 
     mutating func finish() {

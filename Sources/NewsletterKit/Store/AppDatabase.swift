@@ -1,35 +1,107 @@
 public import Foundation
-public import GRDB
+import GRDB
 
-/// The state of one newsletter in SQLite: articles seen, digests, deliveries, HTTP validators.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The state of one newsletter in SQLite: articles seen, the HTTP cache, digests and the
+/// delivery ledger.
 ///
-/// Every write is a transaction, so a crash leaves the previous state intact.
+/// The GRDB writer stays inside `Store/`: callers use the domain operations in
+/// `AppDatabase+Articles.swift` and `AppDatabase+DeliveryLedger.swift`.
+///
+/// ## Durability
+/// The file is in WAL mode with `synchronous = FULL`: every committed transaction is fsynced to
+/// the write-ahead log before the commit returns. A recorded 250 (what makes a rerun skip a
+/// person) therefore survives a process kill **and** a power cut or kernel crash; only the
+/// messages in flight, whose 250 had not been committed yet, can go out twice. (`NORMAL` would
+/// be faster but may lose the last commits on power loss, i.e. resend them.)
 public struct AppDatabase: Sendable {
-    /// The underlying connection (a `DatabaseQueue`: one writer, safe from any thread).
-    public let writer: DatabaseQueue
+    /// The connection pool (WAL) or queue (in memory). Only `Store/` uses it.
+    let writer: any DatabaseWriter
+    /// The state file, for error messages (`:memory:` for tests).
+    public let path: String
 
     /// Opens (creating if needed) the state file and migrates it to the current schema.
-    /// - Parameter file: the SQLite file; its folder is created if missing.
-    /// - Throws: ``NewsletterError`` naming the path, with the SQLite or file-system error.
-    public init(file: URL) throws {
+    ///
+    /// - Parameters:
+    ///   - file: the SQLite file; its folder is created if missing.
+    ///   - busyTimeout: how long a write waits for another process's lock, in seconds.
+    /// - Throws: ``StoreError`` naming the path: an empty (0-byte) or corrupt file is an error,
+    ///   never a fresh start.
+    public init(file: URL, busyTimeout: TimeInterval = 10) throws {
+        path = file.path
         do {
             try FileManager.default.createDirectory(
                 at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(10)
-            writer = try DatabaseQueue(path: file.path, configuration: configuration)
-            try Self.migrator.migrate(writer)
         } catch {
-            throw NewsletterError(description: "\(file.path): cannot open the state database (\(error))")
+            throw StoreError(path: file.path, reason: "cannot create its folder (\(error))")
+        }
+        if let attributes = try? FileManager.default.attributesOfItem(atPath: file.path),
+            (attributes[.size] as? NSNumber)?.intValue == 0
+        {
+            throw StoreError(
+                path: file.path,
+                reason:
+                    "the state database is empty (0 bytes), not a fresh start: restore it from a backup, or remove it to start afresh (everything counts as new again)"
+            )
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            let pool = try DatabasePool(path: file.path, configuration: configuration)
+            let check = try pool.read { db in try String.fetchOne(db, sql: "PRAGMA quick_check") }
+            guard check == "ok" else {
+                throw StoreError(path: file.path, reason: "the state database is corrupt (\(check ?? "no answer"))")
+            }
+            try Self.migrator.migrate(pool)
+            writer = pool
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(path: file.path, reason: "cannot open the state database (\(error))")
         }
     }
 
     /// An in-memory database (tests).
     public init() throws {
-        writer = try DatabaseQueue()
-        try Self.migrator.migrate(writer)
+        path = ":memory:"
+        let queue = try DatabaseQueue()
+        try Self.migrator.migrate(queue)
+        writer = queue
     }
 
+    /// Checks that the state folder accepts a new file and has room (at least `minimumFreeBytes`).
+    /// - Throws: ``StoreError`` naming the folder and why, before anything is sent.
+    public func checkWritable(minimumFreeBytes: UInt64 = 1 << 20) throws {
+        guard path != ":memory:" else { return }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let probe = folder.appendingPathComponent(".write-check-\(getpid())")
+        let descriptor = open(probe.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw StoreError(
+                path: folder.path, reason: "the state folder is not writable (\(String(cString: strerror(errno))))")
+        }
+        close(descriptor)
+        unlink(probe.path)
+        guard access(path, W_OK) == 0 || errno == ENOENT else {
+            throw StoreError(path: path, reason: "the state database is not writable")
+        }
+        var stats = statvfs()
+        if statvfs(folder.path, &stats) == 0 {
+            let free = UInt64(stats.f_bavail) * UInt64(stats.f_frsize)
+            guard free >= minimumFreeBytes else {
+                throw StoreError(
+                    path: folder.path, reason: "the state folder's disk is full (\(free) bytes free)")
+            }
+        }
+    }
+
+    /// The schema, one migration per version. Never edit a registered migration: add one.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
@@ -86,6 +158,25 @@ public struct AppDatabase: Sendable {
                 t.primaryKey(["digestId", "email"])
             }
         }
+        // v2: the ledger's lookups (pending deliveries of a digest, an address's history) by index.
+        migrator.registerMigration("v2") { db in
+            try db.create(index: "delivery_on_digestId_status", on: "delivery", columns: ["digestId", "status"])
+            try db.create(index: "delivery_on_email", on: "delivery", columns: ["email"])
+        }
         return migrator
     }
+}
+
+/// A state database that cannot be opened, read or written: names the file and why.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    /// The state file (or its folder).
+    public let path: String
+    public let reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "\(path): \(reason)" }
 }

@@ -15,46 +15,23 @@ public struct DigestRecord: Codable, Sendable, FetchableRecord, MutablePersistab
     public var id: Int64?
     public var createdAt: Date
     public var subject: String
-    /// The ``DigestContent`` as JSON.
-    public var contentJSON: String
+    /// What the digest says, stored as JSON text in the `contentJSON` column (GRDB encodes a
+    /// nested `Codable` value as JSON).
+    public var content: DigestContent
     public var status: Status
+
+    enum CodingKeys: String, CodingKey {
+        case id, createdAt, subject, status
+        case content = "contentJSON"
+    }
+
+    /// The columns, for requests.
+    public enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let status = Column(CodingKeys.status)
+    }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }
-}
-
-/// The articles of a digest, in order.
-public struct DigestArticle: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "digestArticle"
-    public var digestId: Int64
-    public var articleKey: String
-    public var position: Int
-}
-
-/// One subscriber's copy of one digest: the delivery ledger that makes sends exactly-once
-/// (at-least-once with a window of one message if the process dies between the server's 250 and the write).
-public struct Delivery: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "delivery"
-
-    public enum Status: String, Codable, Sendable {
-        /// Not yet accepted; will be tried (again).
-        case pending
-        /// The server answered 250 after DATA.
-        case accepted
-        /// A 5xx reply, or 4xx replies for longer than the give-up time.
-        case failed
-    }
-
-    public var digestId: Int64
-    public var email: String
-    public var status: Status
-    public var attempts: Int
-    /// The last SMTP reply code (e.g. 250, 451, 550), if any arrived.
-    public var replyCode: Int?
-    /// The last SMTP reply line, or the transport error.
-    public var reply: String?
-    public var messageID: String
-    public var firstAttemptAt: Date?
-    public var updatedAt: Date
 }

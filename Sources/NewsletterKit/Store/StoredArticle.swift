@@ -45,21 +45,3 @@ public struct StoredArticle: Codable, Sendable, Equatable, FetchableRecord, Pers
         return text
     }
 }
-
-/// A source's fetch history: when it was first fetched decides what is back catalogue.
-public struct SourceState: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "sourceState"
-    public var name: String
-    public var firstFetchedAt: Date
-    public var lastFetchedAt: Date
-}
-
-/// The validators and body of the last 200 response for a URL (conditional GET, RFC 9110 §13).
-public struct HTTPCacheEntry: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "httpCache"
-    public var url: String
-    public var etag: String?
-    public var lastModified: String?
-    public var body: Data
-    public var fetchedAt: Date
-}

@@ -94,7 +94,9 @@ struct DeliveryEngineTests {
         #expect(transport.recipients.count == 6)
     }
 
-    @Test func messageThatCannotBeBuiltIsNotSent() {
+    /// Issue 9 (fail closed): a message that cannot be built after the digest was frozen is not
+    /// sent and not recorded (its delivery stays pending), and the run stops.
+    @Test func messageThatCannotBeBuiltStopsTheRunAndStaysPending() {
         struct Broken: Error {}
         let transport = RecordingTransport()
         let engine = DeliveryEngine(
@@ -108,8 +110,57 @@ struct DeliveryEngineTests {
         } record: { job, outcome, _ in
             recorded.withLock { $0[job.recipient] = outcome }
         }
-        #expect(report.accepted == 1 && report.permanentFailures == 1)
-        #expect(transport.recipients == ["b@example.com"])
-        #expect(recorded.withLock { $0["a@example.com"]?.code } == 0)
+        #expect(report.buildError?.contains("a@example.com") == true)
+        #expect(report.accepted == 0 && report.permanentFailures == 0)
+        #expect(transport.recipients.isEmpty)
+        #expect(recorded.withLock { $0.isEmpty })
+    }
+
+    /// Issue 9 (fail closed): when an outcome cannot be recorded, no session starts another
+    /// message: only the messages in flight (one per connection) went out unrecorded.
+    @Test(arguments: [1, 3])
+    func recordingFailureStopsEverySession(connections: Int) {
+        struct DiskFull: Error {}
+        let transport = RecordingTransport()
+        let engine = DeliveryEngine(
+            transport: transport, envelopeSender: "d@example.com", connections: connections, ratePerSecond: 0,
+            retryDelays: [])
+        let recorded = Mutex(0)
+        let report = engine.deliver(
+            (1...50).map { DeliveryEngine.Job(recipient: "s\($0)@example.com") }, logger: Self.logger
+        ) { _ in
+            Array("x\r\n".utf8)
+        } record: { _, _, _ in
+            try recorded.withLock { count in
+                guard count < 5 else { throw DiskFull() }
+                count += 1
+            }
+        }
+        #expect(report.recordingError != nil)
+        // 5 recorded, plus at most one unrecorded message in flight per connection.
+        #expect(transport.recipients.count <= 5 + connections, "\(transport.recipients.count) sent")
+        #expect(transport.recipients.count >= 6)
+    }
+
+    /// Issue 9: no reply to the end of DATA is "uncertain": recorded once, never retried in the
+    /// run, and the session is replaced (a late reply would put the old connection out of step).
+    @Test func uncertainOutcomeIsNotRetriedAndTheSessionIsReplaced() {
+        let transport = RecordingTransport(script: [
+            "s2@example.com": [.uncertain(reply: "no reply to the end of DATA")]
+        ])
+        let engine = DeliveryEngine(
+            transport: transport, envelopeSender: "d@example.com", connections: 1, ratePerSecond: 0,
+            retryDelays: [0, 0])
+        let recorded = Mutex<[String: [SMTPOutcome]]>([:])
+        let report = engine.deliver(
+            (1...3).map { DeliveryEngine.Job(recipient: "s\($0)@example.com") }, logger: Self.logger
+        ) { _ in
+            Array("x\r\n".utf8)
+        } record: { job, outcome, _ in
+            recorded.withLock { $0[job.recipient, default: []].append(outcome) }
+        }
+        #expect(report.uncertain == 1 && report.accepted == 2 && report.deferred == 0)
+        #expect(recorded.withLock { $0["s2@example.com"] } == [.uncertain(reply: "no reply to the end of DATA")])
+        #expect(transport.sessions.withLock { $0 } == 2)
     }
 }

@@ -105,9 +105,7 @@ struct NewsletterTests {
             #expect(text.contains("1287.html"))
             #expect(!text.contains("1290.html"))
         }
-        let deliveries = try await newsletter.database.writer.read { db in
-            try Delivery.filter(Column("digestId") == first.digestID!).fetchAll(db)
-        }
+        let deliveries = try await newsletter.database.deliveries(digestID: first.digestID!)
         #expect(deliveries.allSatisfy { $0.status == .accepted })
         #expect(deliveries.count == 5)
     }
@@ -121,9 +119,7 @@ struct NewsletterTests {
         let report = try await newsletter.send(now: Self.week1, dryRun: false, transport: transport)
         #expect(report.failedRecipients == ["s2@example.com"])
         #expect(report.delivery.permanentFailures == 1)
-        let delivery = try await newsletter.database.writer.read { db in
-            try Delivery.filter(Column("email") == "s2@example.com").fetchOne(db)
-        }
+        let delivery = try await newsletter.database.delivery(digestID: report.digestID!, email: "s2@example.com")
         #expect(delivery?.status == .failed)
         #expect(delivery?.replyCode == 550)
         #expect(delivery?.reply == "550 5.1.1 no such user")

@@ -66,7 +66,7 @@ struct SourceProblemsTests {
         try Data(page.utf8).write(to: folder.file("site/a2.html"))
         _ = await newsletter.fetchAll(now: Self.now)
         #expect(!fetcher.requests.withLock { $0 }.contains("/old.html"))
-        let stored = try await newsletter.database.writer.read { db in try StoredArticle.fetchAll(db) }
+        let stored = try await newsletter.database.allArticles()
         let first = try #require(stored.first { $0.url.hasSuffix("/a1.html") })
         #expect(first.title == "关于“秋季学期”课程安排的通知 & 说明")
         #expect(first.publishedAt == ISO8601DateFormatter().date(from: "2019-06-05T02:00:00Z"))

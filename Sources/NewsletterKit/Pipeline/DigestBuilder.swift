@@ -1,0 +1,125 @@
+public import Foundation
+public import Logging
+
+/// Building the digest: fetch every source, select what is new, and turn it into the digest's
+/// content. Writes only articles, source history and the HTTP cache; never digests.
+public struct DigestBuilder: Sendable {
+    public let config: NewsletterConfig
+    public let database: AppDatabase
+    public let fetcher: any HTTPFetching
+    public let logger: Logger
+
+    public init(config: NewsletterConfig, database: AppDatabase, fetcher: any HTTPFetching, logger: Logger) {
+        self.config = config
+        self.database = database
+        self.fetcher = fetcher
+        self.logger = logger
+    }
+
+    /// Fetches every source, several at once (at most two requests per host, four overall);
+    /// one failing source never stops the others. Results keep the configuration's order.
+    public func fetchAll(now: Date) async -> FetchSummary {
+        let sourceFetcher = SourceFetcher(fetcher: HostLimitedFetcher(fetcher), database: database)
+        let lookbackDays = config.lookbackDays
+        let logger = self.logger
+        let results = await withTaskGroup(of: (Int, Result<SourceFetcher.Result, any Error>).self) { group in
+            for (index, source) in config.sources.enumerated() {
+                group.addTask {
+                    do {
+                        return (
+                            index,
+                            .success(
+                                try await sourceFetcher.fetch(
+                                    source, now: now, lookbackDays: lookbackDays, logger: logger))
+                        )
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            var results: [(Int, Result<SourceFetcher.Result, any Error>)] = []
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }
+        }
+        var summary = FetchSummary()
+        for (index, result) in results {
+            let source = config.sources[index]
+            switch result {
+            case .success(let fetched):
+                summary.newArticles += fetched.newArticles
+                summary.problems += fetched.problems
+                summary.succeeded += 1
+            case .failure(let error):
+                summary.failedSources.append((source.name, "\(error)"))
+                logger.info("source failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
+            }
+        }
+        return summary
+    }
+
+    /// The articles that are new at `now`, newest first (see ``ArticleSelector``).
+    public func selectNew(now: Date) async throws -> [StoredArticle] {
+        let selector = ArticleSelector(lookbackDays: config.lookbackDays, firstRunMaxItems: config.firstRunMaxItems)
+        let input = try await database.selectionInput()
+        return selector.select(
+            from: input.candidates, sentKeys: input.sentKeys, sentFingerprints: input.sentFingerprints,
+            sourceFirstFetched: input.sourceFirstFetched, now: now)
+    }
+
+    /// The digest's content for `articles` as of `now`.
+    public func makeContent(_ articles: [StoredArticle], now: Date, failedSources: [String] = []) -> DigestContent {
+        let issueDate = Self.format(now, "yyyy-MM-dd", zone: config.timeZone)
+        let zones = Dictionary(config.sources.map { ($0.name, $0.timeZone) }, uniquingKeysWith: { first, _ in first })
+        // Grouped by source: the sources in the configuration's order, each newest first.
+        let order = Dictionary(
+            config.sources.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let arranged =
+            config.groupBy == .source
+            ? articles.enumerated().sorted {
+                (order[$0.element.sourceName] ?? .max, $0.offset) < (order[$1.element.sourceName] ?? .max, $1.offset)
+            }.map(\.element) : articles
+        let items = arranged.map { article in
+            DigestItem(
+                key: article.key,
+                title: article.title,
+                url: article.url,
+                date: article.publishedAt.map {
+                    Self.format($0, "yyyy-MM-dd HH:mm", zone: zones[article.sourceName] ?? config.timeZone)
+                } ?? "",
+                origin: article.origin,
+                category: article.category,
+                author: article.author,
+                excerpt: DigestRenderer.excerpt(article.bodyText, limit: DigestRenderer.excerptLength),
+                sourceName: article.sourceName)
+        }
+        let subject = config.subjectTemplate
+            .replacingOccurrences(of: "{{title}}", with: config.title)
+            .replacingOccurrences(of: "{{date}}", with: issueDate)
+            .replacingOccurrences(of: "{{count}}", with: "\(items.count)")
+        var content = DigestContent(
+            title: config.title, subject: subject, issueDate: issueDate, items: items, failedSources: failedSources)
+        content.groupBy = config.groupBy
+        return content
+    }
+
+    /// Fetches, then selects: the content of this week's digest, or `nil` when nothing is new.
+    /// - Throws: ``NewsletterError/allSourcesFailed(_:)`` when every source failed (case 10).
+    func build(now: Date) async throws -> (content: DigestContent?, fetch: FetchSummary) {
+        let fetch = await fetchAll(now: now)
+        if fetch.allFailed {
+            throw NewsletterError.allSourcesFailed(fetch.failedSources.map { "\($0.name): \($0.reason)" })
+        }
+        let articles = try await selectNew(now: now)
+        guard !articles.isEmpty else { return (nil, fetch) }
+        return (makeContent(articles, now: now, failedSources: fetch.failedSources.map(\.name)), fetch)
+    }
+
+    static func format(_ date: Date, _ pattern: String, zone: TimeZone) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.calendar = Calendar(identifier: .gregorian)
+        formatter.timeZone = zone
+        formatter.dateFormat = pattern
+        return formatter.string(from: date)
+    }
+}

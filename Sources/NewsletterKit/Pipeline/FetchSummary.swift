@@ -1,0 +1,14 @@
+/// What fetching all sources gave.
+public struct FetchSummary: Sendable {
+    /// Articles stored for the first time.
+    public var newArticles: [StoredArticle] = []
+    /// Sources whose listing page or feed failed: name and reason (URL included).
+    public var failedSources: [(name: String, reason: String)] = []
+    /// Pages or entries that failed inside sources that worked.
+    public var problems: [String] = []
+    /// How many sources were fetched successfully.
+    public var succeeded = 0
+
+    /// Whether every configured source failed (nothing may be sent or marked then: case 10).
+    public var allFailed: Bool { succeeded == 0 && !failedSources.isEmpty }
+}

@@ -1,0 +1,70 @@
+public import Foundation
+import GRDB
+
+extension AppDatabase {
+    /// Which of `keys` are stored already.
+    func knownArticleKeys(_ keys: [String]) async throws -> Set<String> {
+        try await writer.read { db in
+            try StoredArticle.filter(keys: keys).select(StoredArticle.Columns.key, as: String.self).fetchSet(db)
+        }
+    }
+
+    /// Stores a source's new articles (an article stored already is kept) and notes the fetch.
+    func storeArticles(_ articles: [StoredArticle], source: String, fetchedAt date: Date) async throws {
+        try await writer.write { db in
+            for article in articles { try article.insert(db, onConflict: .ignore) }
+            if var state = try SourceState.fetchOne(db, key: source) {
+                state.lastFetchedAt = date
+                try state.update(db)
+            } else {
+                try SourceState(name: source, firstFetchedAt: date, lastFetchedAt: date).insert(db)
+            }
+        }
+    }
+
+    /// The stored validators and body for `url`, if any.
+    func cachedResponse(for url: URL) async throws -> HTTPCacheEntry? {
+        try await writer.read { db in try HTTPCacheEntry.fetchOne(db, key: url.absoluteString) }
+    }
+
+    /// Stores (or replaces) the validators and body of a 200 response.
+    func saveCachedResponse(_ entry: HTTPCacheEntry) async throws {
+        try await writer.write { db in try entry.save(db) }
+    }
+
+    /// What article selection needs: extracted articles not yet in a digest, the keys and
+    /// fingerprints already sent, and when each source was first fetched.
+    struct SelectionInput: Sendable {
+        var candidates: [StoredArticle]
+        var sentKeys: Set<String>
+        var sentFingerprints: Set<String>
+        var sourceFirstFetched: [String: Date]
+    }
+
+    /// See ``SelectionInput``.
+    func selectionInput() async throws -> SelectionInput {
+        try await writer.read { db in
+            let sent = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.key, a.fingerprint FROM article a JOIN digestArticle d ON d.articleKey = a.key
+                    """)
+            let candidates = try StoredArticle.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM article WHERE isExtracted AND key NOT IN (SELECT articleKey FROM digestArticle)
+                    """)
+            let firstFetched = Dictionary(
+                try SourceState.fetchAll(db).map { ($0.name, $0.firstFetchedAt) },
+                uniquingKeysWith: { first, _ in first })
+            return SelectionInput(
+                candidates: candidates, sentKeys: Set(sent.map { $0["key"] as String }),
+                sentFingerprints: Set(sent.map { $0["fingerprint"] as String }), sourceFirstFetched: firstFetched)
+        }
+    }
+
+    /// Every stored article (tests, tools).
+    func allArticles() async throws -> [StoredArticle] {
+        try await writer.read { db in try StoredArticle.fetchAll(db) }
+    }
+}
