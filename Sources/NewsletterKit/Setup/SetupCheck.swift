@@ -257,22 +257,11 @@ public struct SetupCheck: Sendable {
     static func diagnoseNothingNew(
         _ source: NewsletterConfig.Source, database: AppDatabase, now: Date, config: NewsletterConfig
     ) async -> String {
-        let facts = try? await database.writer.read { db -> (Int, Int, Date?) in
-            let total = try StoredArticle.filter(StoredArticle.Columns.sourceName == source.name).fetchCount(db)
-            let sent =
-                try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT COUNT(*) FROM article a JOIN digestArticle d ON d.articleKey = a.key WHERE a.sourceName = ?
-                        """, arguments: [source.name]) ?? 0
-            let newest = try Date.fetchOne(
-                db, sql: "SELECT MAX(publishedAt) FROM article WHERE sourceName = ?", arguments: [source.name])
-            return (total, sent, newest)
-        }
+        let facts = try? await database.articleFacts(source: source.name)
         guard let (total, sent, newest) = facts else { return "no new articles" }
         let windowStart = now.addingTimeInterval(-Double(config.lookbackDays) * 86_400)
         if let newest, newest < windowStart {
-            let shown = Newsletter.format(newest, "yyyy-MM-dd", zone: source.timeZone)
+            let shown = DigestBuilder.format(newest, "yyyy-MM-dd", zone: source.timeZone)
             return
                 "the newest article is from \(shown), before the lookback window of \(config.lookbackDays) days (raise lookback_days for a site that posts rarely)"
         }

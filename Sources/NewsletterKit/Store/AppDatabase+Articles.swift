@@ -67,4 +67,21 @@ extension AppDatabase {
     func allArticles() async throws -> [StoredArticle] {
         try await writer.read { db in try StoredArticle.fetchAll(db) }
     }
+
+    /// For one source: how many articles are stored, how many went out in a digest, and the
+    /// newest publish time (`newsletter check`).
+    func articleFacts(source: String) async throws -> (total: Int, sent: Int, newest: Date?) {
+        try await writer.read { db in
+            let total = try StoredArticle.filter(StoredArticle.Columns.sourceName == source).fetchCount(db)
+            let sent =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM article a JOIN digestArticle d ON d.articleKey = a.key WHERE a.sourceName = ?
+                        """, arguments: [source]) ?? 0
+            let newest = try Date.fetchOne(
+                db, sql: "SELECT MAX(publishedAt) FROM article WHERE sourceName = ?", arguments: [source])
+            return (total, sent, newest)
+        }
+    }
 }
