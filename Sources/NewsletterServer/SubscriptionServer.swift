@@ -1,0 +1,187 @@
+public import Foundation
+import HTTPTypes
+import Hummingbird
+public import Logging
+public import NewsletterKit
+
+/// `newsletter serve`: the HTTP endpoints behind a newsletter's unsubscribe links (RFC 8058
+/// one-click POSTs and the page a reader sees), on Hummingbird 2.
+///
+/// Meant to listen on 127.0.0.1 behind the organisation's web server, which terminates TLS and
+/// passes the unsubscribe path through unchanged. Routes follow `unsubscribe_url` (see
+/// ``UnsubscribeRoute``):
+/// - `GET` of the link shows a page with one button and never changes anything (mail scanners
+///   fetch links);
+/// - `POST` to the link (RFC 8058 §3.1 body `List-Unsubscribe=One-Click`, or the page's button,
+///   or an empty body) unsubscribes at once and answers 200, never a redirect;
+/// - an unknown or forged token gets 404 and changes nothing; bodies over ``maxBodyBytes`` get 413.
+///
+/// Every change goes through ``SubscriberRequests`` (the list's lock and atomic write), batched on
+/// one thread, so a running `send`, the CLI and many simultaneous clicks lose nothing.
+public struct SubscriptionServer: Sendable {
+    /// Request bodies larger than this many bytes are refused (413).
+    public static let maxBodyBytes = 4096
+
+    public let config: NewsletterConfig
+    let route: UnsubscribeRoute
+    let pages: ServerPages
+    let cache: ListCache
+    let changes: ChangeQueue
+    let logger: Logger
+
+    /// Prepares the server for `config`.
+    /// - Throws: ``ServerError`` when `unsubscribe_url` is missing or has no token place, or a
+    ///   template does not parse.
+    public init(config: NewsletterConfig, logger: Logger) throws {
+        guard let template = config.unsubscribeURL else {
+            throw ServerError(
+                "\(config.file.path): unsubscribe_url is not set; serve answers the links it describes (e.g. https://news.example.com/u?l=weekly&t={{token}})"
+            )
+        }
+        do {
+            route = try UnsubscribeRoute(unsubscribeURL: template)
+        } catch let error as ServerError {
+            throw ServerError("\(config.file.path): \(error)")
+        }
+        self.config = config
+        self.logger = logger
+        pages = try ServerPages(directory: config.templatesDirectory, title: config.title, logger: logger)
+        cache = ListCache(file: config.subscribersFile)
+        changes = ChangeQueue(file: config.subscribersFile)
+    }
+
+    /// The path the unsubscribe route answers, e.g. `/u` or `/unsubscribe/:token`.
+    public var unsubscribePath: String { route.routePath }
+
+    /// Listens on `host:port` until SIGINT or SIGTERM (graceful shutdown: requests in flight finish).
+    ///
+    /// - Parameters:
+    ///   - port: the TCP port; 0 lets the kernel choose one (reported to `onReady`).
+    ///   - onReady: called once the socket listens, with the bound port.
+    /// - Throws: when the address cannot be bound.
+    public func run(host: String, port: Int, onReady: @escaping @Sendable (Int) async -> Void) async throws {
+        let application = Application(
+            router: makeRouter(),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in await onReady(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+        try await application.runService()
+    }
+
+    func makeRouter() -> Router<ServerRequestContext> {
+        let router = Router(context: ServerRequestContext.self)
+        router.middlewares.add(SecurityHeadersMiddleware())
+        router.get(RouterPath(route.routePath)) { request, context in
+            try self.showUnsubscribePage(request, context: context)
+        }
+        router.post(RouterPath(route.routePath)) { request, context in
+            try await self.unsubscribe(request, context: context)
+        }
+        return router
+    }
+
+    // MARK: - Unsubscribe
+
+    private func token(_ request: Request, context: ServerRequestContext) -> String? {
+        let token: String?
+        switch route.tokenPlace {
+        case .query(let name): token = request.uri.queryParameters.get(name)
+        case .pathSegment: token = context.parameters.get("token")
+        }
+        guard let token, !token.isEmpty, token.utf8.count <= 256 else { return nil }
+        return token
+    }
+
+    /// `GET`: the page with the button; changes nothing.
+    private func showUnsubscribePage(_ request: Request, context: ServerRequestContext) throws -> Response {
+        guard let token = token(request, context: context),
+            let subscriber = try cache.index().subscriber(withToken: token)
+        else {
+            return html(pages.unsubscribePage(.invalid), status: .notFound)
+        }
+        if subscriber.status == .unsubscribed {
+            return html(pages.unsubscribePage(.done, email: subscriber.email))
+        }
+        return html(
+            pages.unsubscribePage(.ask, email: subscriber.email, action: route.relativeLink(token: token)))
+    }
+
+    /// `POST`: RFC 8058 one-click (or the page's button): unsubscribes at once, answers 200.
+    private func unsubscribe(_ request: Request, context: ServerRequestContext) async throws -> Response {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > Self.maxBodyBytes {
+            return text("request body too large\n", status: .contentTooLarge)
+        }
+        _ = try await request.body.collect(upTo: Self.maxBodyBytes)
+        // Forged or unknown tokens are refused here, from the cached index, without touching the file.
+        guard let token = token(request, context: context), try cache.index().subscriber(withToken: token) != nil
+        else {
+            return text("unknown or invalid unsubscribe link; nothing was changed\n", status: .notFound)
+        }
+        let outcome: SubscriberRequestOutcome
+        do {
+            outcome = try await changes.submit(.unsubscribe(token: token))
+        } catch {
+            logger.error("cannot update the subscriber list", metadata: ["error": "\(error)"])
+            return text("the list cannot be updated right now; please try again later\n", status: .serviceUnavailable)
+        }
+        switch outcome {
+        case .changed(let email), .unchanged(let email):
+            if case .changed = outcome { logger.notice("unsubscribed by link or one-click POST") }
+            return html(pages.unsubscribePage(.done, email: email))
+        case .unknown:
+            return text("unknown or invalid unsubscribe link; nothing was changed\n", status: .notFound)
+        }
+    }
+
+    // MARK: - Responses
+
+    func html(_ page: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
+    }
+
+    func text(_ message: String, status: HTTPResponse.Status) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: message)))
+    }
+}
+
+/// Headers on every answer: nothing cached (pages carry tokens), no referrer leaks the token, no
+/// framing, no scripts, forms post only to this origin.
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    typealias Context = ServerRequestContext
+
+    static let headers = [
+        ("Cache-Control", "no-store"),
+        ("Referrer-Policy", "no-referrer"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        (
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+        ),
+    ]
+
+    func handle(
+        _ request: Request, context: ServerRequestContext,
+        next: (Request, ServerRequestContext) async throws -> Response
+    ) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            response = Response(
+                status: error.status, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: ResponseBody(
+                    byteBuffer: ByteBuffer(string: "\(error.status.code) \(error.status.reasonPhrase)\n"))
+            )
+        }
+        for (name, value) in Self.headers {
+            if let name = HTTPField.Name(name) { response.headers[name] = value }
+        }
+        return response
+    }
+}
