@@ -29,30 +29,47 @@ extension MIMEMessage {
 
     /// The header section without the blank line that ends it.
     func headerBlock(boundary: String) -> String {
-        var fields = ""
-        fields += Self.addressField("From", from)
-        fields += Self.addressField("To", to)
-        if let replyTo { fields += Self.addressField("Reply-To", replyTo) }
-        fields += EncodedWord.headerField(name: "Subject", value: subject)
-        fields += "Date: \(Self.formatDate(date, timeZone: timeZone))\r\n"
-        fields += "Message-ID: \(messageID)\r\n"
-        fields += "MIME-Version: 1.0\r\n"
-        if let listID { fields += listID.headerField }
-        if let unsubscribe { fields += unsubscribe.headerFields }
-        fields += "Precedence: bulk\r\n"
+        let sections = headerSections(boundary: boundary)
+        return sections.beforeTo + Self.addressField("To", to) + sections.beforeMessageID
+            + Self.messageIDField(messageID) + sections.beforeUnsubscribe + (unsubscribe?.headerFields ?? "")
+            + sections.rest
+    }
+
+    /// The header fields that are the same for every recipient, in the four runs between the per-recipient
+    /// fields To, Message-ID and List-Unsubscribe (with List-Unsubscribe-Post).
+    func headerSections(boundary: String) -> (
+        beforeTo: String, beforeMessageID: String, beforeUnsubscribe: String, rest: String
+    ) {
+        let beforeTo = Self.addressField("From", from)
+        var beforeMessageID = ""
+        if let replyTo { beforeMessageID += Self.addressField("Reply-To", replyTo) }
+        beforeMessageID += EncodedWord.headerField(name: "Subject", value: subject)
+        beforeMessageID += "Date: \(Self.formatDate(date, timeZone: timeZone))\r\n"
+        var beforeUnsubscribe = "MIME-Version: 1.0\r\n"
+        if let listID { beforeUnsubscribe += listID.headerField }
+        var rest = "Precedence: bulk\r\n"
         for header in extraHeaders {
-            fields += EncodedWord.headerField(name: header.name, value: header.value)
+            rest += EncodedWord.headerField(name: header.name, value: header.value)
         }
         var contentType = HeaderFieldBuilder(name: "Content-Type")
         contentType.append("multipart/alternative;")
         contentType.append("boundary=\"\(boundary)\"")
-        fields += contentType.field
-        return fields
+        rest += contentType.field
+        return (beforeTo, beforeMessageID, beforeUnsubscribe, rest)
+    }
+
+    /// `Message-ID: <left@right>` with CRLF.
+    static func messageIDField(_ messageID: String) -> String {
+        "Message-ID: \(messageID)\r\n"
+    }
+
+    /// The header block of one body part, from its boundary line to the blank line.
+    static func partHeader(contentType: String, encoding: TransferEncoding, boundary: String) -> String {
+        "--\(boundary)\r\nContent-Type: \(contentType)\r\nContent-Transfer-Encoding: \(encoding.rawValue)\r\n\r\n"
     }
 
     private func part(contentType: String, encoding: TransferEncoding, body: String, boundary: String) -> String {
-        "--\(boundary)\r\nContent-Type: \(contentType)\r\nContent-Transfer-Encoding: \(encoding.rawValue)\r\n\r\n"
-            + body + "\r\n"
+        Self.partHeader(contentType: contentType, encoding: encoding, boundary: boundary) + body + "\r\n"
     }
 
     /// An address field: `Name: "Display" <a@b>`, `Name: =?UTF-8?B?…?= <a@b>` or `Name: a@b`.

@@ -40,16 +40,8 @@ public struct MessageComposer: Sendable {
         config.unsubscribeURL?.replacingOccurrences(of: "{{token}}", with: subscriber.token)
     }
 
-    /// The complete message for one subscriber.
-    ///
-    /// - Returns: RFC 5322 bytes with CRLF line ends, multipart/alternative (text/plain, text/html).
-    /// - Throws: `MIMEError`/`MailAddressError` for an address or header that cannot be encoded.
-    public func compose(_ content: DigestContent, for subscriber: Subscriber, messageID: String, date: Date) throws
-        -> [UInt8]
-    {
-        let link = unsubscribeURL(for: subscriber)
-        let bodies = renderer.render(
-            content, for: DigestRenderer.Recipient(name: subscriber.name, unsubscribeURL: link))
+    /// The List-Unsubscribe targets for a subscriber's web link and token, or `nil` when there are none.
+    func listUnsubscribe(link: String?, token: String) throws -> ListUnsubscribe? {
         let listPart = config.listID.split(separator: ".").first.map(String.init) ?? "newsletter"
         var https: URL?
         if let link, let url = URL(string: link),
@@ -58,16 +50,21 @@ public struct MessageComposer: Sendable {
             https = url
         }
         let mailto = config.unsubscribeMailto.flatMap {
-            URL(string: "mailto:\($0)?subject=unsubscribe-\(listPart)-\(subscriber.token)")
+            URL(string: "mailto:\($0)?subject=unsubscribe-\(listPart)-\(token)")
         }
-        let unsubscribe: ListUnsubscribe? =
-            https == nil && mailto == nil
-            ? nil
-            : try ListUnsubscribe(
-                https: https, mailto: mailto, oneClick: config.unsubscribeOneClick && https?.scheme == "https")
-        let message = try MIMEMessage(
+        guard https != nil || mailto != nil else { return nil }
+        return try ListUnsubscribe(
+            https: https, mailto: mailto, oneClick: config.unsubscribeOneClick && https?.scheme == "https")
+    }
+
+    /// The message for a subscriber with no per-recipient fields filled in yet, and its bodies.
+    func message(
+        _ content: DigestContent, to address: MailAddress, bodies: DigestRenderer.Bodies, messageID: String,
+        unsubscribe: ListUnsubscribe?, date: Date
+    ) throws -> MIMEMessage {
+        try MIMEMessage(
             from: config.from,
-            to: try subscriber.address,
+            to: address,
             replyTo: config.replyTo,
             subject: content.subject,
             date: date,
@@ -80,6 +77,31 @@ public struct MessageComposer: Sendable {
             extraHeaders: [(name: "X-Mailer", value: "newsletter \(NewsletterVersion.current)")],
             boundary: Self.boundary(for: content, date: date)
         )
-        return message.bytes()
+    }
+
+    /// The complete message for one subscriber, rendered from scratch (preview, test send, and the reference
+    /// that ``PreparedDigest`` must equal byte for byte).
+    ///
+    /// - Returns: RFC 5322 bytes with CRLF line ends, multipart/alternative (text/plain, text/html).
+    /// - Throws: `MIMEError`/`MailAddressError` for an address or header that cannot be encoded.
+    public func compose(_ content: DigestContent, for subscriber: Subscriber, messageID: String, date: Date) throws
+        -> [UInt8]
+    {
+        let link = unsubscribeURL(for: subscriber)
+        let bodies = renderer.render(
+            content, for: DigestRenderer.Recipient(name: subscriber.name, unsubscribeURL: link))
+        let unsubscribe = try listUnsubscribe(link: link, token: subscriber.token)
+        return try message(
+            content, to: try subscriber.address, bodies: bodies, messageID: messageID, unsubscribe: unsubscribe,
+            date: date
+        ).bytes()
+    }
+
+    /// Renders and encodes `content` once for personalising per recipient with
+    /// ``PreparedDigest/message(for:messageID:)``.
+    ///
+    /// - Throws: `MIMEError` for a list id, sender or extra header that cannot be encoded.
+    public func prepare(_ content: DigestContent, date: Date) throws -> PreparedDigest {
+        try PreparedDigest(composer: self, content: content, date: date)
     }
 }

@@ -87,7 +87,6 @@ public struct DigestSender: Sendable {
             let engine = configured
             stop.setDelivering(true)
             defer { stop.setDelivering(false) }
-            let composer = self.composer
             let database = self.database
             let messageIDs = Dictionary(
                 pending.map { ($0.email, $0.messageID) }, uniquingKeysWith: { first, _ in first })
@@ -95,6 +94,8 @@ public struct DigestSender: Sendable {
             // The Date header: the run's time, as before (one clock: the run's start).
             let date = clock.start
             let jobs = pending.map { DeliveryEngine.Job(recipient: $0.email, previousAttempts: $0.attempts) }
+            // Rendered and encoded once; each message is personalised by splicing.
+            let prepared = Result { try self.composer.prepare(content, date: date) }
             report = try await runBlocking {
                 engine.deliver(jobs, logger: logger) { job in
                     guard let subscriber = byEmail[job.recipient.lowercased()],
@@ -102,7 +103,7 @@ public struct DigestSender: Sendable {
                     else {
                         throw NewsletterError(description: "\(job.recipient) is not in the subscriber list")
                     }
-                    return try composer.compose(content, for: subscriber, messageID: messageID, date: date)
+                    return try prepared.get().message(for: subscriber, messageID: messageID)
                 } record: { job, outcome, final in
                     let now = clock.now()
                     try database.record(

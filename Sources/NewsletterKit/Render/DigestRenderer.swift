@@ -88,26 +88,57 @@ public struct DigestRenderer: Sendable {
         }
     }
 
+    /// How much of a digest one rendering shows: the excerpt length and the number of items shown.
+    public struct TrimLevel: Sendable, Hashable {
+        /// Excerpt length in characters (0: no excerpts).
+        public var excerptLimit: Int
+        /// Items shown; the rest become one "另有 N 篇" line.
+        public var shown: Int
+    }
+
+    /// The first trim level: full excerpts, every item.
+    static func firstLevel(for content: DigestContent) -> TrimLevel {
+        TrimLevel(excerptLimit: excerptLength, shown: content.items.count)
+    }
+
+    /// The next, smaller level (case 13): shorter excerpts, then none, then 10 % fewer items at a time; `nil`
+    /// after the level that shows no item.
+    static func level(after level: TrimLevel) -> TrimLevel? {
+        if level.excerptLimit > 60 { return TrimLevel(excerptLimit: 60, shown: level.shown) }
+        if level.excerptLimit > 0 { return TrimLevel(excerptLimit: 0, shown: level.shown) }
+        guard level.shown > 0 else { return nil }
+        return TrimLevel(excerptLimit: 0, shown: max(0, level.shown - max(1, level.shown / 10)))
+    }
+
     /// Renders both bodies for one recipient, trimming to the HTML budget (case 13): first shorter
     /// excerpts, then no excerpts, then the last items replaced by one "另有 N 篇" line.
     public func render(_ content: DigestContent, for recipient: Recipient) -> Bodies {
-        var excerptLimit = Self.excerptLength
-        var shown = content.items.count
+        var level = Self.firstLevel(for: content)
         while true {
-            let view = self.view(content, recipient: recipient, excerptLimit: excerptLimit, shown: shown)
-            let html = Self.normalizeNewlines(htmlTemplate.render(view))
-            if TransferEncoding.transmittedSize(of: html) <= htmlBudgetBytes || shown == 0 {
-                let text = PlainTextWrapper.wrap(Self.normalizeNewlines(textTemplate.render(view)), width: 72)
-                return Bodies(html: html, text: text, omittedCount: content.items.count - shown)
+            let html = renderHTML(content, for: recipient, at: level)
+            guard TransferEncoding.transmittedSize(of: html) > htmlBudgetBytes, level.shown > 0,
+                let next = Self.level(after: level)
+            else {
+                let text = PlainTextWrapper.wrap(renderText(content, for: recipient, at: level), width: Self.textWidth)
+                return Bodies(html: html, text: text, omittedCount: content.items.count - level.shown)
             }
-            if excerptLimit > 60 {
-                excerptLimit = 60
-            } else if excerptLimit > 0 {
-                excerptLimit = 0
-            } else {
-                shown = max(0, shown - max(1, shown / 10))
-            }
+            level = next
         }
+    }
+
+    /// The text part's width in columns.
+    static let textWidth = 72
+
+    /// The HTML body at one trim level, line ends normalised to LF.
+    func renderHTML(_ content: DigestContent, for recipient: Recipient, at level: TrimLevel) -> String {
+        let view = self.view(content, recipient: recipient, excerptLimit: level.excerptLimit, shown: level.shown)
+        return Self.normalizeNewlines(htmlTemplate.render(view))
+    }
+
+    /// The text body at one trim level, line ends normalised to LF, not yet wrapped.
+    func renderText(_ content: DigestContent, for recipient: Recipient, at level: TrimLevel) -> String {
+        let view = self.view(content, recipient: recipient, excerptLimit: level.excerptLimit, shown: level.shown)
+        return Self.normalizeNewlines(textTemplate.render(view))
     }
 
     private func view(_ content: DigestContent, recipient: Recipient, excerptLimit: Int, shown: Int) -> [String: Any] {
@@ -198,7 +229,26 @@ public struct DigestRenderer: Sendable {
     }
 
     /// Template files may carry CRLF or CR; bodies use LF until the message is assembled.
+    ///
+    /// - Complexity: O(*n*) in the number of UTF-8 bytes; one pass, no copy when there is no CR.
     static func normalizeNewlines(_ text: String) -> String {
-        text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.contains(UInt8(ascii: "\r")) else { return nil }
+            var result: [UInt8] = []
+            result.reserveCapacity(bytes.count)
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\r") {
+                    result.append(UInt8(ascii: "\n"))
+                    if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") { index += 1 }
+                } else {
+                    result.append(byte)
+                }
+                index += 1
+            }
+            return String(decoding: result, as: UTF8.self)
+        } ?? text
     }
 }
