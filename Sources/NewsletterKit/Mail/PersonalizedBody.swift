@@ -103,7 +103,7 @@ struct PersonalizedBody: Sendable {
                 if index > 0 { run += [0x0D, 0x0A] }
                 switch line {
                 case .fixed(let text):
-                    run += QuotedPrintable.encode(text).utf8
+                    run += QuotedPrintable.encodeBytes(text)
                 case .personal:
                     if !run.isEmpty { segments.append(.bytes(run)) }
                     run = []
@@ -175,7 +175,7 @@ struct PersonalizedBody: Sendable {
             for segment in segments {
                 switch segment {
                 case .bytes(let bytes): output += bytes
-                case .personal(let index): output += QuotedPrintable.encode(finished[index]).utf8
+                case .personal(let index): output += QuotedPrintable.encodeBytes(finished[index])
                 }
             }
         case .base64:

@@ -22,53 +22,73 @@ public enum QuotedPrintable {
     /// - Returns: ASCII lines joined by CRLF; no final CRLF is added beyond the input's own last line end.
     /// - Complexity: O(*n*) in the number of UTF-8 bytes.
     public static func encode(_ text: String) -> String {
-        LineEnding.lines(text).map(encodeLine).joined(separator: "\r\n")
+        String(decoding: encodeBytes(text), as: UTF8.self)
     }
 
-    /// Encodes one hard line (no CR or LF in it) into physical lines joined by soft breaks.
-    private static func encodeLine(_ line: String) -> String {
-        let scalars = Array(line.unicodeScalars)
-        var output = ""
-        var current: [UInt8] = []  // the physical line being built
-        for (index, scalar) in scalars.enumerated() {
-            let isLast = index == scalars.count - 1
-            var token = literalOrEscaped(scalar, isLast: isLast)
-            if current.count + token.count > (isLast ? maxLineLength : maxLineLength - 1) {
-                output += String(decoding: current, as: UTF8.self) + "=\r\n"
-                current = []
+    /// ``encode(_:)`` as bytes.
+    static func encodeBytes(_ text: String) -> [UInt8] {
+        var text = text
+        return text.withUTF8 { bytes in
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count + bytes.count / 2)
+            var start = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == 0x0D || byte == 0x0A {
+                    encodeLine(UnsafeBufferPointer(rebasing: bytes[start..<index]), into: &output)
+                    output += [0x0D, 0x0A]
+                    if byte == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
+                    start = index + 1
+                }
+                index += 1
             }
-            if current.isEmpty {
-                token = guardLineStart(token, scalar: scalar, following: scalars[(index + 1)...])
-            }
-            current += token
-        }
-        return output + String(decoding: current, as: UTF8.self)
-    }
-
-    /// The encoded form of one scalar: itself when safe, else `=XX` for each UTF-8 byte.
-    private static func literalOrEscaped(_ scalar: Unicode.Scalar, isLast: Bool) -> [UInt8] {
-        switch scalar.value {
-        case 0x21...0x3C, 0x3E...0x7E:
-            return [UInt8(scalar.value)]
-        case 0x20, 0x09:
-            return isLast ? escaped(UInt8(scalar.value)) : [UInt8(scalar.value)]
-        default:
-            return String(scalar).utf8.flatMap(escaped)
+            encodeLine(UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]), into: &output)
+            return output
         }
     }
 
-    /// Escapes a line-initial `.` and the `F` of a line-initial `From `.
-    private static func guardLineStart(
-        _ token: [UInt8],
-        scalar: Unicode.Scalar,
-        following: ArraySlice<Unicode.Scalar>
-    ) -> [UInt8] {
-        if scalar == "." { return escaped(UInt8(ascii: ".")) }
-        if scalar == "F", following.starts(with: "rom ".unicodeScalars) { return escaped(UInt8(ascii: "F")) }
-        return token
-    }
-
-    private static func escaped(_ byte: UInt8) -> [UInt8] {
-        [UInt8(ascii: "="), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+    /// Encodes one hard line (UTF-8, no CR or LF in it) into physical lines joined by soft breaks.
+    private static func encodeLine(_ line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        var lineStart = output.count
+        var index = 0
+        let count = line.count
+        while index < count {
+            let byte = line[index]
+            let length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
+            let isLast = index + length >= count
+            let literal: Bool
+            switch byte {
+            case 0x21...0x3C, 0x3E...0x7E: literal = true
+            case 0x20, 0x09: literal = !isLast
+            default: literal = false
+            }
+            let tokenLength = literal ? 1 : 3 * length
+            if output.count - lineStart + tokenLength > (isLast ? maxLineLength : maxLineLength - 1) {
+                output += [UInt8(ascii: "="), 0x0D, 0x0A]
+                lineStart = output.count
+            }
+            // A physical line never starts with `.` or `From `.
+            var guarded = false
+            if output.count == lineStart {
+                if byte == UInt8(ascii: ".") {
+                    guarded = true
+                } else if byte == UInt8(ascii: "F"), index + 4 < count, line[index + 1] == UInt8(ascii: "r"),
+                    line[index + 2] == UInt8(ascii: "o"), line[index + 3] == UInt8(ascii: "m"),
+                    line[index + 4] == UInt8(ascii: " ")
+                {
+                    guarded = true
+                }
+            }
+            if literal && !guarded {
+                output.append(byte)
+            } else {
+                for offset in 0..<length {
+                    let value = line[min(index + offset, count - 1)]
+                    output += [UInt8(ascii: "="), hex[Int(value >> 4)], hex[Int(value & 0x0F)]]
+                }
+            }
+            index += length
+        }
     }
 }
