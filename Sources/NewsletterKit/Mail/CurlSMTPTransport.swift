@@ -142,9 +142,46 @@ final class CurlSMTPSession: MailSession {
         return bad ? "refusing to send: envelope address \(address.debugDescription) contains CR, LF, NUL, < or >" : nil
     }
 
+    /// The server's EHLO keywords (upper-case, e.g. `SMTPUTF8`, `PIPELINING`) from the current connection's
+    /// greeting, read through the debug callback; `nil` until a connection was made.
+    private(set) var extensions: Set<String>?
+    private var senderCache: (given: String, address: MailAddress)?
+
     func send(envelopeSender: String, recipient: String, message: [UInt8]) -> SMTPOutcome {
         if let problem = Self.envelopeProblem(envelopeSender) ?? Self.envelopeProblem(recipient) {
             return .fatal(reply: problem)
+        }
+        // Envelope addresses as they go on the wire: domains as A-labels computed here (case 38), so libcurl's
+        // own IDN handling (present or not, depending on its build) never matters.
+        let sender: MailAddress
+        if let cached = senderCache, cached.given == envelopeSender {
+            sender = cached.address
+        } else {
+            do {
+                sender = try MailAddress(email: envelopeSender)
+            } catch {
+                return .fatal(reply: "envelope sender: \(error)")
+            }
+            senderCache = (envelopeSender, sender)
+        }
+        let mailbox: MailAddress
+        do {
+            mailbox = try MailAddress(email: recipient)
+        } catch {
+            return .permanentFailure(code: 0, reply: "not sent: \(error)")
+        }
+        // SMTPUTF8 (RFC 6531) only for a UTF-8 local part, and only towards a server that offers it: libcurl
+        // (≥ 7.69) then adds the SMTPUTF8 parameter to MAIL FROM itself. Without it, no byte ≥ 0x80 is sent.
+        if mailbox.requiresSMTPUTF8 || sender.requiresSMTPUTF8 {
+            if extensions == nil { learnExtensions() }
+            guard extensions?.contains("SMTPUTF8") == true else {
+                let who = sender.requiresSMTPUTF8 ? "the envelope sender \(sender.email)" : recipient
+                return .permanentFailure(
+                    code: 0,
+                    reply:
+                        "not sent: \(who) has a non-ASCII local part, which needs SMTPUTF8 (RFC 6531), and \(settings.url.host ?? "the server") does not offer SMTPUTF8"
+                )
+            }
         }
         let upload = UploadState(bytes: message)
         let pointer = Unmanaged.passUnretained(upload).toOpaque()
@@ -152,12 +189,13 @@ final class CurlSMTPSession: MailSession {
         do {
             try handle.set(CURLOPT_READDATA, pointer: pointer)
             try handle.set(CURLOPT_DEBUGDATA, pointer: pointer)
-            try handle.set(CURLOPT_MAIL_FROM, "<\(envelopeSender)>")
-            try handle.set(CURLOPT_MAIL_RCPT, list: ["<\(recipient)>"])
+            try handle.set(CURLOPT_MAIL_FROM, "<\(sender.email)>")
+            try handle.set(CURLOPT_MAIL_RCPT, list: ["<\(mailbox.email)>"])
             try handle.set(CURLOPT_INFILESIZE_LARGE, message.count)
         } catch {
             return .fatal(reply: "\(error)")
         }
+        defer { learn(from: upload.replies) }
         do {
             try withExtendedLifetime(upload) {
                 try handle.perform(context: "SMTP to \(settings.url.host ?? "server")")
@@ -168,6 +206,53 @@ final class CurlSMTPSession: MailSession {
             return .temporaryFailure(code: nil, reply: "\(error)")
         }
         return .accepted(reply: upload.replies.last ?? "250")
+    }
+
+    /// Connects (greeting, EHLO, STARTTLS, AUTH as configured) and sends `NOOP`, to read the server's
+    /// extensions before a message that depends on them; the connection stays open for the next message.
+    private func learnExtensions() {
+        let upload = UploadState(bytes: [])
+        let pointer = Unmanaged.passUnretained(upload).toOpaque()
+        defer {
+            try? handle.set(CURLOPT_CUSTOMREQUEST, pointer: nil)
+            try? handle.set(CURLOPT_UPLOAD, 1)
+            learn(from: upload.replies)
+        }
+        do {
+            try handle.set(CURLOPT_DEBUGDATA, pointer: pointer)
+            try handle.set(CURLOPT_READDATA, pointer: pointer)
+            try handle.set(CURLOPT_MAIL_RCPT, pointer: nil)
+            try handle.set(CURLOPT_UPLOAD, 0)
+            try handle.set(CURLOPT_CUSTOMREQUEST, "NOOP")
+            try withExtendedLifetime(upload) {
+                try handle.perform(context: "SMTP NOOP to \(settings.url.host ?? "server")")
+            }
+        } catch {
+            // The message's own transfer reports the connection problem.
+        }
+    }
+
+    /// Reads the EHLO reply that follows a greeting (or a STARTTLS `220`) in the server's reply lines.
+    private func learn(from replies: [String]) {
+        var collecting: Set<String>?
+        var sawHostLine = false
+        for line in replies {
+            if line.hasPrefix("220") {
+                collecting = []
+                sawHostLine = false
+                continue
+            }
+            guard collecting != nil, line.hasPrefix("250") else { continue }
+            if sawHostLine {
+                let keyword = line.dropFirst(4).split(separator: " ").first.map { $0.uppercased() }
+                if let keyword { collecting?.insert(keyword) }
+            }
+            sawHostLine = true
+            if line.hasPrefix("250 "), let found = collecting {
+                extensions = found
+                collecting = nil
+            }
+        }
     }
 
     /// Turns a failed transfer into an outcome by the SMTP reply code (4xx temporary, 5xx

@@ -3,8 +3,11 @@
 /// Validation follows the practical subset of RFC 5321 §4.1.2 and RFC 5322 §3.4.1 that real
 /// mail servers accept: exactly one `@`; a dot-atom local part of at most 64 octets; a domain of
 /// at most 253 octets made of dot-separated labels (letters, digits, inner hyphens, each at most
-/// 63 octets, at least two labels); the whole address at most 254 octets; ASCII only (no
-/// SMTPUTF8, no IDNA). The domain is lowercased; the local part is kept as given.
+/// 63 octets, at least two labels); the whole address at most 254 octets. Domains are held as lower-case
+/// A-labels computed by ``IDNA`` (`reader2@测试.example.org` and `reader2@XN--0ZWM56D.example.org` are both
+/// `reader2@xn--0zwm56d.example.org`, so they compare equal); an empty label (`a@b..example.org`) is an error.
+/// A local part may be UTF-8 (RFC 6531 §3.3); such an address ``requiresSMTPUTF8``. The local part is kept as
+/// given.
 ///
 /// Addresses are never RFC 2047-encoded. Display names are written as an RFC 5322 quoted-string
 /// when ASCII, or as RFC 2047 encoded-words when they contain non-ASCII characters (see
@@ -56,6 +59,17 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The part before the `@`, as given (ASCII, or UTF-8 under RFC 6531).
+    public var localPart: Substring {
+        email[..<(email.lastIndex(of: "@") ?? email.endIndex)]
+    }
+
+    /// Whether the address can only travel with SMTPUTF8 (RFC 6531): its local part is not ASCII. The domain
+    /// never needs it: it is always held as A-labels.
+    public var requiresSMTPUTF8: Bool {
+        !localPart.utf8.allSatisfy { $0 < 0x80 }
+    }
+
     /// A human-readable form: `Name <local@domain>` or `local@domain`, not encoded for a header.
     public var description: String {
         guard let displayName else { return email }
@@ -70,38 +84,57 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
         let input = raw.trimmingASCIIWhitespace()
         func fail(_ code: MailAddressError.Code) -> MailAddressError { MailAddressError(code, address: raw) }
         guard !input.isEmpty else { throw fail(.empty) }
-        guard input.utf8.allSatisfy({ $0 < 0x80 }) else { throw fail(.nonASCII) }
         let parts = input.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count > 1 else { throw fail(.missingAt) }
         guard parts.count == 2 else { throw fail(.multipleAt) }
-        let local = parts[0].utf8
-        let domain = parts[1].lowercased()
+        let local = parts[0]
         guard !local.isEmpty else { throw fail(.emptyLocalPart) }
-        guard local.count <= 64 else { throw fail(.localPartTooLong) }
-        guard !domain.isEmpty else { throw fail(.emptyDomain) }
-        guard domain.utf8.count <= 253 else { throw fail(.domainTooLong) }
-        guard input.utf8.count <= 254 else { throw fail(.addressTooLong) }
+        guard local.utf8.count <= 64 else { throw fail(.localPartTooLong) }
+        guard !parts[1].isEmpty else { throw fail(.emptyDomain) }
 
-        // Local part: dot-atom-text (RFC 5322 §3.2.3).
-        let localAllowed = local.allSatisfy { byte in
-            Self.isAlphanumeric(byte) || byte == UInt8(ascii: ".") || atextSymbols.contains(byte)
+        // Domain: A-labels (IDNA2008 / UTS #46), then LDH labels (RFC 5321 §4.1.2, RFC 1035 §2.3.1).
+        let domain: String
+        do {
+            domain = try IDNA.toASCII(String(parts[1]))
+        } catch .emptyLabel {
+            throw fail(.emptyDomainLabel)
+        } catch .labelTooLong {
+            throw fail(.domainLabelTooLong)
+        } catch {
+            throw fail(.invalidDomain)
         }
-        guard localAllowed, local.first != UInt8(ascii: "."), local.last != UInt8(ascii: "."),
-            !parts[0].contains("..")
-        else { throw fail(.invalidLocalPart) }
-
-        // Domain: LDH labels (RFC 5321 §4.1.2 Domain, RFC 1035 §2.3.1).
+        guard domain.utf8.count <= 253 else { throw fail(.domainTooLong) }
+        guard local.utf8.count + 1 + domain.utf8.count <= 254 else { throw fail(.addressTooLong) }
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2 else { throw fail(.invalidDomain) }
         for label in labels {
             let bytes = label.utf8
-            guard !bytes.isEmpty else { throw fail(.invalidDomain) }
+            guard !bytes.isEmpty else { throw fail(.emptyDomainLabel) }
             guard bytes.count <= 63 else { throw fail(.domainLabelTooLong) }
             guard bytes.allSatisfy({ Self.isAlphanumeric($0) || $0 == UInt8(ascii: "-") }),
                 bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-")
             else { throw fail(.invalidDomain) }
         }
-        return "\(parts[0])@\(domain)"
+
+        // Local part: dot-atom-text (RFC 5322 §3.2.3), with UTF-8 beyond ASCII (RFC 6531 §3.3); no controls,
+        // spaces or format characters.
+        let localAllowed = local.unicodeScalars.allSatisfy { scalar in
+            if scalar.isASCII {
+                let byte = UInt8(scalar.value)
+                return Self.isAlphanumeric(byte) || byte == UInt8(ascii: ".") || atextSymbols.contains(byte)
+            }
+            switch scalar.properties.generalCategory {
+            case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned,
+                .privateUse:
+                return false
+            default:
+                return true
+            }
+        }
+        guard localAllowed, local.first != ".", local.last != ".", !local.contains("..") else {
+            throw fail(.invalidLocalPart)
+        }
+        return "\(local)@\(domain)"
     }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {

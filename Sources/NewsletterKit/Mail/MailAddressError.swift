@@ -17,6 +17,7 @@ public struct MailAddressError: Error, Sendable, Hashable {
             case domainTooLong
             case invalidDomain
             case domainLabelTooLong
+            case emptyDomainLabel
             case addressTooLong
             case nonASCII
             case malformed
@@ -48,9 +49,12 @@ public struct MailAddressError: Error, Sendable, Hashable {
         public static let invalidDomain = Code(.invalidDomain)
         /// A domain label is longer than 63 octets (RFC 1035 §2.3.4).
         public static let domainLabelTooLong = Code(.domainLabelTooLong)
+        /// The domain has an empty label: two dots in a row, or a dot at either end (`a@b..example.org`).
+        public static let emptyDomainLabel = Code(.emptyDomainLabel)
         /// The whole address is longer than 254 octets (RFC 5321 path limit minus the brackets).
         public static let addressTooLong = Code(.addressTooLong)
-        /// The address contains non-ASCII characters; SMTPUTF8 and IDNA are not supported.
+        /// The address contains non-ASCII characters where only ASCII is allowed (no longer thrown by
+        /// ``MailAddress``: domains become A-labels and UTF-8 local parts need SMTPUTF8 at delivery).
         public static let nonASCII = Code(.nonASCII)
         /// The `Name <address>` form could not be parsed (for example an unclosed `<` or quote).
         public static let malformed = Code(.malformed)
@@ -66,8 +70,9 @@ public struct MailAddressError: Error, Sendable, Hashable {
                 "the part before '@' contains spaces, control characters, specials or misplaced dots"
             case .emptyDomain: "the domain is empty"
             case .domainTooLong: "the domain is longer than 253 octets"
-            case .invalidDomain: "the domain is not a valid dotted host name"
+            case .invalidDomain: "the domain is not a valid dotted host name (or IDNA2008 name)"
             case .domainLabelTooLong: "a domain label is longer than 63 octets"
+            case .emptyDomainLabel: "the domain has an empty label (two dots in a row, or a dot at an end)"
             case .addressTooLong: "the address is longer than 254 octets"
             case .nonASCII: "the address contains non-ASCII characters (SMTPUTF8 is not supported)"
             case .malformed: "expected 'Name <user@example.com>' or 'user@example.com'"
