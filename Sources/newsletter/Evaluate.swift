@@ -8,33 +8,54 @@ extension NewsletterCommand {
             abstract: "Score the extractor against fixture pages and feeds with ground truth, and time it.",
             discussion: """
                 Each DIR is a `real/` fixture folder (caseNN.html|xml + caseNN.expected.json) or a `site/` folder \
-                (expected.json + snapshot folders). Without DIR: Tests/NewsletterKitTests/Resources/real and \
+                (expected.json + snapshot folders) or a `listings/` folder (NAME.html + NAME.expected.json with `links`). Without DIR: Tests/NewsletterKitTests/Resources/real and \
                 .../site under the current directory. Prints per case ✓ hit, ✗ miss, · not checked; then the \
                 hits/checked per check and pages per second.
                 """)
 
         @Argument(help: "Fixture folders.", completion: .directory) var directories: [String] = []
         @Option(name: .customLong("repeat"), help: "Extract each case this many times (speed).") var repetitions = 1
-        @Option(name: .long, help: "Only cases of this kind: article or feed.") var kind: String?
+        @Option(name: .long, help: "Only cases of this kind: article, feed or listing.") var kind: String?
         @Flag(name: .long, help: "Print the totals only.") var quiet = false
         @Flag(name: .long, help: "Print the totals as JSON.") var json = false
 
         func validate() throws {
             guard repetitions >= 1 else { throw ValidationError("Please give --repeat a number of at least 1.") }
-            if let kind, ExtractionEvaluation.Kind(rawValue: kind) == nil {
-                throw ValidationError("Please give --kind as article or feed.")
+            if let kind, ExtractionEvaluation.Kind(rawValue: kind) == nil, kind != "listing" {
+                throw ValidationError("Please give --kind as article, feed or listing.")
             }
         }
 
         func run() async throws {
             let folders =
                 directories.isEmpty
-                ? ["Tests/NewsletterKitTests/Resources/real", "Tests/NewsletterKitTests/Resources/site"] : directories
+                ? [
+                    "Tests/NewsletterKitTests/Resources/real", "Tests/NewsletterKitTests/Resources/site",
+                    "Tests/NewsletterKitTests/Resources/listings",
+                ] : directories
             var cases: [ExtractionEvaluation.Case] = []
+            var listingCases: [ListingEvaluation.Case] = []
             for folder in folders {
-                cases += try ExtractionEvaluation.loadCases(in: URL(fileURLWithPath: folder, isDirectory: true))
+                let url = URL(fileURLWithPath: folder, isDirectory: true)
+                if ListingEvaluation.isListingFolder(url) {
+                    listingCases += try ListingEvaluation.loadCases(in: url)
+                } else {
+                    cases += try ExtractionEvaluation.loadCases(in: url)
+                }
             }
-            if let kind = kind.flatMap(ExtractionEvaluation.Kind.init(rawValue:)) {
+            if kind == "listing" {
+                cases = []
+            } else if kind != nil {
+                listingCases = []
+            }
+            let listingOutcomes = ListingEvaluation.run(listingCases)
+            defer {
+                if !listingCases.isEmpty && !json {
+                    let table = ListingEvaluation.table(listingOutcomes, showNotes: !quiet)
+                    print(quiet ? table.split(separator: "\n").suffix(2).joined(separator: "\n") : table)
+                }
+            }
+            if let kind = kind.flatMap(ExtractionEvaluation.Kind.init(rawValue:)), !cases.isEmpty {
                 cases = cases.filter { $0.kind == kind }
             }
             let report = ExtractionEvaluation.run(cases, repetitions: repetitions)
@@ -48,6 +69,12 @@ extension NewsletterCommand {
                     "cases": cases.count, "extractions": report.extractions, "seconds": report.seconds,
                     "pages_per_second": report.pagesPerSecond, "checks": checks,
                     "misses": report.outcomes.filter { !$0.passed() }.map { ["case": $0.name, "notes": $0.notes] },
+                    "listings": listingOutcomes.map { outcome -> [String: Any] in
+                        [
+                            "case": outcome.name, "hits": outcome.hits, "checked": outcome.checked,
+                            "notes": outcome.notes,
+                        ]
+                    },
                 ]
                 let data = try JSONSerialization.data(
                     withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])

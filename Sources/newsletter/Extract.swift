@@ -5,12 +5,25 @@ import NewsletterKit
 extension NewsletterCommand {
     struct Extract: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show what the extractor finds in one page or feed (a URL or a file).")
+            abstract: "Show what the extractor finds in one page or feed (a URL or a file).",
+            discussion: """
+                A listing page (given --listing, or detected: many links in one block, little article text) \
+                shows the candidate link blocks with their scores and reasons, the chosen links with dates and \
+                titles, and the next page. --json prints one object for an article, a listing or a feed.
+                """)
 
         @Argument(help: "An http(s) URL or a local file.") var target: String
         @Flag(name: .long, help: "Print JSON.") var json = false
         @Option(name: .long, help: "The zone for times written without one (IANA name).") var timezone = "UTC"
         @Option(name: .long, help: "The page's URL, for resolving relative links of a local file.") var baseURL: String?
+        @Flag(name: .long, help: "Treat the page as a listing page: show the candidate blocks, links and next page.")
+        var listing = false
+        @Flag(name: .long, help: "Treat the page as an article page even when it looks like a listing.")
+        var article = false
+        @Option(name: .long, help: "A CSS selector for the article links (as the source key `links:`).")
+        var links: String?
+        @Option(name: .long, help: "A CSS selector for the next-page link (as the source key `next_page:`).")
+        var nextPage: String?
 
         func run() async throws {
             guard let zone = TimeZone(identifier: timezone) else {
@@ -26,46 +39,55 @@ extension NewsletterCommand {
             }
             let response = try await CurlHTTPFetcher().fetch(HTTPRequest(url: url))
             let pageURL = baseURL.flatMap(URL.init(string:)) ?? response.url
-            var fields: [(String, String)] = []
-            if FeedParser.looksLikeFeed(response.body) {
+            if !listing, FeedParser.looksLikeFeed(response.body) {
                 let feed = try FeedParser.parse(
                     bytes: response.body, contentType: response.contentType, url: pageURL, timeZone: zone,
                     fetchedAt: Date())
-                fields = [
-                    ("kind", feed.kind), ("title", feed.title), ("charset", feed.charset),
-                    ("entries", "\(feed.entries.count)"),
-                ]
+                let object = ExtractionReport.object(feed: feed, timeZone: zone)
+                if json { return try printJSON(object) }
+                print(
+                    "kind: \(feed.kind)\ntitle: \(feed.title)\ncharset: \(feed.charset)\nentries: \(feed.entries.count)"
+                )
+                let formatter = ISO8601DateFormatter()
                 for (index, entry) in feed.entries.enumerated() {
-                    fields.append(
-                        (
-                            "entry[\(index)]",
-                            "\(entry.published.map(Self.iso) ?? "-")  \(entry.title)  \(entry.url?.absoluteString ?? "")  id=\(entry.id)"
-                        ))
+                    let published = entry.published.map { formatter.string(from: $0) } ?? "-"
+                    print(
+                        "entry[\(index)]: \(published)  \(entry.title)  \(entry.url?.absoluteString ?? "")  id=\(entry.id)"
+                    )
                 }
-            } else {
-                let article = ArticleExtractor.extract(
-                    bytes: response.body, contentType: response.contentType, url: pageURL, timeZone: zone)
-                fields = [
-                    ("title", article.title), ("published", article.publishedText ?? ""),
-                    ("author", article.author ?? ""),
-                    ("source", article.source ?? ""), ("category", article.category ?? ""),
-                    ("charset", article.charset),
-                    ("body_text", article.bodyText), ("body_html", article.bodyHTML),
-                ]
+                return
             }
-            if json {
-                let object = Dictionary(fields, uniquingKeysWith: { _, last in last })
-                let data = try JSONSerialization.data(
-                    withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-                print(String(decoding: data, as: UTF8.self))
-            } else {
-                for (name, value) in fields { print("\(name): \(value)") }
+            let selectors = ListingExtractor.Selectors(links: links, nextPage: nextPage)
+            let page = ListingExtractor.extract(
+                bytes: response.body, contentType: response.contentType, url: pageURL, timeZone: zone,
+                selectors: selectors)
+            let article = ArticleExtractor.extract(
+                bytes: response.body, contentType: response.contentType, url: pageURL, timeZone: zone)
+            // Detected as a listing: many links in the winning block and little article text.
+            let isListing =
+                listing || links != nil
+                || (!self.article && page.links.count >= 8 && article.bodyText.count < 40 * page.links.count)
+            if isListing {
+                if json { return try printJSON(ExtractionReport.object(listing: page, timeZone: zone)) }
+                print(ExtractionReport.text(listing: page, timeZone: zone))
+                if page.links.isEmpty { print("no article links: " + ExtractionReport.emptyListingExplanation(page)) }
+                return
             }
+            if json { return try printJSON(ExtractionReport.object(article: article)) }
+            let fields: [(String, String)] = [
+                ("title", article.title), ("published", article.publishedText ?? ""),
+                ("author", article.author ?? ""),
+                ("source", article.source ?? ""), ("category", article.category ?? ""),
+                ("charset", article.charset),
+                ("body_text", article.bodyText), ("body_html", article.bodyHTML),
+            ]
+            for (name, value) in fields { print("\(name): \(value)") }
         }
 
-        private static func iso(_ date: Date) -> String {
-            let formatter = ISO8601DateFormatter()
-            return formatter.string(from: date)
+        private func printJSON(_ object: [String: Any]) throws {
+            let data = try JSONSerialization.data(
+                withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            print(String(decoding: data, as: UTF8.self))
         }
     }
 }

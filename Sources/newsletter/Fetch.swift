@@ -22,6 +22,19 @@ extension NewsletterCommand {
             for item in newsletter.makeContent(selected, now: now).items {
                 say("  \(item.date)  \(item.title)  \(item.url)")
             }
+            // What was recorded this run but will not be sent, and why.
+            for line in summary.notFetched { say("not sent: \(line)") }
+            let selectedKeys = Set(selected.map(\.key))
+            let unsent = summary.newArticles.filter { $0.isExtracted && !selectedKeys.contains($0.key) }
+            if !unsent.isEmpty {
+                say(
+                    "not sent: \(unsent.count) stored article(s) outside the lookback window of \(config.lookbackDays) "
+                        + "days (a source's first fetch sends at most \(config.firstRunMaxItems); see late_days):")
+                for article in unsent.prefix(10) {
+                    let day = article.publishedAt.map { DateParser.iso8601($0, timeZone: config.timeZone).prefix(10) }
+                    say("  \(day.map(String.init) ?? "undated")  \(article.title)  \(article.url)")
+                }
+            }
             if summary.allFailed { throw ExitCode.failure }
         }
     }

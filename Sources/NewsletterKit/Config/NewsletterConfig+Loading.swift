@@ -52,7 +52,10 @@ private struct ConfigReader {
         "unsubscribe_mailto", "first_run_max_items", "html_budget_bytes", "archive_url", "archive_dir", "group_by",
         "alert_after_failed_runs",
     ]
-    static let sourceKeys: Set<String> = ["name", "url", "kind", "timezone", "max_pages", "full_text"]
+    static let sourceKeys: Set<String> = [
+        "name", "url", "kind", "timezone", "max_pages", "full_text", "links", "next_page", "title", "date", "body",
+        "late_days",
+    ]
     static let smtpKeys: Set<String> = [
         "url", "starttls", "username", "password_env", "ca_file", "connections", "rate_per_second",
         "timeout_seconds", "retry_delays", "give_up_after_hours",
@@ -307,13 +310,26 @@ private struct ConfigReader {
         } else {
             kind = nil
         }
+        func selector(_ key: String) throws -> String? {
+            guard let text = try string(values, key, required: false) else { return nil }
+            do {
+                _ = try CSSSelector(text)
+            } catch {
+                throw ConfigError(file: file, line: values[key]?.line, key: prefix + key, reason: "\(error)")
+            }
+            return text
+        }
         return NewsletterConfig.Source(
             name: try string(values, "name", required: false) ?? url.host ?? url.lastPathComponent,
             url: url,
             kind: kind,
             timeZone: try timeZone(values, "timezone") ?? defaultZone,
             maxPages: try int(values, "max_pages", default: 5, range: 1...50),
-            fullText: try bool(values, "full_text", default: false)
+            fullText: try bool(values, "full_text", default: false),
+            selectors: NewsletterConfig.Selectors(
+                links: try selector("links"), nextPage: try selector("next_page"), title: try selector("title"),
+                date: try selector("date"), body: try selector("body")),
+            lateDays: try int(values, "late_days", default: 21, range: 0...365)
         )
     }
 

@@ -26,6 +26,35 @@ public struct NewsletterConfig: Sendable {
         public var maxPages: Int
         /// For feeds: fetch each entry's page and extract the article.
         public var fullText: Bool
+        /// Selectors (CSS subset, see the README) that override the guesses for this source's pages.
+        public var selectors: Selectors = Selectors()
+        /// Grace period in days before the lookback window: an article first seen after the source's first
+        /// fetch is new when its publish date is inside the window or at most this many days before it
+        /// (`late_days`, default 21).
+        public var lateDays: Int = 21
+    }
+
+    /// Per-source selectors: `links`, `next_page` (listing pages), `title`, `date`, `body` (article pages).
+    public struct Selectors: Sendable, Equatable {
+        public var links: String?
+        public var nextPage: String?
+        public var title: String?
+        public var date: String?
+        public var body: String?
+
+        public init(
+            links: String? = nil, nextPage: String? = nil, title: String? = nil, date: String? = nil,
+            body: String? = nil
+        ) {
+            self.links = links
+            self.nextPage = nextPage
+            self.title = title
+            self.date = date
+            self.body = body
+        }
+
+        /// Whether any article-page selector is set.
+        public var hasArticleSelectors: Bool { title != nil || date != nil || body != nil }
     }
 
     /// How STARTTLS is used on `smtp://` URLs.

@@ -1,18 +1,20 @@
 public import Foundation
 
-/// One article link found on a listing (column index) page.
+/// One article link found on a listing page.
 public struct ListingLink: Sendable, Equatable {
-    /// Absolute article URL.
+    /// The article page URL (resolved against `<base href>`; `javascript:window.open('…')` unwrapped).
     public var url: URL
-    /// Link text (or its `title` attribute when the text is truncated with `…`).
+    /// The link text, or the whole `title=""` when the text is cut short with `…`.
     public var title: String
-    /// The date shown beside the link (`[2019-06-04]`), midnight in the listing's zone; `nil` if none.
+    /// The date shown beside the link, if any.
     public var date: Date?
+    /// Whether ``date`` is known only to the day (no time of day was shown).
+    public var dateOnly: Bool
 
-    /// Creates a listing link.
-    public init(url: URL, title: String, date: Date?) {
+    public init(url: URL, title: String, date: Date?, dateOnly: Bool = false) {
         self.url = url
         self.title = title
         self.date = date
+        self.dateOnly = dateOnly
     }
 }

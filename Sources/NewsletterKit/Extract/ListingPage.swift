@@ -1,15 +1,38 @@
 public import Foundation
 
-/// The article links of one listing page and the link to the next page.
+/// What ``ListingExtractor`` found on one listing page.
 public struct ListingPage: Sendable {
-    /// Article links, newest first when every link has a date, otherwise in page order.
+    /// Article links of the main list, in page order (newest first when every link is dated).
     public var links: [ListingLink]
-    /// The `下一页`/next pagination link, if any.
+    /// The next listing page (`rel=next`, a 下一页/Next link, or TRS `createPageHTML` pagination), if any.
     public var nextPage: URL?
+    /// Candidate link blocks, best first, with their scores and reasons (for diagnosis).
+    public var blocks: [ListingBlock]
+    /// A configured selector that matched nothing (`links` or `next_page`), naming it; `nil` otherwise.
+    public var selectorMiss: String?
 
-    /// Creates a listing page.
-    public init(links: [ListingLink], nextPage: URL?) {
+    public init(links: [ListingLink], nextPage: URL?, blocks: [ListingBlock] = [], selectorMiss: String? = nil) {
         self.links = links
         self.nextPage = nextPage
+        self.blocks = blocks
+        self.selectorMiss = selectorMiss
     }
+}
+
+/// One group of sibling items that each hold one link: a candidate for the page's main list.
+public struct ListingBlock: Sendable {
+    /// Where the block sits, e.g. `div.right > ul.list` (up to three levels, nearest last).
+    public var path: String
+    /// Items (links) in the block.
+    public var linkCount: Int
+    /// Items with a date beside the link.
+    public var datedCount: Int
+    /// The score; the highest wins.
+    public var score: Double
+    /// Why the score is what it is, e.g. `followed by the pagination ×1.5`.
+    public var reasons: [String]
+    /// The first few link titles.
+    public var sampleTitles: [String]
+    /// Whether this block's links were chosen (the winner and its like siblings).
+    public var chosen: Bool
 }

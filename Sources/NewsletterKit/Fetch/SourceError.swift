@@ -9,9 +9,16 @@ public struct SourceError: Error, Sendable, CustomStringConvertible {
     public let reason: String
 
     /// No article links were found on a listing page.
-    public static func noLinks(_ url: URL) -> SourceError {
+    public static func noLinks(_ url: URL, explanation: String? = nil) -> SourceError {
         SourceError(
-            url: url, reason: "no article links found on the listing page (wrong URL? for a feed set kind: feed)")
+            url: url,
+            reason: "no article links found on the listing page (wrong URL? for a feed set kind: feed)"
+                + (explanation.map { ": " + $0 } ?? ""))
+    }
+
+    /// A configured selector (`links: …`, `next_page: …`) matched nothing on the page.
+    public static func selectorMatchedNothing(source: String, selector: String, url: URL) -> SourceError {
+        SourceError(url: url, reason: "source \(source): the selector \(selector) matched nothing on this page")
     }
 
     /// The body is neither HTML nor a feed.

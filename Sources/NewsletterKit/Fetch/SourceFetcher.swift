@@ -17,6 +17,8 @@ public struct SourceFetcher: Sendable {
         public var problems: [String] = []
         /// How many articles the listing pages or the feed held (stored before or not).
         public var found = 0
+        /// Articles recorded as seen but not fetched, so never in a digest, each with the reason.
+        public var notFetched: [String] = []
     }
 
     public var fetcher: any HTTPFetching
@@ -40,6 +42,9 @@ public struct SourceFetcher: Sendable {
         let first = try await fetchConditional(source.url)
         let kind = source.kind ?? (FeedParser.looksLikeFeed(first.body) ? .feed : .listing)
         var candidates: [Candidate]
+        let knownSource = try await database.writer.read { db in
+            try SourceState.fetchOne(db, key: source.name) != nil
+        }
         switch kind {
         case .feed:
             candidates = try feedCandidates(first, source: source, now: now, windowStart: windowStart, logger: logger)
@@ -47,8 +52,13 @@ public struct SourceFetcher: Sendable {
             guard Self.looksLikeHTML(first) else {
                 throw SourceError.notHTML(first.url, contentType: first.contentType)
             }
-            candidates = try await listingCandidates(first, source: source, windowStart: windowStart, logger: logger)
-            guard !candidates.isEmpty else { throw SourceError.noLinks(first.url) }
+            // A source fetched before: back-dated articles within `late_days` before the window still count.
+            let earliest =
+                !knownSource
+                ? windowStart.addingTimeInterval(-86_400)
+                : windowStart.addingTimeInterval(-Double(source.lateDays) * 86_400)
+            candidates = try await listingCandidates(
+                first, source: source, now: now, earliest: earliest, logger: logger)
         }
         let found = Set(candidates.map(\.key)).count
         // Drop what is already stored.
@@ -98,6 +108,17 @@ public struct SourceFetcher: Sendable {
             return (collected.sorted { $0.0 < $1.0 }.map { $0.1 }, problems)
         }
         result.problems = problems
+        let skipped = pending.filter { !$0.fetchPage && $0.feedArticle == nil }
+        if let example = skipped.first {
+            let day = example.published.map { DateParser.iso8601($0, timeZone: source.timeZone).prefix(10) } ?? "?"
+            let rule =
+                knownSource
+                ? "dated before the lookback window and its late_days grace of \(source.lateDays) days"
+                : "dated before the lookback window on the source's first fetch"
+            result.notFetched.append(
+                "\(source.name): \(skipped.count) article(s) recorded as seen but not sent (\(rule)), e.g. "
+                    + "\"\(example.title)\" (\(day))")
+        }
         try await database.storeArticles(articles, source: source.name, fetchedAt: now)
         result.newArticles = articles
         return result
@@ -117,33 +138,43 @@ public struct SourceFetcher: Sendable {
     }
 
     private func listingCandidates(
-        _ first: HTTPResponse, source: NewsletterConfig.Source, windowStart: Date, logger: Logger
+        _ first: HTTPResponse, source: NewsletterConfig.Source, now: Date, earliest: Date, logger: Logger
     ) async throws -> [Candidate] {
+        let selectors = ListingExtractor.Selectors(links: source.selectors.links, nextPage: source.selectors.nextPage)
+        func extract(_ response: HTTPResponse) throws -> ListingPage {
+            let page = ListingExtractor.extract(
+                bytes: response.body, contentType: response.contentType, url: response.url,
+                timeZone: source.timeZone, now: now, selectors: selectors)
+            if let miss = page.selectorMiss {
+                throw SourceError.selectorMatchedNothing(source: source.name, selector: miss, url: response.url)
+            }
+            return page
+        }
         var candidates: [Candidate] = []
-        var page = ListingExtractor.extract(
-            bytes: first.body, contentType: first.contentType, url: first.url, timeZone: source.timeZone)
+        var page = try extract(first)
+        guard !page.links.isEmpty else {
+            throw SourceError.noLinks(first.url, explanation: ExtractionReport.emptyListingExplanation(page))
+        }
         var visited: Set<URL> = [first.url]
         var pages = 1
         while true {
             for link in page.links {
-                let inWindow = link.date.map { $0 >= windowStart.addingTimeInterval(-86_400) } ?? true
+                let inWindow = link.date.map { $0 >= earliest } ?? true
                 candidates.append(
                     Candidate(
                         key: Self.canonicalKey(link.url), url: link.url, title: link.title, published: link.date,
                         feedArticle: nil, fetchPage: inWindow))
             }
-            // Follow pagination while the page still reaches into the window.
+            // Follow pagination while the page still reaches into the window (and its late grace).
             let oldest = page.links.compactMap(\.date).min()
             guard let nextURL = page.nextPage, pages < source.maxPages, !visited.contains(nextURL),
-                oldest.map({ $0 >= windowStart }) ?? false
+                oldest.map({ $0 >= earliest }) ?? false
             else { break }
             visited.insert(nextURL)
             pages += 1
             do {
                 let response = try await fetchConditional(nextURL)
-                page = ListingExtractor.extract(
-                    bytes: response.body, contentType: response.contentType, url: response.url,
-                    timeZone: source.timeZone)
+                page = try extract(response)
             } catch {
                 logger.warning("listing page skipped", metadata: ["error": "\(error)"])
                 break

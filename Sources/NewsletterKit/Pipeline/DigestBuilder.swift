@@ -48,6 +48,7 @@ public struct DigestBuilder: Sendable {
             case .success(let fetched):
                 summary.newArticles += fetched.newArticles
                 summary.problems += fetched.problems
+                summary.notFetched += fetched.notFetched
                 summary.succeeded += 1
             case .failure(let error):
                 summary.failedSources.append((source.name, "\(error)"))
@@ -59,7 +60,10 @@ public struct DigestBuilder: Sendable {
 
     /// The articles that are new at `now`, newest first (see ``ArticleSelector``).
     public func selectNew(now: Date) async throws -> [StoredArticle] {
-        let selector = ArticleSelector(lookbackDays: config.lookbackDays, firstRunMaxItems: config.firstRunMaxItems)
+        let selector = ArticleSelector(
+            lookbackDays: config.lookbackDays, firstRunMaxItems: config.firstRunMaxItems,
+            lateDays: Dictionary(config.sources.map { ($0.name, $0.lateDays) }, uniquingKeysWith: { first, _ in first })
+        )
         let input = try await database.selectionInput()
         return selector.select(
             from: input.candidates, sentKeys: input.sentKeys, sentFingerprints: input.sentFingerprints,

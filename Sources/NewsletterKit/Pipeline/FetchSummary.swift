@@ -6,6 +6,8 @@ public struct FetchSummary: Sendable {
     public var failedSources: [(name: String, reason: String)] = []
     /// Pages or entries that failed inside sources that worked.
     public var problems: [String] = []
+    /// Articles recorded as seen but never to be sent, one line per source with the reason.
+    public var notFetched: [String] = []
     /// How many sources were fetched successfully.
     public var succeeded = 0
 

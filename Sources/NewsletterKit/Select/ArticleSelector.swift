@@ -5,8 +5,10 @@ public import Foundation
 /// An article is new when it has never been in a digest that went out (by identity key, and by
 /// fingerprint, so the same article under a changed URL is not new) and either
 /// - it was published inside the lookback window (`now - lookbackDays … now`), or
-/// - it was first seen inside the window after its source's first fetch (a late-added or
-///   back-dated item; the back catalogue found on a source's first fetch never counts this way).
+/// - it was first seen inside the window after its source's first fetch and was published at most
+///   `late_days` (per source, default 21: case 09's late item is dated 15 days before the window) before the window (a late-added or back-dated item; the back
+///   catalogue found on a source's first fetch never counts this way, nor does an old item that only slid
+///   onto a listing's first page because a newer one was deleted).
 ///
 /// Dates only filter and order; a feed's position or "newest seen" never decides (case 09).
 /// Future-dated items wait until their date falls inside the window.
@@ -16,9 +18,15 @@ public struct ArticleSelector: Sendable {
     /// On a source's first fetch, at most this many of its articles are selected.
     public var firstRunMaxItems: Int
 
-    public init(lookbackDays: Int, firstRunMaxItems: Int = 20) {
+    /// Grace in days before the window for late additions, by source name (missing: ``defaultLateDays``).
+    public var lateDays: [String: Int]
+    /// The grace for sources not in ``lateDays`` (`late_days`' default).
+    public static let defaultLateDays = 21
+
+    public init(lookbackDays: Int, firstRunMaxItems: Int = 20, lateDays: [String: Int] = [:]) {
         self.lookbackDays = lookbackDays
         self.firstRunMaxItems = firstRunMaxItems
+        self.lateDays = lateDays
     }
 
     /// Selects the new articles, newest first (undated ones by first-seen time).
@@ -51,6 +59,9 @@ public struct ArticleSelector: Sendable {
             let lateAddition =
                 article.firstSeenAt > firstFetch && article.firstSeenAt >= windowStart && article.firstSeenAt <= now
                 && published <= now
+                && published
+                    >= windowStart.addingTimeInterval(
+                        -Double(lateDays[article.sourceName] ?? Self.defaultLateDays) * 86_400)
             guard inWindow || lateAddition else { continue }
             guard seenFingerprints.insert(article.fingerprint).inserted else { continue }
             if article.firstSeenAt <= firstFetch {

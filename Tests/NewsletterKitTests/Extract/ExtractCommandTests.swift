@@ -17,8 +17,9 @@ struct ExtractCommandTests {
         let fields = try Self.json(result.stdout)
         #expect(
             Set(fields.keys) == [
-                "title", "published", "author", "source", "category", "charset", "body_text", "body_html",
+                "type", "title", "published", "author", "source", "category", "charset", "body_text", "body_html",
             ])
+        #expect(fields["type"] as? String == "article")
         #expect(fields["title"] as? String == "习近平接受俄罗斯主流媒体联合采访")
         #expect(fields["published"] as? String == "2019-06-04T21:30:00+08:00")
         #expect(fields["source"] as? String == "新华网")
@@ -40,9 +41,14 @@ struct ExtractCommandTests {
         let fields = try Self.json(result.stdout)
         #expect(fields["kind"] as? String == "rss2")
         #expect(fields["title"] as? String == "Example advisories")
-        #expect(fields["entries"] as? String == "3")
-        #expect((fields["entry[0]"] as? String)?.contains("EXAMPLE-CAN-1003: 测试厂商丙") == true)
-        #expect((fields["entry[0]"] as? String)?.hasSuffix("id=EXAMPLE-CAN-1003") == true)
+        #expect(fields["type"] as? String == "feed")
+        #expect(fields["entry_count"] as? Int == 3)
+        // Entries are objects a script can read, not preformatted strings.
+        let entries = try #require(fields["entries"] as? [[String: Any]])
+        #expect(entries.count == 3)
+        #expect((entries[0]["title"] as? String)?.contains("EXAMPLE-CAN-1003: 测试厂商丙") == true)
+        #expect(entries[0]["id"] as? String == "EXAMPLE-CAN-1003")
+        #expect(Set(entries[0].keys).isSuperset(of: ["title", "link", "id", "published", "summary"]))
     }
 
     /// Case 06: a zone-less feed time is UTC unless the source's zone says otherwise, whatever the
@@ -56,6 +62,22 @@ struct ExtractCommandTests {
         let shanghai = try newsletter(
             ["extract", feed, "--timezone", "Asia/Shanghai"], environment: ["TZ": processZone])
         #expect(shanghai.stdout.contains("entry[0]: 2026-11-14T14:02:55Z  测试帖子"))
+    }
+
+    @Test func extractListingShowsBlocksLinksAndNextPage() throws {
+        let page = RepoPaths.resources.appendingPathComponent("listings/trs-wcm-right-column.html")
+        let base = "http://www.example.gov.cn/xwzx/gzdt/index.html"
+        let text = try newsletter(["extract", page.path, "--base-url", base, "--timezone", "Asia/Shanghai"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("candidate blocks (best first):"))
+        #expect(text.stdout.contains("winner: div.right > div.right_list > ul"))
+        #expect(text.stdout.contains("2022-02-19  市政府召开第十五次常务会议研究部署春季农业生产工作"))
+        #expect(text.stdout.contains("next page: http://www.example.gov.cn/xwzx/gzdt/index_1.html"))
+        let json = try newsletter(["extract", page.path, "--base-url", base, "--json", "--listing"])
+        let object = try Self.json(json.stdout)
+        #expect(object["type"] as? String == "listing")
+        #expect((object["links"] as? [[String: Any]])?.count == 15)
+        #expect(object["next_page"] as? String == "http://www.example.gov.cn/xwzx/gzdt/index_1.html")
     }
 
     @Test func evaluateScoresTheFixtures() throws {
