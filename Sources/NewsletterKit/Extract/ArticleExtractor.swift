@@ -39,3 +39,50 @@ public enum ArticleExtractor {
         return page.extract(charset: charset)
     }
 }
+
+extension ArticleExtractor {
+    /// Overrides the guessed title, publish time and body of `article` with what per-source selectors point at.
+    ///
+    /// - Parameters:
+    ///   - selectors: The source's `title`, `date` and `body` selectors (CSS subset, see the README); the
+    ///     `date` element's `datetime` or `content` attribute is read before its text.
+    ///   - article: The guess from ``extract(bytes:contentType:url:timeZone:)``.
+    ///   - bytes, contentType, url, timeZone: The page as fetched.
+    /// - Returns: The article and, when a selector matched nothing (or its date is unreadable), its name and
+    ///   text, e.g. `title: h1.headline`.
+    public static func applying(
+        _ selectors: NewsletterConfig.Selectors, to article: ExtractedArticle, bytes: [UInt8], contentType: String?,
+        url: URL, timeZone: TimeZone
+    ) -> (article: ExtractedArticle, miss: String?) {
+        guard selectors.hasArticleSelectors else { return (article, nil) }
+        let decoded = CharsetDecoder.decode(bytes, contentType: contentType)
+        guard let root = HTMLDocument.parseHTML(decoded.text, keepScriptText: false) else { return (article, "page") }
+        var result = article
+        func first(_ selector: String) -> HTMLNode? { (try? CSSSelector(selector))?.select(in: root).first }
+        if let selector = selectors.title {
+            guard let node = first(selector) else { return (article, "title: \(selector)") }
+            let text = TextNormalizer.collapse(node.textContent)
+            guard !text.isEmpty else { return (article, "title: \(selector)") }
+            result.title = text
+        }
+        if let selector = selectors.date {
+            guard let node = first(selector) else { return (article, "date: \(selector)") }
+            let text = node.attribute("datetime") ?? node.attribute("content") ?? node.textContent
+            guard
+                let found = DateParser.parseDetailed(
+                    text.trimmingCharacters(in: .whitespacesAndNewlines), timeZone: timeZone)
+                    ?? DateParser.firstDate(in: text, timeZone: timeZone)?.date
+            else { return (article, "date: \(selector) (no date in \"\(TextNormalizer.collapse(text).prefix(40))\")") }
+            result.published = found.date
+            result.publishedText = found.iso8601
+        }
+        if let selector = selectors.body {
+            guard let node = first(selector) else { return (article, "body: \(selector)") }
+            var html = ""
+            HTMLSanitizer.serialize(node, baseURL: url, into: &html)
+            result.bodyHTML = HTMLSanitizer.sanitize(html, baseURL: url)
+            result.bodyText = HTMLText.plainText(fromHTML: result.bodyHTML, baseURL: url)
+        }
+        return (result, nil)
+    }
+}

@@ -235,8 +235,14 @@ public struct SourceFetcher: Sendable {
                 firstSeenAt: now, isExtracted: false)
         }
         let response = try await fetcher.fetch(HTTPRequest(url: candidate.url))
-        let extracted = ArticleExtractor.extract(
+        let guessed = ArticleExtractor.extract(
             bytes: response.body, contentType: response.contentType, url: response.url, timeZone: source.timeZone)
+        let (extracted, miss) = ArticleExtractor.applying(
+            source.selectors, to: guessed, bytes: response.body, contentType: response.contentType, url: response.url,
+            timeZone: source.timeZone)
+        if let miss {
+            throw SourceError.selectorMatchedNothing(source: source.name, selector: miss, url: response.url)
+        }
         var article =
             candidate.feedArticle
             ?? StoredArticle(

@@ -121,6 +121,20 @@ public enum StarterFiles {
             max_pages: 5
             # For feeds with short entries: fetch each entry's page and take the article from it.
             full_text: false
+            # After the first fetch, an article dated up to this many days before the lookback window still
+            # counts as new when it is first seen (back-dated and late-listed articles).
+            late_days: 21
+            # CSS selectors (tag, .class, #id, [attr], [attr*=v], descendant and > combinators) point at what
+            # the guess misses. The article links on a listing page:
+            # links: "div.right ul li a"
+            # The next listing page's link:
+            # next_page: "div.page a.next"
+            # An article page's title:
+            # title: "div.article h1"
+            # An article page's publish date (its datetime/content attribute or its text):
+            # date: "span.pubtime"
+            # An article page's body:
+            # body: "div.TRS_Editor"
 
         # The mail server that sends the digest (needed by send and check; optional for preview).
         smtp:

@@ -132,4 +132,29 @@ struct ListingSelectorTests {
         #expect(entry["published"] as? String == "2019-08-27T00:00:00Z")
         #expect(entry["summary"] as? String == "摘要")
     }
+
+    static let article = """
+        <html><head><title>松花江网</title></head><body><h1 class="none">松花江网</h1>
+        <div class="art"><h2 class="headline">市政协五届一次会议开幕</h2><span class="pub" data-x="1">发布时间：2022-02-13 09:30</span>
+        <div class="TRS_Editor"><p>第一段正文内容。</p><p>第二段正文内容。</p></div></div></body></html>
+        """
+
+    @Test func articleSelectorsOverrideTheGuess() throws {
+        let url = try #require(URL(string: "http://www.example.gov.cn/a/t20220213_1.html"))
+        let zone = try #require(TimeZone(identifier: "Asia/Shanghai"))
+        let bytes = Array(Self.article.utf8)
+        let guess = ArticleExtractor.extract(bytes: bytes, contentType: nil, url: url, timeZone: zone)
+        let selectors = NewsletterConfig.Selectors(title: ".art h2.headline", date: "span.pub", body: "div.TRS_Editor")
+        let (article, miss) = ArticleExtractor.applying(
+            selectors, to: guess, bytes: bytes, contentType: nil, url: url, timeZone: zone)
+        #expect(miss == nil)
+        #expect(article.title == "市政协五届一次会议开幕")
+        #expect(article.publishedText == "2022-02-13T09:30:00+08:00")
+        #expect(article.bodyText.contains("第一段正文内容。"))
+        #expect(article.bodyText.contains("第二段正文内容。"))
+        let missing = ArticleExtractor.applying(
+            NewsletterConfig.Selectors(title: "h1.headline"), to: guess, bytes: bytes, contentType: nil, url: url,
+            timeZone: zone)
+        #expect(missing.miss == "title: h1.headline")
+    }
 }
