@@ -82,15 +82,16 @@ public struct SourceFetcher: Sendable {
                 next += 1
                 let candidate = pending[index]
                 group.addTask {
+                    // The tuple is built once, after the await: Swift 6.3.1 -O drops the index otherwise
+                    // (scripts/compiler-bugs/async-tuple-result/README.md).
+                    let outcome: Swift.Result<StoredArticle, any Error>
                     do {
-                        return (
-                            index,
-                            .success(
-                                try await self.complete(candidate, source: source, now: now, windowStart: windowStart))
-                        )
+                        outcome = .success(
+                            try await self.complete(candidate, source: source, now: now, windowStart: windowStart))
                     } catch {
-                        return (index, .failure(error))
+                        outcome = .failure(error)
                     }
+                    return (index, outcome)
                 }
             }
             for _ in 0..<max(1, concurrentPages) { launch() }

@@ -25,16 +25,16 @@ public struct DigestBuilder: Sendable {
         let results = await withTaskGroup(of: (Int, Result<SourceFetcher.Result, any Error>).self) { group in
             for (index, source) in config.sources.enumerated() {
                 group.addTask {
+                    // The tuple is built once, after the await: Swift 6.3.1 -O drops the index otherwise
+                    // (scripts/compiler-bugs/async-tuple-result/README.md).
+                    let outcome: Result<SourceFetcher.Result, any Error>
                     do {
-                        return (
-                            index,
-                            .success(
-                                try await sourceFetcher.fetch(
-                                    source, now: now, lookbackDays: lookbackDays, logger: logger))
-                        )
+                        outcome = .success(
+                            try await sourceFetcher.fetch(source, now: now, lookbackDays: lookbackDays, logger: logger))
                     } catch {
-                        return (index, .failure(error))
+                        outcome = .failure(error)
                     }
+                    return (index, outcome)
                 }
             }
             var results: [(Int, Result<SourceFetcher.Result, any Error>)] = []

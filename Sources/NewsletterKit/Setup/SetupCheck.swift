@@ -167,15 +167,16 @@ public struct SetupCheck: Sendable {
         let results = await withTaskGroup(of: (Int, Result<SourceFetcher.Result, any Error>).self) { group in
             for (index, source) in config.sources.enumerated() {
                 group.addTask {
+                    // The tuple is built once, after the await: Swift 6.3.1 -O drops the index otherwise
+                    // (scripts/compiler-bugs/async-tuple-result/README.md).
+                    let outcome: Result<SourceFetcher.Result, any Error>
                     do {
-                        return (
-                            index,
-                            .success(
-                                try await sourceFetcher.fetch(source, now: now, lookbackDays: lookback, logger: logger))
-                        )
+                        outcome = .success(
+                            try await sourceFetcher.fetch(source, now: now, lookbackDays: lookback, logger: logger))
                     } catch {
-                        return (index, .failure(error))
+                        outcome = .failure(error)
                     }
+                    return (index, outcome)
                 }
             }
             var all: [(Int, Result<SourceFetcher.Result, any Error>)] = []
