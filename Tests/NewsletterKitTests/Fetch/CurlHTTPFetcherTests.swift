@@ -142,14 +142,13 @@ struct CurlHTTPFetcherTests {
         #expect(accepted.body.count == limit)
     }
 
+    /// The server answers after 60 s, so only the 1 s timeout can end the fetch with an error; no wall-clock
+    /// assertion (under a loaded test run the resumed task may wait seconds for a thread).
     @Test func aSlowServerTimesOut() async throws {
-        let server = try LoggedServer(files: ["feed.xml": Self.feed], config: #"{"delay": {"/feed.xml": 4}}"#)
+        let server = try LoggedServer(files: ["feed.xml": Self.feed], config: #"{"delay": {"/feed.xml": 60}}"#)
         let fetcher = CurlHTTPFetcher(timeoutSeconds: 1, connectTimeoutSeconds: 1)
         let url = try server.url("/feed.xml")
-        let clock = ContinuousClock()
-        let start = clock.now
         let error = await #expect(throws: FetchError.self) { try await fetcher.fetch(HTTPRequest(url: url)) }
-        #expect(clock.now - start < .seconds(3))
         #expect(error?.isTransport == true)
         #expect(error?.description.hasPrefix(url.absoluteString) == true)
         #expect(
