@@ -46,10 +46,11 @@ enum CharsetIconv {
                         .assumingMemoryBound(to: CChar.self)
                     var outLeft = outBuf.count
                     let rc = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+                    let failure = errno  // before `append` can allocate and change it
                     let produced = outBuf.count - outLeft
                     output.append(contentsOf: UnsafeBufferPointer(start: outBase, count: produced))
                     if rc != -1 { break }
-                    switch errno {
+                    switch failure {
                     case E2BIG:
                         continue
                     case EILSEQ:
