@@ -78,3 +78,39 @@ struct DiskFullEndToEndTests {
         #expect(counts.values.reduce(0, +) <= recipients.count + 1)
     }
 }
+
+extension DiskFullEndToEndTests {
+    /// Issue 9, "state folder read-only": found before anything is sent (the error names the state
+    /// file), not after messages went out unrecorded. Root ignores file modes, so as root the run
+    /// is made as `nobody`, for whom the root-owned folder is read-only.
+    @Test func readOnlyStateFolderIsRefusedBeforeSending() throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: DeliveryFaultEndToEndTests.site)
+        let gone = try SMTPTestServer(folder: folder)
+        let port = gone.port
+        gone.server.stop()
+        let recipients = (1...3).map { "s\($0)@example.com" }
+        let config = try DeliveryFaultEndToEndTests.setUp(
+            folder, http: http, smtpPort: port, subscribers: recipients)
+        let frozen = try newsletter(["send", "--config", config.path] + DeliveryFaultEndToEndTests.now)
+        #expect(frozen.status == 1, "\(frozen.stdout)\(frozen.stderr)")
+
+        let smtp = try SMTPTestServer(folder: folder)
+        try ExactlyOnceEndToEndTests.pointSMTP(config, to: smtp.port)
+        let stateFolder = folder.file("state")
+        var command = [
+            try RepoPaths.executable.path, "send", "--config", config.path, "--now", "2019-06-01T09:00:00+08:00",
+        ]
+        if getuid() == 0 {
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.url.path)
+            command = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + command
+        } else {
+            try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: stateFolder.path)
+        }
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stateFolder.path) }
+        let refused = try run(command, deadline: .seconds(60))
+        #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
+        #expect(refused.stderr.contains(stateFolder.path), "\(refused.stderr)")
+        #expect(try smtp.messages().isEmpty)
+    }
+}
