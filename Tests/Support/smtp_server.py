@@ -39,7 +39,7 @@ PHASES = {"connect", "auth", "mail", "rcpt", "data"}
 RULE_KEYS = {
     "phase", "rcpt", "mail_from", "code", "message", "times", "close",
     "drop_after_accept", "before_reply", "reject_bare_lf", "max_line_length",
-    "delay_seconds", "comment",
+    "delay_seconds", "stall_after_greeting", "comment",
 }
 
 
@@ -80,6 +80,7 @@ class Faults:
         self.reject_bare_lf = False
         self.max_line_length = None
         self.delay_seconds = 0.0
+        self.stall_after_greeting = False
         for i, r in enumerate(rules):
             if not isinstance(r, dict):
                 raise ValueError(f"rule {i}: not an object")
@@ -94,6 +95,8 @@ class Faults:
                 self.max_line_length = int(r["max_line_length"])
             if "delay_seconds" in r:
                 self.delay_seconds = float(r["delay_seconds"])
+            if r.get("stall_after_greeting"):
+                self.stall_after_greeting = True
             if "drop_after_accept" in r:
                 r["drop_after_accept"] = int(r["drop_after_accept"])
                 self.drop_rules.append(r)
@@ -272,6 +275,9 @@ class Handler:
         self.state = state
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        if self.state.faults.stall_after_greeting:
+            server.log("stall", after="greeting")
+            await asyncio.sleep(3600)
         session.host_name = hostname
         out = []
         for line in responses:

@@ -276,7 +276,7 @@ final class CurlSMTPSession: MailSession {
         // No server at all (unresolvable, refused, or silent until the timeout): every other
         // recipient would wait the same way, so the run stops and everyone stays pending.
         let unreachable: [CURLcode] = [CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT]
-        if error.code == Int(CURLE_OPERATION_TIMEDOUT.rawValue), code > 0 {
+        if error.code == Int(CURLE_OPERATION_TIMEDOUT.rawValue), code > 0 || !upload.replies.isEmpty {
             // It answered once (greeting or a command), then stalled: every recipient would
             // wait the same way, so the run stops and everyone stays pending.
             return .fatal(

@@ -113,7 +113,9 @@ public struct DigestSender: Sendable {
                 }
             }
             if let error = report.recordingError {
+                // The state cannot be written: stop here, without another write.
                 logger.critical("cannot record a delivery: sending stopped", metadata: ["error": "\(error)"])
+                return (report, AppDatabase.DigestFinish(failed: [], uncertain: [], pending: pending.count))
             }
         }
         let finish = try await database.finishDigest(id, runStartedAt: clock.start)

@@ -1,4 +1,5 @@
 public import Foundation
+import GRDB
 import Logging
 
 extension Newsletter {
@@ -29,10 +30,15 @@ extension Newsletter {
     {
         let lock = try RunLock(path: config.stateFile.path + ".lock")
         defer { withExtendedLifetime(lock) {} }
-        var report = try await sendHoldingLock(
-            clock: clock, dryRun: dryRun, transport: transport, resendUncertain: resendUncertain)
-        if !dryRun { report.disabledRecipients = try await sender.disableBouncing(report.failedRecipients) }
-        return report
+        do {
+            var report = try await sendHoldingLock(
+                clock: clock, dryRun: dryRun, transport: transport, resendUncertain: resendUncertain)
+            if !dryRun { report.disabledRecipients = try await sender.disableBouncing(report.failedRecipients) }
+            return report
+        } catch let error as DatabaseError {
+            // Name the state file (disk full, read-only, locked, corrupt) instead of a bare SQLite error.
+            throw StoreError(path: database.path, reason: "\(error)")
+        }
     }
 
     private func sendHoldingLock(clock: RunClock, dryRun: Bool, transport: any MailTransport, resendUncertain: Bool)

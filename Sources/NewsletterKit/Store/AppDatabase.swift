@@ -38,9 +38,8 @@ public struct AppDatabase: Sendable {
         } catch {
             throw StoreError(path: file.path, reason: "cannot create its folder (\(error))")
         }
-        if let attributes = try? FileManager.default.attributesOfItem(atPath: file.path),
-            (attributes[.size] as? NSNumber)?.intValue == 0
-        {
+        var info = stat()
+        if stat(file.path, &info) == 0, info.st_size == 0 {
             throw StoreError(
                 path: file.path,
                 reason:

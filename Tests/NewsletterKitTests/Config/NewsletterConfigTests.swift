@@ -80,3 +80,34 @@ struct NewsletterConfigTests {
         #expect(config.smtp?.starttls == .required)
     }
 }
+
+extension NewsletterConfigTests {
+    /// Issue 9: the plain-SMTP exception is for hosts that resolve to loopback (getaddrinfo:
+    /// 127.0.0.0/8 or ::1), not for names that merely start with `127.`.
+    @Test(arguments: [
+        ("127.0.0.1", true), ("127.1.2.3", true), ("localhost", true), ("[::1]", true),
+        ("127.example.com", false), ("127.0.0.1.example.com", false), ("mail.example.com", false),
+    ])
+    func plainSMTPOnlyForHostsThatResolveToLoopback(host: String, allowed: Bool) throws {
+        let yaml = Self.minimal + "\nsmtp:\n  url: smtp://\(host):2525\n  starttls: off\n"
+        if allowed {
+            #expect(try Self.load(yaml).smtp?.starttls == .off)
+        } else {
+            let error = #expect(throws: ConfigError.self) { try Self.load(yaml) }
+            #expect(error?.key == "smtp.starttls")
+        }
+    }
+
+    /// Values that reach the SMTP wire or every message are checked when the file is read.
+    @Test(arguments: [
+        (#"envelope_sender: "bounce@example.com\r\nRCPT TO:<evil@example.net>""#, "envelope_sender"),
+        (#"envelope_sender: "bounce@example.com\nX""#, "envelope_sender"),
+        ("list_id: weekly news", "list_id"),
+        ("list_id: weekly", "list_id"),
+        ("unsubscribe_url: https://news.example.com/u?a=1,2&t={{token}}", "unsubscribe_url"),
+    ])
+    func sendTimeValuesAreCheckedOnLoad(line: String, key: String) throws {
+        let error = #expect(throws: ConfigError.self) { try Self.load(Self.minimal + "\n" + line + "\n") }
+        #expect(error?.key == key, "\(String(describing: error))")
+    }
+}
