@@ -66,8 +66,6 @@ extension NewsletterCommand.Subscribers {
                 }
             } catch let error as MailAddressError {
                 throw CommandFailure("\(error)")
-            } catch let error as SubscriberAddressError {
-                throw CommandFailure("\(error)")
             }
             switch outcome {
             case .added:

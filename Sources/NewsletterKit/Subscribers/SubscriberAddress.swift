@@ -18,8 +18,8 @@ public enum SubscriberAddress {
 
     /// Cleans and validates one cell.
     ///
-    /// - Throws: ``MailAddressError`` for an address that breaks ``MailAddress``'s rules, or
-    ///   ``SubscriberAddressError`` for a domain with an empty label (`a@b..example.org`, case 38).
+    /// - Throws: ``MailAddressError`` for an address that breaks ``MailAddress``'s rules (an empty domain
+    ///   label such as `a@b..example.org` included, case 38).
     public static func clean(_ cell: String) throws -> Cleaned {
         var text = Substring(cell).trimmingASCIISpaces()
         var normalised = false
@@ -37,50 +37,18 @@ public enum SubscriberAddress {
                 normalised = true
             }
         }
-        if let at = email.lastIndex(of: "@") {
-            let domain = email[email.index(after: at)...]
-            if !domain.isEmpty,
-                domain.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty)
-            {
-                throw SubscriberAddressError(
-                    address: cell,
-                    reason:
-                        "the domain '\(domain)' has an empty label (two dots in a row, or a dot at its start or end)")
-            }
-        }
         _ = try MailAddress(email: email)
         return Cleaned(email: email, normalised: normalised)
     }
 
-    /// The comparison key of a valid address: lower-cased, its domain as lower-case A-labels (IDNA), so
+    /// The comparison key of a valid address: lower-cased, its domain as lower-case A-labels (``IDNA``), so
     /// `reader2@测试.example.org` and `Reader2@XN--0ZWM56D.example.org` are one subscriber.
-    /// - Complexity: O(*n*) in the address length; no allocation beyond the result for ASCII addresses.
+    /// - Complexity: O(*n*) in the address length.
     public static func key(_ email: String) -> String {
+        // An ASCII address is its own key once lower-cased (`xn--` labels are already A-labels).
         if email.utf8.allSatisfy({ $0 < 0x80 }) { return email.lowercased() }
-        guard let at = email.lastIndex(of: "@") else { return email.lowercased() }
-        let local = email[..<at].lowercased()
-        let domain = String(email[email.index(after: at)...])
-        return local + "@" + aLabelDomain(domain).lowercased()
+        return ((try? MailAddress(email: email))?.email ?? email).lowercased()
     }
-
-    /// The domain as A-labels (UTS #46 / IDNA2008).
-    ///
-    /// Pending: the IDNA conversion belongs to `Mail/MailAddress*` (the envelope needs it too); until it
-    /// is there this is the NFKC-folded, lower-cased U-label form, so IDN spellings of one domain compare
-    /// equal only when written alike.
-    static func aLabelDomain(_ domain: String) -> String {
-        domain.precomposedStringWithCompatibilityMapping.lowercased()
-    }
-}
-
-/// An address rejected by a rule of the subscriber list beyond ``MailAddress``'s.
-public struct SubscriberAddressError: Error, Sendable, CustomStringConvertible {
-    /// The cell as given.
-    public let address: String
-    /// What is wrong, in words.
-    public let reason: String
-
-    public var description: String { "invalid address '\(address)': \(reason)" }
 }
 
 extension Substring {

@@ -182,7 +182,7 @@ public struct SubscriberList: Sendable {
     ///
     /// An active address keeps its name unless `updateName`; someone who unsubscribed or bounced is
     /// re-activated only with `resubscribe` (they asked to be removed, or their mailbox refused mail).
-    /// - Throws: ``MailAddressError`` or ``SubscriberAddressError`` when the address is invalid.
+    /// - Throws: ``MailAddressError`` when the address is invalid.
     @discardableResult
     public mutating func add(
         email: String, name: String?, today: String, updateName: Bool = false, resubscribe: Bool = false
@@ -223,7 +223,7 @@ public struct SubscriberList: Sendable {
 
     /// A subscription from a form (double opt-in): the address becomes `pending` and gets no digest until
     /// ``confirm(token:)``. An existing name is replaced only when the row was not active.
-    /// - Throws: ``MailAddressError`` or ``SubscriberAddressError`` when the address is invalid.
+    /// - Throws: ``MailAddressError`` when the address is invalid.
     @discardableResult
     public mutating func addPending(email: String, name: String?, today: String) throws -> PendingOutcome {
         let cleaned = try SubscriberAddress.clean(email)

@@ -109,9 +109,6 @@ public struct SubscriberRows: Sendable {
                 let shown = cell.trimmingCharacters(in: .whitespaces)
                 reject(shown.isEmpty ? "no address in the email column" : "invalid address '\(shown)': \(error.code)")
                 continue
-            } catch let error as SubscriberAddressError {
-                reject("\(error)")
-                continue
             } catch {
                 reject("invalid address '\(cell)': \(error)")
                 continue
