@@ -20,12 +20,15 @@ final class ChangeQueue: Sendable {
     let file: URL
     private let state = Mutex(State())
 
-    init(file: URL) {
+    let tokens: SubscriberTokens
+
+    init(file: URL, tokens: SubscriberTokens) {
         self.file = file
+        self.tokens = tokens
     }
 
     /// Applies `request` with the next batch and returns its outcome.
-    /// - Throws: what ``SubscriberRequests/apply(_:to:)`` throws for the batch.
+    /// - Throws: what ``SubscriberRequests/apply(_:to:tokens:)`` throws for the batch.
     func submit(_ request: SubscriberRequest) async throws -> SubscriberRequestOutcome {
         try await withCheckedThrowingContinuation { continuation in
             let start = state.withLock { state -> Bool in
@@ -50,7 +53,7 @@ final class ChangeQueue: Sendable {
             }
             guard !batch.isEmpty else { return }
             do {
-                let outcomes = try SubscriberRequests.apply(batch.map(\.request), to: file)
+                let outcomes = try SubscriberRequests.apply(batch.map(\.request), to: file, tokens: tokens)
                 for (waiter, outcome) in zip(batch, outcomes) { waiter.continuation.resume(returning: outcome) }
             } catch {
                 for waiter in batch { waiter.continuation.resume(throwing: error) }

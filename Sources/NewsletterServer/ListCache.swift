@@ -25,8 +25,11 @@ final class ListCache: Sendable {
     let file: URL
     private let state = Mutex(State())
 
-    init(file: URL) {
+    let tokens: SubscriberTokens
+
+    init(file: URL, tokens: SubscriberTokens) {
         self.file = file
+        self.tokens = tokens
     }
 
     /// The current index.
@@ -35,7 +38,7 @@ final class ListCache: Sendable {
         let key = Self.key(of: file.path)
         return try state.withLock { state in
             if let index = state.index, key != nil, key == state.key { return index }
-            let index = TokenIndex(try SubscriberList.load(from: file))
+            let index = TokenIndex(try SubscriberList.load(from: file, tokens: tokens))
             state.key = key
             state.index = index
             return index

@@ -46,8 +46,14 @@ public struct SubscriptionServer: Sendable {
         self.config = config
         self.logger = logger
         pages = try ServerPages(directory: config.templatesDirectory, title: config.title, logger: logger)
-        cache = ListCache(file: config.subscribersFile)
-        changes = ChangeQueue(file: config.subscribersFile)
+        let tokens: SubscriberTokens
+        do {
+            tokens = try SubscriberTokens(config: config)
+        } catch {
+            throw ServerError("\(error)")
+        }
+        cache = ListCache(file: config.subscribersFile, tokens: tokens)
+        changes = ChangeQueue(file: config.subscribersFile, tokens: tokens)
     }
 
     /// The path the unsubscribe route answers, e.g. `/u` or `/unsubscribe/:token`.

@@ -5,7 +5,7 @@ import NewsletterKit
 extension NewsletterCommand {
     struct Subscribers: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Manage the subscriber list (a CSV file, editable by hand).",
+            abstract: "Manage the subscriber list (a CSV file, editable by hand or in a spreadsheet).",
             subcommands: [Add.self, Remove.self, List.self, Import.self, Export.self, Unsubscribe.self]
         )
     }
@@ -14,20 +14,20 @@ extension NewsletterCommand {
 /// Reports rows that were skipped while reading the list, on standard error.
 private func warn(_ list: SubscriberList) {
     for problem in list.problems {
-        FileHandle.standardError.write(Data("warning: \(problem)\n".utf8))
+        FileHandle.standardError.write(Data("warning: \(problem) (the row is kept as it is)\n".utf8))
     }
 }
 
-/// Reads the configured list (read-only commands).
+/// Reads the configured list without tokens (read-only commands that show no token).
 private func loadList(_ global: GlobalOptions) throws -> SubscriberList {
-    let list = try SubscriberList.load(from: try global.loadConfig().subscribersFile)
+    let list = try SubscriberList.load(from: try global.loadConfig().subscribersFile, tokens: nil)
     warn(list)
     return list
 }
 
 /// Edits the configured list under its lock (see `SubscriberList.modify`).
 private func modifyList<T>(_ global: GlobalOptions, _ change: (inout SubscriberList) throws -> T) throws -> T {
-    try SubscriberList.modify(try global.loadConfig().subscribersFile) { list in
+    try SubscriberList.modify(config: try global.loadConfig()) { list in
         warn(list)
         return try change(&list)
     }
@@ -39,32 +39,54 @@ private func today() -> String {
     return formatter.string(from: Date())
 }
 
-/// Thrown inside a modification to leave the file untouched while reporting a plain message.
-private struct Unchanged: Error {
-    let message: String
-}
-
 extension NewsletterCommand.Subscribers {
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add an address (or re-activate it).")
+        static let configuration = CommandConfiguration(
+            abstract: "Add an address.",
+            discussion: """
+                An address that is already active is left as it is (its name changes only with --update). \
+                Someone who unsubscribed or bounced is added again only with --resubscribe: do that only when \
+                they asked for it. A pending address (double opt-in not yet confirmed) becomes active.
+                """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The email address.") var email: String
         @Option(name: .long, help: "The subscriber's name.") var name: String?
+        @Flag(name: .long, help: "Change the name of an address that is already subscribed.") var update = false
+        @Flag(name: .long, help: "Re-activate an address that unsubscribed or bounced.") var resubscribe = false
 
         func run() throws {
+            let (outcome, file): (SubscriberList.AddOutcome, String)
             do {
-                let (existed, file) = try modifyList(global) { list -> (Bool, String) in
-                    let existed = list.index(of: email) != nil
-                    guard try list.add(email: email, name: name, today: today()) else {
-                        throw Unchanged(message: "\(email) is already subscribed")
-                    }
-                    return (existed, list.file.path)
+                (outcome, file) = try modifyList(global) { list in
+                    (
+                        try list.add(
+                            email: email, name: name, today: today(), updateName: update, resubscribe: resubscribe),
+                        list.file.path
+                    )
                 }
-                say(existed ? "re-activated \(email) in \(file)" : "added \(email) to \(file)")
-            } catch let unchanged as Unchanged {
-                say(unchanged.message)
             } catch let error as MailAddressError {
                 throw CommandFailure("\(error)")
+            }
+            switch outcome {
+            case .added:
+                say("added \(email) to \(file)")
+            case .alreadySubscribed(let current):
+                if let name, Subscriber.cleanName(name) != current, !Subscriber.cleanName(name).isEmpty {
+                    say(
+                        "\(email) is already subscribed as '\(current)'; name not changed (pass --update to change it)")
+                } else {
+                    say("\(email) is already subscribed")
+                }
+            case .renamed(let old):
+                say("\(email) is already subscribed; name changed from '\(old)' to '\(name ?? "")'")
+            case .confirmed:
+                say("activated \(email) (it was waiting for confirmation)")
+            case .resubscribed(let previous):
+                say("re-subscribed \(email) (it was \(previous.rawValue))")
+            case .needsResubscribe(let status):
+                throw CommandFailure(
+                    "\(email) is \(status.rawValue) in \(file); nothing changed (pass --resubscribe if they asked to be added again)"
+                )
             }
         }
     }
@@ -76,10 +98,9 @@ extension NewsletterCommand.Subscribers {
 
         func run() throws {
             try modifyList(global) { list in
-                guard let index = list.index(of: email) else {
+                guard list.remove(email: email) != nil else {
                     throw CommandFailure("\(email) is not in \(list.file.path)")
                 }
-                list.subscribers.remove(at: index)
             }
             say("removed \(email)")
         }
@@ -99,24 +120,26 @@ extension NewsletterCommand.Subscribers {
         }
 
         func run() throws {
-            let address = try modifyList(global) { list in
-                let index =
-                    email.flatMap { list.index(of: $0) }
-                    ?? token.flatMap { token in list.subscribers.firstIndex { $0.token == token } }
-                guard let index else {
-                    throw CommandFailure("\(email ?? "token \(token ?? "")") is not in \(list.file.path)")
+            let change = try modifyList(global) { list in
+                let change =
+                    email.flatMap { list.unsubscribe(email: $0) } ?? token.flatMap { list.unsubscribe(token: $0) }
+                guard let change else {
+                    throw CommandFailure(
+                        email.map { "\($0) is not in \(list.file.path)" }
+                            ?? "no subscriber in \(list.file.path) has this token; nothing changed")
                 }
-                list.subscribers[index].status = .unsubscribed
-                return list.subscribers[index].email
+                return change
             }
-            say("unsubscribed \(address)")
+            say(
+                change.changed
+                    ? "unsubscribed \(change.subscriber.email)" : "\(change.subscriber.email) was already unsubscribed")
         }
     }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the subscribers.")
         @OptionGroup var global: GlobalOptions
-        @Flag(name: .long, help: "Include unsubscribed and bounced addresses.") var all = false
+        @Flag(name: .long, help: "Include pending, unsubscribed and bounced addresses.") var all = false
 
         func run() throws {
             let list = try loadList(global)
@@ -132,9 +155,36 @@ extension NewsletterCommand.Subscribers {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add the addresses of a CSV file (UTF-8 with or without BOM, or GBK) with an email column.")
+            abstract: "Add the addresses of a CSV or spreadsheet text export.",
+            discussion: """
+                Encodings: byte order mark (UTF-8, UTF-16LE/BE as in Excel's "Unicode text"), else UTF-8, \
+                else GB18030/GBK (Chinese Excel's "CSV"); separator: comma, semicolon or tab, whichever gives \
+                an email column. Header names in English or Chinese (email, e-mail, Email Address, 邮箱, \
+                电子邮箱, 电子邮件; name, 姓名, 名字). Addresses already in the list are left alone, whatever \
+                their status. Exit status: 0 when every row was taken, 3 when some rows were rejected (listed \
+                with their line), 1 when nothing could be imported.
+                """)
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The CSV file.", completion: .file(extensions: ["csv"])) var file: String
+        @Argument(help: "The file.", completion: .file(extensions: ["csv", "txt", "tsv"])) var file: String
+        @Option(name: .long, help: "The file's encoding (e.g. windows-1252), instead of detecting it.")
+        var encoding: String?
+        @Option(name: .long, help: "The separator: ',', ';' or 'tab', instead of sniffing it.") var delimiter: String?
+        @Flag(name: .long, help: "Report what would be imported; write nothing.") var dryRun = false
+
+        func validate() throws {
+            if let delimiter, Self.separator(delimiter) == nil {
+                throw ValidationError("--delimiter: expected ',', ';' or 'tab', got '\(delimiter)'")
+            }
+        }
+
+        static func separator(_ text: String) -> Character? {
+            switch text.lowercased() {
+            case ",", "comma": ","
+            case ";", "semicolon": ";"
+            case "\t", "tab", "\\t": "\t"
+            default: nil
+            }
+        }
 
         func run() throws {
             let bytes: [UInt8]
@@ -143,22 +193,42 @@ extension NewsletterCommand.Subscribers {
             } catch {
                 throw CommandFailure("\(file): cannot read (\(error.localizedDescription))")
             }
-            let (rows, problems) = try SubscriberList.parse(bytes: bytes, fileName: file)
-            for problem in problems { FileHandle.standardError.write(Data("skipped: \(problem)\n".utf8)) }
-            let added = try modifyList(global) { list in
-                var added = 0
-                for row in rows where list.index(of: row.email) == nil {
-                    var subscriber = row
-                    if subscriber.added.isEmpty { subscriber.added = today() }
-                    list.subscribers.append(subscriber)
-                    added += 1
-                }
-                return added
+            let rows: SubscriberRows
+            do {
+                rows = try SubscriberRows(
+                    bytes: bytes, fileName: file, encoding: encoding, separator: delimiter.flatMap(Self.separator))
+            } catch let error as SpreadsheetTable.ReadError {
+                throw CommandFailure("\(error); nothing imported")
             }
             say(
-                "imported \(added) new address(es) from \(file) (\(rows.count - added) already present, \(problems.count) skipped)"
-            )
-            if !problems.isEmpty { throw ExitStatus.partial }
+                "\(file): encoding \(rows.encoding), separator \(SpreadsheetTable.name(of: rows.separator)), "
+                    + "\(rows.subscribers.count + rows.duplicates.count + rows.rejected.count) row(s)")
+            for line in rows.normalisedLines {
+                let email = rows.lines.firstIndex(of: line).map { rows.subscribers[$0].email } ?? ""
+                say("\(file):\(line): address normalised to \(email) (full-width characters or spaces removed)")
+            }
+            for problem in rows.problems { say("\(problem)") }
+            guard !rows.subscribers.isEmpty || !rows.rejected.isEmpty || !rows.duplicates.isEmpty else {
+                throw CommandFailure("\(file): no rows under the header; nothing imported")
+            }
+            let merge: SubscriberList.MergeReport
+            if dryRun {
+                var list = try SubscriberList.load(from: try global.loadConfig().subscribersFile, tokens: nil)
+                merge = list.merge(rows, today: today())
+            } else {
+                merge = try modifyList(global) { list in list.merge(rows, today: today()) }
+            }
+            for present in merge.alreadyPresent {
+                say(
+                    "\(file):\(present.line): \(present.email) is already in the list (\(present.status.rawValue)); left as it is"
+                )
+            }
+            say(
+                (dryRun ? "dry run, nothing written: would import " : "imported ")
+                    + "\(merge.added.count) new address(es) from \(file) (\(merge.alreadyPresent.count) already present, "
+                    + "\(rows.duplicates.count) duplicate(s), \(rows.rejected.count) rejected, "
+                    + "\(rows.normalisedLines.count) normalised)")
+            if !rows.rejected.isEmpty { throw ExitStatus.partial }
         }
     }
 
@@ -166,16 +236,17 @@ extension NewsletterCommand.Subscribers {
         static let configuration = CommandConfiguration(abstract: "Write the list as CSV to a file or standard output.")
         @OptionGroup var global: GlobalOptions
         @Option(name: .long, help: "The file to write (default: standard output).") var out: String?
+        @Flag(name: .long, help: "Start with a UTF-8 byte order mark, so that Excel (also Chinese Excel) reads UTF-8.")
+        var excel = false
 
         func run() throws {
-            var list = try loadList(global)
+            let list = try loadList(global)
+            let bytes = list.csvBytes(byteOrderMark: excel)
             if let out {
-                let original = list.file
-                list = SubscriberList(copying: list, to: URL(fileURLWithPath: out))
-                try AtomicFile.write(Data(list.csvText.utf8), to: list.file, createFolders: false)
-                say("exported \(list.subscribers.count) subscriber(s) from \(original.path) to \(out)")
+                try AtomicFile.write(Data(bytes), to: URL(fileURLWithPath: out), createFolders: false)
+                say("exported \(list.subscribers.count) subscriber(s) from \(list.file.path) to \(out)")
             } else {
-                print(list.csvText, terminator: "")
+                FileHandle.standardOutput.write(Data(bytes))
             }
         }
     }

@@ -141,7 +141,7 @@ private struct ConfigReader {
             stateFile: resolve(try string(values, "state", required: false) ?? ".newsletter/state.sqlite"),
             unsubscribeURL: unsubscribe,
             unsubscribeOneClick: try bool(
-                values, "unsubscribe_one_click", default: unsubscribe?.hasPrefix("https:") ?? false),
+                values, "unsubscribe_one_click", default: false),
             unsubscribeMailto: try string(values, "unsubscribe_mailto", required: false),
             firstRunMaxItems: try int(values, "first_run_max_items", default: 20, range: 0...1000),
             htmlBudgetBytes: try int(values, "html_budget_bytes", default: 90_000, range: 10_000...10_000_000),

@@ -116,7 +116,8 @@ public struct NewsletterConfig: Sendable {
     public var stateFile: URL
     /// The unsubscribe page; `{{token}}` is replaced by the subscriber's token.
     public var unsubscribeURL: String?
-    /// Whether ``unsubscribeURL`` accepts RFC 8058 one-click POSTs.
+    /// Whether ``unsubscribeURL`` accepts RFC 8058 one-click POSTs (`unsubscribe_one_click`, default `false`:
+    /// set it only when the URL is served by `newsletter serve` or another endpoint that takes the POST).
     public var unsubscribeOneClick: Bool
     /// An address for `mailto:` unsubscribe requests.
     public var unsubscribeMailto: String?

@@ -19,7 +19,7 @@ public enum SubscriberRequestOutcome: Sendable, Hashable {
     case unknown
 }
 
-/// Applies ``SubscriberRequest``s to a subscriber list through ``SubscriberList/modify(_:_:)``: the
+/// Applies ``SubscriberRequest``s to a subscriber list through ``SubscriberList/modify(_:tokens:_:)``: the
 /// same `FILE.lock` and atomic write as the CLI and `send`, so concurrent changes are applied one
 /// after the other and none is lost.
 ///
@@ -32,10 +32,13 @@ public enum SubscriberRequests {
     /// - Complexity: O(*n* + *m*) for *n* rows and *m* requests.
     /// - Returns: one outcome per request, in order.
     /// - Throws: ``SubscriberError`` or a file error naming the path.
-    public static func apply(_ requests: [SubscriberRequest], to file: URL) throws -> [SubscriberRequestOutcome] {
+    /// - Parameter tokens: the list's tokens (``SubscriberTokens/init(config:environment:)``).
+    public static func apply(_ requests: [SubscriberRequest], to file: URL, tokens: SubscriberTokens?) throws
+        -> [SubscriberRequestOutcome]
+    {
         guard !requests.isEmpty else { return [] }
         do {
-            return try SubscriberList.modify(file) { list in
+            return try SubscriberList.modify(file, tokens: tokens) { list in
                 let outcomes = apply(requests, in: &list)
                 if !outcomes.contains(where: { if case .changed = $0 { true } else { false } }) {
                     throw Unchanged(outcomes: outcomes)
@@ -65,13 +68,8 @@ public enum SubscriberRequests {
             let email = list.subscribers[index].email
             // An unsubscribed reader is not re-labelled as bounced, and a bounced one who clicks
             // the link is recorded as unsubscribed (their own wish wins).
-            if list.subscribers[index].status == wanted
-                || (wanted == .bounced && list.subscribers[index].status == .unsubscribed)
-            {
-                return .unchanged(email: email)
-            }
-            list.subscribers[index].status = wanted
-            return .changed(email: email)
+            let change = wanted == .bounced ? list.markBounced(email: email) : list.unsubscribe(email: email)
+            return change?.changed == true ? .changed(email: email) : .unchanged(email: email)
         }
     }
 
@@ -83,26 +81,31 @@ public enum SubscriberRequests {
 
 /// Finds a subscriber by unsubscribe token.
 ///
-/// Tokens are looked up by hash, then compared in constant time, so a forged token learns nothing
-/// from timing beyond the hash bucket.
+/// Every row's mailed token (``Subscriber/token``) is indexed, and for rows that also have a stored
+/// token the derived one (``SubscriberTokens``) too, so both are accepted. Tokens are looked up by hash,
+/// then compared in constant time, so a forged token learns nothing from timing beyond the hash bucket.
 public struct TokenIndex: Sendable {
     private var positions: [String: Int] = [:]
     private let subscribers: [Subscriber]
 
     /// Indexes the tokens of `list` (the first row wins if two share a token).
+    /// - Complexity: O(*n*) HMAC computations.
     public init(_ list: SubscriberList) {
         subscribers = list.subscribers
-        for (position, subscriber) in list.subscribers.enumerated() where !subscriber.token.isEmpty {
-            if positions[subscriber.token] == nil { positions[subscriber.token] = position }
+        for (position, subscriber) in list.subscribers.enumerated() {
+            var tokens = [subscriber.token]
+            if subscriber.hasUsableStoredToken, let derived = list.tokens?.token(for: subscriber.email) {
+                tokens.append(derived)
+            }
+            for token in tokens where !token.isEmpty && positions[token] == nil { positions[token] = position }
         }
     }
 
     /// The row whose token is `token`, or `nil`.
     public func index(of token: String) -> Int? {
-        guard let position = positions[token],
-            Self.constantTimeEqual(Array(subscribers[position].token.utf8), Array(token.utf8))
-        else { return nil }
-        return position
+        guard let entry = positions.index(forKey: token) else { return nil }
+        let (key, position) = positions[entry]
+        return Self.constantTimeEqual(Array(key.utf8), Array(token.utf8)) ? position : nil
     }
 
     /// The subscriber whose token is `token`, or `nil`.

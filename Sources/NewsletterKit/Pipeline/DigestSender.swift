@@ -150,14 +150,8 @@ public struct DigestSender: Sendable {
         let limit = Self.bounceLimit
         let bouncing = try await database.consecutivePermanentFailures(candidates, limit: limit)
         guard !bouncing.isEmpty else { return [] }
-        let disabled = try SubscriberList.modify(config.subscribersFile) { list in
-            var disabled: [String] = []
-            for email in bouncing {
-                guard let index = list.index(of: email), list.subscribers[index].status == .active else { continue }
-                list.subscribers[index].status = .bounced
-                disabled.append(email)
-            }
-            return disabled
+        let disabled = try SubscriberList.modify(config: config) { list in
+            bouncing.filter { email in list.subscriber(email)?.status == .active && list.markBounced(email: email) != nil }
         }
         for email in disabled {
             logger.info("disabled after \(limit) permanent failures in a row", metadata: ["recipient": "\(email)"])

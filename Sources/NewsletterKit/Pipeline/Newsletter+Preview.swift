@@ -11,7 +11,7 @@ extension Newsletter {
         }
         let content = makeContent(
             try await selectNew(now: now), now: now, failedSources: fetch.failedSources.map(\.name))
-        let subscribers = try SubscriberList.load(from: config.subscribersFile)
+        let subscribers = try SubscriberList.load(config: config)
         let subscriber =
             subscribers.active.first ?? Subscriber(email: "subscriber@example.com", name: "", token: "preview")
         let bodies = composer.renderer.render(

@@ -28,6 +28,7 @@ extension Newsletter {
     public func send(clock: RunClock, dryRun: Bool, transport: any MailTransport, resendUncertain: Bool = false)
         async throws -> SendReport
     {
+        try config.requireUnsubscribeMethod()
         let lock = try RunLock(path: config.stateFile.path + ".lock")
         defer { withExtendedLifetime(lock) {} }
         do {
@@ -48,7 +49,7 @@ extension Newsletter {
         let sender = self.sender
         let listPath = config.subscribersFile.path
         let listExists = FileManager.default.fileExists(atPath: listPath)
-        let subscribers = try SubscriberList.load(from: config.subscribersFile)
+        let subscribers = try SubscriberList.load(config: config)
         for problem in subscribers.problems { logger.warning("\(problem)") }
 
         if !dryRun {

@@ -290,7 +290,7 @@ public struct SetupCheck: Sendable {
             )
         }
         do {
-            let list = try SubscriberList.load(from: config.subscribersFile)
+            let list = try SubscriberList.load(from: config.subscribersFile, tokens: nil)
             let counts = Dictionary(grouping: list.subscribers, by: \.status).mapValues(\.count)
             let summary = Subscriber.Status.allCases.map { "\(counts[$0, default: 0]) \($0.rawValue)" }.joined(
                 separator: ", ")
@@ -363,7 +363,7 @@ public struct SetupCheck: Sendable {
                 detail:
                     "neither unsubscribe_url nor unsubscribe_mailto is set: messages carry no unsubscribe link or List-Unsubscribe header",
                 fix:
-                    "set unsubscribe_url (with {{token}}; your page calls `newsletter subscribers unsubscribe --token T`) and/or unsubscribe_mailto; Gmail and Yahoo require one-click unsubscribe from bulk senders"
+                    "set unsubscribe_url (with {{token}}; `newsletter serve` provides the page, or yours calls `newsletter subscribers unsubscribe --token T`) and/or unsubscribe_mailto (send refuses without either); Gmail and Yahoo require one-click unsubscribe from bulk senders"
             )
         case (let url?, let mailto):
             let https = url.lowercased().hasPrefix("https:")

@@ -169,7 +169,7 @@ public enum StarterFiles {
         # The personal unsubscribe link in every message and its List-Unsubscribe header; {{token}} is
         # replaced by the subscriber's token. Your page calls `newsletter subscribers unsubscribe --token T`.
         # unsubscribe_url: https://news.example.com/unsubscribe?t={{token}}
-        # Whether unsubscribe_url accepts RFC 8058 one-click POSTs (default: true for https URLs).
+        # Whether unsubscribe_url accepts RFC 8058 one-click POSTs (default: false; `newsletter serve` does).
         # unsubscribe_one_click: true
         # An address that receives "unsubscribe" requests by mail (List-Unsubscribe mailto:).
         # unsubscribe_mailto: unsubscribe@news.example.com

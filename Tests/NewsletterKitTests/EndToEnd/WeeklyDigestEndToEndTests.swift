@@ -20,6 +20,7 @@ struct WeeklyDigestEndToEndTests {
             extra: [
                 "lookback_days: 7",
                 "unsubscribe_url: https://news.example.com/u?l=weekly&t={{token}}",
+                "unsubscribe_one_click: true",
                 "unsubscribe_mailto: unsubscribe@news.example.com",
             ])
         var csv = "email,name\r\n"

@@ -179,7 +179,7 @@ extension NewsletterTests {
         }
         let disabled = try await newsletter.disableBouncing(["s2@example.com", "s3@example.com"])
         #expect(disabled == ["s2@example.com"])
-        let list = try SubscriberList.load(from: newsletter.config.subscribersFile)
+        let list = try SubscriberList.load(from: newsletter.config.subscribersFile, tokens: nil)
         #expect(list.subscribers.first { $0.email == "s2@example.com" }?.status == .bounced)
         #expect(list.active.map(\.email) == ["s1@example.com", "s3@example.com"])
     }

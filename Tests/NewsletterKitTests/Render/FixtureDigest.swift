@@ -36,6 +36,7 @@ enum FixtureDigest {
         subscribers: subscribers.csv
         state: state.sqlite
         unsubscribe_url: https://news.example.com/u?l=weekly&t={{token}}
+        unsubscribe_one_click: true
         unsubscribe_mailto: unsubscribe@news.example.com
         archive_url: https://www.example.com/djzf/
 

@@ -23,7 +23,7 @@ struct SetupCheckTests {
         lines +=
             [
                 "subscribers: subscribers.csv", "state: state/state.sqlite",
-                "unsubscribe_url: https://news.example.com/u?t={{token}}",
+                "unsubscribe_url: https://news.example.com/u?t={{token}}", "unsubscribe_one_click: true",
             ] + extra
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
         try Data("email,name,status,token,added\r\nreader@example.com,,active,t1,2019-05-01\r\n".utf8).write(

@@ -31,7 +31,7 @@ struct StarterFilesTests {
             try String(contentsOf: site.appendingPathComponent("Templates/digest.html.mustache"), encoding: .utf8)
                 == DefaultTemplates.html)
         _ = renderer
-        let list = try SubscriberList.load(from: config.subscribersFile)
+        let list = try SubscriberList.load(from: config.subscribersFile, tokens: nil)
         #expect(list.subscribers.isEmpty && list.problems.isEmpty)
     }
 

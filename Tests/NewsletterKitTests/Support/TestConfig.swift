@@ -11,10 +11,13 @@ enum TestConfig {
     ///   - smtpPort: the loopback SMTP server's port (1 when nothing is sent).
     ///   - smtp: extra lines for the `smtp:` section (indented by the caller, e.g. `"  connections: 2"`).
     ///   - extra: extra top-level lines.
+    ///   - unsubscribeMailto: written as `unsubscribe_mailto` unless `extra` sets an unsubscribe key
+    ///     (`send` refuses bulk mail without a way out).
     @discardableResult
     static func write(
         in folder: TemporaryFolder, title: String = "党建周报", sources: [(name: String, url: String)],
-        sourceOptions: [String] = [], smtpPort: Int = 1, smtp: [String] = ["  retry_delays: []"], extra: [String] = []
+        sourceOptions: [String] = [], smtpPort: Int = 1, smtp: [String] = ["  retry_delays: []"], extra: [String] = [],
+        unsubscribeMailto: String? = "unsubscribe@news.example.com"
     ) throws -> URL {
         var lines = [
             "title: \(title)",
@@ -26,6 +29,9 @@ enum TestConfig {
         for source in sources { lines += ["  - name: \(source.name)", "    url: \(source.url)"] + sourceOptions }
         lines += ["smtp:", "  url: smtp://127.0.0.1:\(smtpPort)", "  starttls: off"] + smtp
         lines += ["subscribers: subscribers.csv", "state: state/state.sqlite"] + extra
+        if let unsubscribeMailto, !extra.contains(where: { $0.hasPrefix("unsubscribe_") }) {
+            lines.append("unsubscribe_mailto: \(unsubscribeMailto)")
+        }
         let file = folder.file("newsletter.yml")
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
         return file
