@@ -142,6 +142,10 @@ final class CurlSMTPSession: MailSession {
         return bad ? "refusing to send: envelope address \(address.debugDescription) contains CR, LF, NUL, < or >" : nil
     }
 
+    /// Whether the libcurl in use declares SMTPUTF8 in MAIL FROM (7.69.0 and later); with an older one every
+    /// server is treated as one without SMTPUTF8.
+    static let libcurlSpeaksSMTPUTF8 = curl_version_info(CURLVERSION_FIRST).pointee.version_num >= 0x07_45_00
+
     /// The server's EHLO keywords (upper-case, e.g. `SMTPUTF8`, `PIPELINING`) from the current connection's
     /// greeting, read through the debug callback; `nil` until a connection was made.
     private(set) var extensions: Set<String>?
@@ -173,8 +177,8 @@ final class CurlSMTPSession: MailSession {
         // SMTPUTF8 (RFC 6531) only for a UTF-8 local part, and only towards a server that offers it: libcurl
         // (≥ 7.69) then adds the SMTPUTF8 parameter to MAIL FROM itself. Without it, no byte ≥ 0x80 is sent.
         if mailbox.requiresSMTPUTF8 || sender.requiresSMTPUTF8 {
-            if extensions == nil { learnExtensions() }
-            guard extensions?.contains("SMTPUTF8") == true else {
+            if extensions == nil, Self.libcurlSpeaksSMTPUTF8 { learnExtensions() }
+            guard Self.libcurlSpeaksSMTPUTF8, extensions?.contains("SMTPUTF8") == true else {
                 let who = sender.requiresSMTPUTF8 ? "the envelope sender \(sender.email)" : recipient
                 return .permanentFailure(
                     code: 0,
