@@ -86,3 +86,30 @@ extension ArticleExtractor {
         return (result, nil)
     }
 }
+
+extension ArticleExtractor {
+    /// The title to keep when a page's headline and the listing link's text (or a feed entry's title) disagree.
+    ///
+    /// The link text is what the site itself called the article: the page's title wins when it holds the
+    /// link text (the link text was cut short), the link text wins when it holds the page's title (the page
+    /// only has a shortened one) or when the two share nothing (the page's candidate was the site name or a
+    /// column heading).
+    /// - Parameters:
+    ///   - page: The headline extracted from the page (may be empty).
+    ///   - link: The listing link's text (whole `title=""` when the text was cut with `…`).
+    public static func preferredTitle(page: String, link: String) -> String {
+        let linkStem = link.trimmingCharacters(in: CharacterSet(charactersIn: "….· "))
+        func squeeze(_ text: String) -> String {
+            String(text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+        }
+        let p = squeeze(page)
+        let l = squeeze(linkStem)
+        guard !p.isEmpty else { return link }
+        guard l.count >= 4 else { return page }
+        let truncated = link.hasSuffix("…") || link.hasSuffix("...") || link.hasSuffix("..")
+        if p == l { return page }
+        if p.contains(l) { return page }
+        if l.contains(p) { return truncated ? page : link }
+        return truncated ? page : link
+    }
+}

@@ -7,7 +7,9 @@ extension ArticlePage {
     /// or `<title>` without its site suffix (`文章_栏目_站点` → `文章`).
     func findTitle() -> String {
         if let value = meta["articletitle"], !value.isEmpty { return value }
-        let headings = root.descendants(named: ["h1"]).map { TextNormalizer.collapse($0.textContent) }
+        // Hidden headings (`<h1 class="none">站点名</h1>`) never supply the title.
+        let visibleH1 = root.descendants(named: ["h1"]).filter { !Self.hiddenByClass($0) }
+        let headings = visibleH1.map { TextNormalizer.collapse($0.textContent) }
             .filter { $0.count >= 2 }
         let docTitle = documentTitle
         if !docTitle.isEmpty {
@@ -21,7 +23,7 @@ extension ArticlePage {
             // `文章 a1 - 博客` with `<h1>文章 a1 的标题</h1>`: the title tag holds a shortened headline.
             if let heading = Self.headingExtendingTitle(headings, docTitle: docTitle) { return heading }
         }
-        let titled = root.descendants(named: ["h1"]).filter {
+        let titled = visibleH1.filter {
             ContentHints.tokens($0).contains { $0.contains("title") }
         }
         let ogTitle = (meta["og:title"] ?? "").filter { !$0.isWhitespace }
@@ -35,12 +37,28 @@ extension ArticlePage {
             if let value = meta[key], !value.isEmpty { return Self.removeSharedSuffix(value, docTitle: docTitle) }
         }
         if let value = jsonLD["headline"], !value.isEmpty { return TextNormalizer.collapse(value) }
-        let secondLevel = root.descendants(named: ["h2"]).map { TextNormalizer.collapse($0.textContent) }
+        let secondLevel = root.descendants(named: ["h2"]).filter { !Self.hiddenByClass($0) }
+            .map { TextNormalizer.collapse($0.textContent) }
         if !docTitle.isEmpty {
             if let heading = secondLevel.first(where: { $0.count >= 4 && docTitle.hasPrefix($0) }) { return heading }
             return Self.stripSiteSuffix(docTitle)
         }
         return headings.first ?? ""
+    }
+
+    /// Whether `node` or an ancestor carries a class that hides it (`none`, `hide`, `hidden`, `sr-only`, …).
+    static func hiddenByClass(_ node: HTMLNode) -> Bool {
+        let hiding: Set<String> = [
+            "none", "hide", "hidden", "hid", "dn", "invisible", "sr-only", "screen-reader-text", "visually-hidden",
+            "visuallyhidden",
+        ]
+        var current: HTMLNode? = node
+        while let element = current, element.name != "body" {
+            let classes = (element.attribute("class") ?? "").lowercased().split(whereSeparator: \.isWhitespace)
+            if classes.contains(where: { hiding.contains(String($0)) }) { return true }
+            current = element.parent
+        }
+        return false
     }
 
     /// The first heading that starts with the `<title>` text minus its site suffix, or holds it when that
@@ -213,12 +231,18 @@ extension ArticlePage {
             if let value = Self.labelledValue(
                 in: text, labels: ["作者", "记者", "撰稿", "撰文", "文／", "文/"], requireColon: false)
             {
-                return value
+                if Byline.isPlausibleAuthor(value) { return value }
             }
+        }
+        // A labelled `作者：` anywhere on the page (a table cell beside the headline, outside the header window).
+        if let value = Self.labelledValue(in: flatText, labels: ["作者"], requireColon: true),
+            Byline.isPlausibleAuthor(value)
+        {
+            return value
         }
         for value in [jsonLD["author"], meta["author"], meta["article:author"], meta["byl"], meta["dc.creator"]] {
             guard let value, !value.isEmpty, value.count <= 40, !value.contains("://"),
-                !value.lowercased().contains("team")
+                !value.lowercased().contains("team"), Byline.isPlausibleAuthor(value)
             else { continue }
             return value.hasPrefix("By ") ? String(value.dropFirst(3)) : value
         }

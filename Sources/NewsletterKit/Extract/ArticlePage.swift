@@ -37,10 +37,13 @@ final class ArticlePage {
         let source = findSource(title: title, trailers: body.trailers)
         let author = findAuthor(title: title, trailers: body.trailers, bodyText: body.text)
         let category = findCategory(title: title)
-        return ExtractedArticle(
+        var article = ExtractedArticle(
             url: url, title: title, published: published?.date, publishedText: published?.iso8601,
             author: author, source: source, category: category, bodyText: body.text, bodyHTML: body.html,
             charset: charset)
+        article.publishedDateOnly = published.map { !$0.hasTime } ?? false
+        Byline.moveBylines(&article)
+        return article
     }
 
     // MARK: - Head and cleaning
@@ -52,7 +55,8 @@ final class ArticlePage {
             case "meta":
                 let key = (node.attribute("name") ?? node.attribute("property") ?? node.attribute("itemprop") ?? "")
                     .lowercased().trimmingCharacters(in: .whitespaces)
-                let content = TextNormalizer.collapse(node.attribute("content") ?? "")
+                // CMS metadata is text: markup inside it (a TRS `ArticleTitle` with `<div>…</div>`) is dropped.
+                let content = TextNormalizer.collapse(TextNormalizer.stripTags(node.attribute("content") ?? ""))
                 if !key.isEmpty, !content.isEmpty, meta[key] == nil { meta[key] = content }
             case "title":
                 if documentTitle.isEmpty { documentTitle = TextNormalizer.collapse(node.textContent) }

@@ -24,6 +24,8 @@ public struct ExtractedArticle: Sendable, Equatable {
     public var bodyHTML: String
     /// The charset the page bytes were decoded with (WHATWG name).
     public var charset: String
+    /// Whether ``published`` is known only to the day (the page shows no time of day).
+    public var publishedDateOnly: Bool = false
 
     /// Creates an extracted article.
     public init(

@@ -133,6 +133,8 @@ public struct SourceFetcher: Sendable {
         var url: URL
         var title: String
         var published: Date?
+        /// Whether `published` is known only to the day.
+        var dateOnly = false
         /// Set for feed entries: the article as the feed gives it.
         var feedArticle: StoredArticle?
         var fetchPage: Bool
@@ -164,7 +166,7 @@ public struct SourceFetcher: Sendable {
                 candidates.append(
                     Candidate(
                         key: Self.canonicalKey(link.url), url: link.url, title: link.title, published: link.date,
-                        feedArticle: nil, fetchPage: inWindow))
+                        dateOnly: link.dateOnly, feedArticle: nil, fetchPage: inWindow))
             }
             // Follow pagination while the page still reaches into the window (and its late grace).
             let oldest = page.links.compactMap(\.date).min()
@@ -233,7 +235,7 @@ public struct SourceFetcher: Sendable {
                 publishedAt: candidate.published, category: nil, origin: nil, author: nil, bodyText: "", bodyHTML: "",
                 fingerprint: StoredArticle.fingerprint(
                     title: candidate.title, published: candidate.published, timeZone: source.timeZone),
-                firstSeenAt: now, isExtracted: false)
+                firstSeenAt: now, isExtracted: false, publishedDateOnly: candidate.dateOnly)
         }
         let response = try await fetcher.fetch(HTTPRequest(url: candidate.url))
         let guessed = ArticleExtractor.extract(
@@ -251,9 +253,17 @@ public struct SourceFetcher: Sendable {
                 publishedAt: candidate.published, category: nil, origin: nil, author: nil, bodyText: "", bodyHTML: "",
                 fingerprint: "", firstSeenAt: now, isExtracted: true)
         // A feed's own title and date are authoritative; a page's fill in what the feed lacks.
-        if candidate.feedArticle == nil, !extracted.title.isEmpty { article.title = extracted.title }
+        if candidate.feedArticle == nil {
+            article.title = ArticleExtractor.preferredTitle(page: extracted.title, link: candidate.title)
+        }
         if candidate.feedArticle == nil || article.publishedAt == nil {
-            article.publishedAt = extracted.published ?? article.publishedAt
+            if let published = extracted.published {
+                // The page's time of day refines the listing's day; a page showing only a day keeps it a day.
+                article.publishedAt = published
+                article.publishedDateOnly = extracted.publishedDateOnly
+            } else {
+                article.publishedDateOnly = candidate.dateOnly
+            }
         }
         article.category = extracted.category ?? article.category
         article.origin = extracted.source ?? article.origin

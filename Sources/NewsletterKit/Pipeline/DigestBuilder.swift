@@ -87,8 +87,11 @@ public struct DigestBuilder: Sendable {
                 key: article.key,
                 title: article.title,
                 url: article.url,
+                // A date known only to the day is shown as a date (no invented 00:00).
                 date: article.publishedAt.map {
-                    Self.format($0, "yyyy-MM-dd HH:mm", zone: zones[article.sourceName] ?? config.timeZone)
+                    Self.format(
+                        $0, article.publishedDateOnly ? "yyyy-MM-dd" : "yyyy-MM-dd HH:mm",
+                        zone: zones[article.sourceName] ?? config.timeZone)
                 } ?? "",
                 origin: article.origin,
                 category: article.category,

@@ -162,6 +162,12 @@ public struct AppDatabase: Sendable {
             try db.create(index: "delivery_on_digestId_status", on: "delivery", columns: ["digestId", "status"])
             try db.create(index: "delivery_on_email", on: "delivery", columns: ["email"])
         }
+        // Issue 10 (extraction): a publish time known only to the day is kept as a date.
+        migrator.registerMigration("articlePublishedDateOnly") { db in
+            try db.alter(table: "article") { t in
+                t.add(column: "publishedDateOnly", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 }

@@ -22,6 +22,8 @@ public struct StoredArticle: Codable, Sendable, Equatable, FetchableRecord, Pers
     public var firstSeenAt: Date
     /// `false` for a listing entry whose page was not fetched (outside the lookback window).
     public var isExtracted: Bool
+    /// Whether ``publishedAt`` is known only to the day: shown as a date, never with an invented `00:00`.
+    public var publishedDateOnly: Bool = false
 
     public enum Columns {
         static let key = Column(CodingKeys.key)

@@ -1,0 +1,131 @@
+import Foundation
+
+/// Bylines and author values a reader would accept.
+///
+/// An author is a person or a desk: never a CMS id (`L_360307`), a URL, a site name (`云南网`), a keyword list
+/// (`www.yunnan.cn,云南日报报业集团,云南网`) or a date. Byline lines at the start or end of a Chinese body
+/// (`（记者 胡晓蓉）`, `□ 本报记者 葛灵丹`, `记者 张三 通讯员 李四`, `文/图 王五`) belong in the author field.
+enum Byline {
+    /// Whether `value` can be an author's name or a desk.
+    static func isPlausibleAuthor(_ value: String) -> Bool {
+        let text = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= 40 else { return false }
+        let lower = text.lowercased()
+        if lower.contains("://") || lower.contains("www.") || lower.contains("@") { return false }
+        for suffix in [".com", ".cn", ".net", ".org", ".gov"] where lower.hasSuffix(suffix) { return false }
+        // CMS ids: `L_360307`, `u12345`, digits only.
+        if text.range(of: #"[A-Za-z]+_?\d{3,}"#, options: .regularExpression) != nil { return false }
+        if text.allSatisfy({ $0.isNumber || $0.isPunctuation || $0.isWhitespace }) { return false }
+        // Keyword lists.
+        let parts = text.split(whereSeparator: { ",，;；|".contains($0) })
+        if parts.count >= 3 { return false }
+        // Site and organisation names.
+        for suffix in ["网", "网站", "集团", "报业", "门户", "频道", "客户端", "在线", "官网"] where text.hasSuffix(suffix) {
+            return false
+        }
+        if text.contains("集团") || text.contains("版权") || text.contains("所有") { return false }
+        // Dates.
+        if DateParser.firstDate(in: text, timeZone: .gmt) != nil { return false }
+        if text.range(of: #"\d{1,2}[-/月]\d{1,2}"#, options: .regularExpression) != nil { return false }
+        return true
+    }
+
+    /// The names in a byline line, or `nil` when the line is not a byline.
+    ///
+    /// - Parameter line: One collapsed body paragraph.
+    /// - Returns: The names joined by a space (`胡晓蓉`, `张三 李四`).
+    static func names(inLine line: String) -> String? {
+        var text = line.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty, text.count <= 50 else { return nil }
+        text = text.trimmingCharacters(in: CharacterSet(charactersIn: "□■●◆◇○※ \u{3000}"))
+        if let first = text.first, "（(【[".contains(first), let last = text.last, "）)】]".contains(last) {
+            text = String(text.dropFirst().dropLast())
+        }
+        let roles = [
+            "本报特约记者", "本报记者", "本刊记者", "新华社记者", "特约记者", "见习记者", "通讯员", "摄影记者", "记者", "文/图", "文／图",
+            "图/文", "图／文", "文字", "摄影", "撰稿", "撰文", "作者", "文/", "文／", "图/", "图／",
+        ]
+        var found = false
+        var names: [String] = []
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            rest = rest.drop(while: { $0 == " " || $0 == "\u{3000}" || $0 == "、" || $0 == "，" || $0 == "," })
+            if let role = roles.first(where: { rest.hasPrefix($0) }) {
+                found = true
+                rest = rest.dropFirst(role.count).drop(while: {
+                    $0 == " " || $0 == "：" || $0 == ":" || $0 == "\u{3000}"
+                })
+                continue
+            }
+            let token = rest.prefix(while: { !($0 == " " || $0 == "\u{3000}" || $0 == "、" || $0 == "，" || $0 == ",") })
+            guard !token.isEmpty else { break }
+            // A name: 2–4 CJK characters (a role glued to it is split off above).
+            var name = String(token)
+            if let role = roles.first(where: { name.hasSuffix($0) && name.count > $0.count }) {
+                name = String(name.dropLast(role.count))
+                found = true
+            }
+            guard (2...4).contains(name.count), name.allSatisfy(\.isCJKIdeograph) else { return nil }
+            names.append(name)
+            rest = rest[token.endIndex...]
+        }
+        guard found, !names.isEmpty, names.count <= 4 else { return nil }
+        return names.joined(separator: " ")
+    }
+
+    /// Moves a byline line at the start or end of the body into the author field.
+    static func moveBylines(_ article: inout ExtractedArticle) {
+        var paragraphs = article.bodyText.components(separatedBy: "\n\n")
+        guard paragraphs.count >= 2 else { return }
+        var moved: [String] = []
+        var bylineNames: String?
+        var bylineLine = ""
+        for index in [paragraphs.count - 1, 0] {
+            let line = TextNormalizer.collapse(paragraphs[index])
+            if let names = names(inLine: line) {
+                if bylineNames == nil {
+                    bylineNames = names
+                    bylineLine = line
+                }
+                moved.append(line)
+                paragraphs.remove(at: index)
+            }
+        }
+        guard let bylineNames, !paragraphs.isEmpty else { return }
+        // The byline's names replace an author that is no name or that was read out of this same line.
+        if let author = article.author, isPlausibleAuthor(author),
+            !bylineLine.contains(author.replacingOccurrences(of: " ", with: ""))
+                && !bylineLine.contains(author)
+        {
+            // keep the labelled author found elsewhere
+        } else {
+            article.author = bylineNames
+        }
+        article.bodyText = paragraphs.joined(separator: "\n\n")
+        for line in moved { article.bodyHTML = removeParagraph(line, from: article.bodyHTML) }
+    }
+
+    /// `html` without the first `<p>`/`<div>` whose text is `line`.
+    static func removeParagraph(_ line: String, from html: String) -> String {
+        let pattern = #"<(p|div|span|h\d)\b[^>]*>((?:(?!</?\1\b).)*?)</\1>"#
+        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators]) else {
+            return html
+        }
+        let ns = html as NSString
+        for match in regex.matches(in: html, range: NSRange(location: 0, length: ns.length)) {
+            let inner = ns.substring(with: match.range(at: 2))
+            let text = TextNormalizer.collapse(TextNormalizer.decodeEntities(TextNormalizer.stripTags(inner)))
+            if text == line { return ns.replacingCharacters(in: match.range, with: "") }
+        }
+        return html
+    }
+}
+
+extension Character {
+    /// A CJK unified ideograph (basic block and extension A) or `·` inside transliterated names.
+    fileprivate var isCJKIdeograph: Bool {
+        guard let scalar = unicodeScalars.first, unicodeScalars.count == 1 else { return false }
+        return (0x4E00...0x9FFF).contains(scalar.value) || (0x3400...0x4DBF).contains(scalar.value)
+            || scalar.value == 0x00B7
+    }
+}
