@@ -37,6 +37,7 @@ extension NewsletterConfig {
     /// Every key the file may hold, dotted for nested sections (`smtp.url`, `sources[].name`).
     static var knownKeys: Set<String> {
         ConfigReader.topKeys.union(ConfigReader.smtpKeys.map { "smtp.\($0)" })
+            .union(ConfigReader.mailboxKeys.map { "mailbox.\($0)" })
             .union(ConfigReader.sourceKeys.map { "sources[].\($0)" })
     }
 }
@@ -50,7 +51,10 @@ private struct ConfigReader {
         "title", "subject", "from", "reply_to", "envelope_sender", "list_id", "lookback_days", "timezone", "sources",
         "smtp", "subscribers", "templates", "state", "unsubscribe_url", "unsubscribe_one_click",
         "unsubscribe_mailto", "first_run_max_items", "html_budget_bytes", "archive_url", "archive_dir", "group_by",
-        "alert_after_failed_runs",
+        "alert_after_failed_runs", "mailbox",
+    ]
+    static let mailboxKeys: Set<String> = [
+        "url", "starttls", "username", "password_env", "ca_file", "timeout_seconds", "soft_bounce_limit",
     ]
     static let sourceKeys: Set<String> = [
         "name", "url", "kind", "timezone", "max_pages", "full_text", "links", "next_page", "title", "date", "body",
@@ -123,7 +127,7 @@ private struct ConfigReader {
                 do { _ = try ListUnsubscribe(https: url) } catch let problem { throw error(entry, "\(problem)") }
             }
         }
-        return NewsletterConfig(
+        var config = NewsletterConfig(
             file: base.appendingPathComponent((file as NSString).lastPathComponent),
             title: title,
             subjectTemplate: try string(values, "subject", required: false) ?? "{{title}} {{date}}",
@@ -150,6 +154,52 @@ private struct ConfigReader {
             groupBy: try grouping(values),
             alertAfterFailedRuns: try int(values, "alert_after_failed_runs", default: 3, range: 1...1000)
         )
+        config.mailbox = try values["mailbox"].map { try self.mailbox($0.value) }
+        return config
+    }
+
+    private func mailbox(_ node: Node) throws -> NewsletterConfig.Mailbox {
+        guard let mapping = node.mapping else {
+            throw ConfigError(
+                file: file, line: node.mark?.line, key: "mailbox", reason: "expected url, username, password_env, …")
+        }
+        let values = try keyed(mapping, allowed: Self.mailboxKeys, prefix: "mailbox.")
+        guard let urlText = try string(values, "url", required: false) else {
+            throw ConfigError(file: file, line: node.mark?.line, key: "mailbox.url", reason: "missing (required)")
+        }
+        guard let url = URL(string: urlText), let scheme = url.scheme?.lowercased(),
+            ["imap", "imaps", "pop3", "pop3s"].contains(scheme), let host = url.host, !host.isEmpty
+        else {
+            throw ConfigError(
+                file: file, line: values["url"]?.line, key: "mailbox.url",
+                reason: "expected imaps://host/INBOX, imap://host/INBOX, pop3s://host or pop3://host, got '\(urlText)'")
+        }
+        var starttls = NewsletterConfig.StartTLS.required
+        if let text = try string(values, "starttls", required: false) {
+            guard let mode = NewsletterConfig.StartTLS(rawValue: text) else {
+                throw ConfigError(
+                    file: file, line: values["starttls"]?.line, key: "mailbox.starttls",
+                    reason: "expected required, opportunistic or off, got '\(text)'")
+            }
+            starttls = mode
+        }
+        let loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased()) || host.hasPrefix("127.")
+        if ["imap", "pop3"].contains(scheme), starttls != .required, !loopback {
+            throw ConfigError(
+                file: file, line: values["starttls"]?.line, key: "mailbox.starttls",
+                reason:
+                    "'\(starttls.rawValue)' would send the mailbox password in clear text to \(host); only loopback test servers may use it"
+            )
+        }
+        guard let username = try string(values, "username", required: false) else {
+            throw ConfigError(file: file, line: node.mark?.line, key: "mailbox.username", reason: "missing (required)")
+        }
+        return NewsletterConfig.Mailbox(
+            url: url, starttls: starttls, username: username,
+            passwordEnvironmentVariable: try string(values, "password_env", required: false),
+            caFile: try string(values, "ca_file", required: false).map { resolve($0).path },
+            timeoutSeconds: try int(values, "timeout_seconds", default: 60, range: 1...3600),
+            softBounceLimit: try int(values, "soft_bounce_limit", default: 3, range: 1...100))
     }
 
     /// One setting: its value node, its dotted key and the line of the key.

@@ -137,6 +137,8 @@ public struct NewsletterConfig: Sendable {
     public var groupBy: Grouping = .source
     /// A source failing in this many consecutive runs is reported loudly by `send` and `status`.
     public var alertAfterFailedRuns: Int = 3
+    /// The unsubscribe/bounce mailbox that `newsletter mailbox` reads, if any.
+    public var mailbox: Mailbox? = nil
 
     /// How the digest arranges its articles.
     public enum Grouping: String, Sendable, Codable {

@@ -167,12 +167,28 @@ public enum StarterFiles {
         state: .newsletter/state.sqlite
 
         # The personal unsubscribe link in every message and its List-Unsubscribe header; {{token}} is
-        # replaced by the subscriber's token. Your page calls `newsletter subscribers unsubscribe --token T`.
+        # replaced by the subscriber's token. `newsletter serve` answers it behind your web server.
         # unsubscribe_url: https://news.example.com/unsubscribe?t={{token}}
         # Whether unsubscribe_url accepts RFC 8058 one-click POSTs (default: false; `newsletter serve` does).
         # unsubscribe_one_click: true
         # An address that receives "unsubscribe" requests by mail (List-Unsubscribe mailto:).
         # unsubscribe_mailto: unsubscribe@news.example.com
+        # The mailbox that receives bounces and unsubscribe mails, read by `newsletter mailbox` (optional).
+        # mailbox:
+          # imaps://host/INBOX, imap://host:143/INBOX (STARTTLS), pop3s://host or pop3://host:110.
+          # url: imaps://mail.example.com/INBOX
+          # required | opportunistic | off (for imap:// and pop3://; the last two only on 127.0.0.1).
+          # starttls: required
+          # The login name.
+          # username: bounces@news.example.com
+          # The environment variable that holds the password.
+          # password_env: NEWSLETTER_MAILBOX_PASSWORD
+          # A PEM file of extra CA certificates to trust.
+          # ca_file: /etc/ssl/certs/extra.pem
+          # Seconds one command may take.
+          # timeout_seconds: 60
+          # Soft bounces (4.x.x) on this many consecutive digests set an address to bounced.
+          # soft_bounce_limit: 3
 
         # The HTML part's size budget in bytes as sent: Gmail clips messages at about 102 KB.
         html_budget_bytes: 90000

@@ -168,6 +168,25 @@ public struct AppDatabase: Sendable {
                 t.add(column: "publishedDateOnly", .boolean).notNull().defaults(to: false)
             }
         }
+        // v3-mailbox: bounces read from the mailbox, and which mailbox messages were processed.
+        migrator.registerMigration("v3-mailbox") { db in
+            try db.create(index: "delivery_on_messageID", on: "delivery", columns: ["messageID"])
+            try db.create(table: "bounce") { t in
+                t.column("reportKey", .text).notNull()
+                t.column("email", .text).notNull().indexed()
+                t.column("digestId", .integer).notNull()
+                t.column("permanent", .boolean).notNull()
+                t.column("status", .text).notNull()
+                t.column("diagnostic", .text)
+                t.column("receivedAt", .datetime).notNull()
+                t.primaryKey(["reportKey", "email"])
+            }
+            try db.create(table: "mailboxMessage") { t in
+                t.primaryKey("key", .text)
+                t.column("processedAt", .datetime).notNull()
+                t.column("outcome", .text).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -56,7 +56,7 @@ struct StarterFilesTests {
         }
         for key in NewsletterConfig.knownKeys.sorted() {
             let parts = key.split(separator: ".")
-            let indent = parts.count == 1 ? 0 : (parts[0] == "smtp" ? 2 : 4)
+            let indent = parts.count == 1 ? 0 : (parts[0] == "smtp" || parts[0] == "mailbox" ? 2 : 4)
             let name = String(parts.last ?? "")
             let index = lines.firstIndex { line in setting(line).map { $0 == (indent, name) } ?? false }
             let found = try #require(index, "\(key) is not in the starter newsletter.yml")
@@ -111,13 +111,14 @@ struct StarterFilesTests {
             line -> String in
             let indent = line.prefix { $0 == " " }
             let rest = line.dropFirst(indent.count)
-            guard rest.hasPrefix("# "), rest.dropFirst(2).range(of: #"^[a-z_]+: "#, options: .regularExpression) != nil
+            guard rest.hasPrefix("# "), rest.dropFirst(2).range(of: #"^[a-z_]+:( |$)"#, options: .regularExpression) != nil
             else { return String(line) }
             return String(indent) + String(rest.dropFirst(2))
         }.joined(separator: "\n")
         try Data(uncommented.utf8).write(to: folder.file("all.yml"))
         let all = try NewsletterConfig.load(from: folder.file("all.yml"))
         #expect(all.replyTo != nil && all.unsubscribeURL != nil && all.archiveURL != nil && all.smtp?.caFile != nil)
+        #expect(all.mailbox?.softBounceLimit == 3 && all.mailbox?.caFile != nil)
     }
 
     @Test func initNeverOverwritesAnExistingFile() throws {

@@ -1,0 +1,193 @@
+public import Foundation
+public import Logging
+
+/// What one `newsletter mailbox` run did.
+public struct MailboxReport: Sendable {
+    /// Messages looked at in this run.
+    public var examined = 0
+    /// Messages an earlier run had processed (only flagged or deleted now).
+    public var alreadyProcessed = 0
+    /// Addresses with a hard bounce (5.x.x) in this run.
+    public var hardBounces: [String] = []
+    /// Addresses with a soft bounce (4.x.x) in this run.
+    public var softBounces: [String] = []
+    /// Addresses whose status became `bounced` in this run.
+    public var disabled: [String] = []
+    /// Addresses unsubscribed by a `mailto:` request in this run.
+    public var unsubscribed: [String] = []
+    public var autoReplies = 0
+    /// Delay warnings and other reports without a failure.
+    public var reportsWithoutFailure = 0
+    /// Messages left in the mailbox untouched, each with the reason (to be looked at by a person).
+    public var leftAlone: [(id: String, reason: String)] = []
+
+    public init() {}
+}
+
+/// `newsletter mailbox`: reads the unsubscribe/bounce mailbox and applies what it finds.
+///
+/// - Bounces are matched to the delivery by the returned message's Message-ID (each delivery's
+///   Message-ID is in the ledger; no VERP address is needed, and a forged bounce would need a
+///   random Message-ID it cannot know). A hard bounce (5.x.x) sets the address to `bounced` at
+///   once; a soft bounce (4.x.x) is recorded, and an address whose last `soft_bounce_limit`
+///   (default 3) digests all drew a bounce is set to `bounced`. Delay warnings change nothing.
+/// - `mailto:` unsubscribe requests (`unsubscribe-LIST-TOKEN` in the subject or the text) set
+///   the token's owner to `unsubscribed`.
+/// - Auto-replies (RFC 3834 `Auto-Submitted`, vacation notices) are ignored.
+/// - Processed messages are flagged (IMAP) or deleted (POP3) and remembered in the state
+///   database; a message that cannot be classified, a bounce for a message we did not send or
+///   an unknown token is left alone and reported.
+///
+/// List changes go through ``SubscriberRequests`` (the list's lock and atomic write), in one batch.
+public struct MailboxReader: Sendable {
+    public let config: NewsletterConfig
+    public let database: AppDatabase
+    public let logger: Logger
+
+    public init(config: NewsletterConfig, database: AppDatabase, logger: Logger) {
+        self.config = config
+        self.database = database
+        self.logger = logger
+    }
+
+    /// Reads and processes the mailbox once.
+    /// - Parameter password: the mailbox password (from `mailbox.password_env`).
+    /// - Throws: ``MailboxError`` when the mailbox cannot be read (nothing is marked then);
+    ///   ``RunLockError`` when another mailbox run holds the lock; list and database errors.
+    public func run(password: String?, now: Date) throws -> MailboxReport {
+        guard let settings = config.mailbox else {
+            throw MailboxError("\(config.file.path): no mailbox section (mailbox: url, username, password_env)")
+        }
+        let lock = try RunLock(path: config.stateFile.path + ".mailbox.lock")
+        return try withExtendedLifetime(lock) {
+            let mailbox = try CurlMailbox(settings: settings, password: password)
+            return try process(mailbox, softBounceLimit: settings.softBounceLimit, now: now)
+        }
+    }
+
+    private enum Action {
+        case bounces([BounceRecord])
+        case unsubscribe(String)
+        case nothing(String)
+    }
+
+    private func process(_ mailbox: CurlMailbox, softBounceLimit: Int, now: Date) throws -> MailboxReport {
+        var report = MailboxReport()
+        let listPart = config.listID.split(separator: ".").first.map(String.init) ?? "newsletter"
+        let prefix = "unsubscribe-\(listPart)-"
+        var done: [MailboxMessageReference] = []
+        var actions: [(reference: MailboxMessageReference, key: String, action: Action)] = []
+        for reference in try mailbox.unprocessed() {
+            report.examined += 1
+            let bytes = try mailbox.fetch(reference)
+            let key = Self.key(of: bytes)
+            if try database.isMailboxMessageProcessed(key) {
+                report.alreadyProcessed += 1
+                done.append(reference)
+                continue
+            }
+            switch MailboxClassifier.classify(bytes, unsubscribePrefix: prefix) {
+            case .bounce(let notices, let ids):
+                guard let delivery = try ids.lazy.compactMap({ try database.delivery(messageID: $0) }).first else {
+                    report.leftAlone.append(
+                        (
+                            reference.id,
+                            "a bounce for a message this newsletter did not send (Message-ID \(ids.first ?? "none found"))"
+                        ))
+                    continue
+                }
+                let records = notices.map { notice in
+                    BounceRecord(
+                        reportKey: key, email: delivery.email, digestID: delivery.digestId, permanent: notice.permanent,
+                        status: notice.status, diagnostic: notice.diagnostic)
+                }
+                actions.append((reference, key, .bounces(Array(records.prefix(1)))))
+            case .reportWithoutFailure:
+                report.reportsWithoutFailure += 1
+                actions.append((reference, key, .nothing("delivery report without a failure")))
+            case .autoReply:
+                report.autoReplies += 1
+                actions.append((reference, key, .nothing("auto-reply")))
+            case .unsubscribe(let token):
+                actions.append((reference, key, .unsubscribe(token)))
+            case .unclassifiable(let reason):
+                report.leftAlone.append((reference.id, reason))
+            }
+        }
+
+        // Bounces first (the soft-bounce rule counts them), then every list change in one batch.
+        let bounces = actions.flatMap { item -> [BounceRecord] in
+            if case .bounces(let records) = item.action { return records }
+            return []
+        }
+        try database.recordMailbox(bounces: bounces, processed: [], at: now)
+        var requests: [SubscriberRequest] = []
+        var requestOwners: [Int] = []  // index into actions, per request
+        for (index, item) in actions.enumerated() {
+            switch item.action {
+            case .bounces(let records):
+                for record in records {
+                    if record.permanent {
+                        report.hardBounces.append(record.email)
+                        requests.append(.markBounced(email: record.email))
+                        requestOwners.append(index)
+                    } else {
+                        report.softBounces.append(record.email)
+                        if try database.bouncedOnLastDigests(record.email, limit: softBounceLimit) {
+                            requests.append(.markBounced(email: record.email))
+                            requestOwners.append(index)
+                        }
+                    }
+                }
+            case .unsubscribe(let token):
+                requests.append(.unsubscribe(token: token))
+                requestOwners.append(index)
+            case .nothing:
+                break
+            }
+        }
+        let outcomes = try SubscriberRequests.apply(requests, to: config.subscribersFile)
+        var unknown = Set<Int>()
+        for (position, outcome) in outcomes.enumerated() {
+            let owner = requestOwners[position]
+            switch (requests[position], outcome) {
+            case (.markBounced, .changed(let email)):
+                report.disabled.append(email)
+            case (.unsubscribe, .changed(let email)), (.unsubscribe, .unchanged(let email)):
+                if case .changed = outcome { report.unsubscribed.append(email) }
+            case (.unsubscribe, .unknown):
+                unknown.insert(owner)
+                report.leftAlone.append(
+                    (actions[owner].reference.id, "an unsubscribe request with an unknown token"))
+            default:
+                break
+            }
+        }
+        var processed: [(key: String, outcome: String)] = []
+        for (index, item) in actions.enumerated() where !unknown.contains(index) {
+            let outcome: String
+            switch item.action {
+            case .bounces(let records): outcome = records.first.map { "bounce \($0.status)" } ?? "bounce"
+            case .unsubscribe: outcome = "unsubscribe"
+            case .nothing(let what): outcome = what
+            }
+            processed.append((item.key, outcome))
+            done.append(item.reference)
+        }
+        try database.recordMailbox(bounces: [], processed: processed, at: now)
+        try mailbox.markProcessed(done)
+        try mailbox.leaveAlone(report.leftAlone.map { MailboxMessageReference(id: $0.id) })
+        for email in report.disabled { logger.info("disabled after bounces", metadata: ["recipient": "\(email)"]) }
+        return report
+    }
+
+    /// A message's identity for "processed before": FNV-1a (64 bit) of its bytes and their count.
+    static func key(of bytes: [UInt8]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        return String(format: "fnv1a64:%016llx:%d", hash, bytes.count)
+    }
+}

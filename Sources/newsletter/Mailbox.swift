@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import NewsletterKit
+
+extension NewsletterCommand {
+    struct Mailbox: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read the unsubscribe/bounce mailbox (IMAP or POP3): bounces, mailto unsubscribes, auto-replies.",
+            discussion: """
+                Meant for cron after send. Hard bounces (5.x.x) set the address to bounced; soft bounces \
+                (4.x.x) for mailbox.soft_bounce_limit consecutive digests do too; unsubscribe mails set the \
+                token's owner to unsubscribed; auto-replies are ignored. Processed messages are flagged \
+                (IMAP) or deleted (POP3) and never processed twice. Exit status: 0, 1 failure (nothing \
+                marked), 3 when some messages were left in the mailbox to be looked at, 75 when another \
+                mailbox run holds the lock.
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var clock: ClockOptions
+
+        func run() async throws {
+            let config = try global.loadConfig()
+            guard let settings = config.mailbox else {
+                throw CommandFailure(
+                    "\(config.file.path): no mailbox section (mailbox: url, username, password_env; see the README)")
+            }
+            let password = settings.passwordEnvironmentVariable.flatMap { ProcessInfo.processInfo.environment[$0] }
+            if let variable = settings.passwordEnvironmentVariable, password == nil {
+                throw CommandFailure(
+                    "\(config.file.path): mailbox.password_env: the environment variable \(variable) is not set")
+            }
+            let reader = MailboxReader(
+                config: config, database: try AppDatabase(file: config.stateFile), logger: global.makeLogger())
+            let report: MailboxReport
+            do {
+                report = try reader.run(password: password, now: try clock.resolve())
+            } catch let error as RunLockError where error.isHeld {
+                say("another mailbox run holds the lock (\(error.path)); nothing done")
+                throw ExitStatus.locked
+            } catch let error as MailboxError {
+                throw CommandFailure("\(error)")
+            }
+            say(
+                "mailbox: \(report.examined) message(s): \(report.hardBounces.count) hard bounce(s), \(report.softBounces.count) soft bounce(s), \(report.unsubscribed.count) unsubscribed, \(report.autoReplies) auto-reply(ies), \(report.reportsWithoutFailure) delay warning(s), \(report.alreadyProcessed) processed before, \(report.leftAlone.count) left alone"
+            )
+            for email in report.disabled { say("bounced: \(email) (status set to bounced)") }
+            for email in report.unsubscribed { say("unsubscribed: \(email)") }
+            for item in report.leftAlone { say("left alone: message \(item.id): \(item.reason)") }
+            if !report.leftAlone.isEmpty { throw ExitStatus.partial }
+        }
+    }
+}
