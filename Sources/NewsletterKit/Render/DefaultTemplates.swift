@@ -83,7 +83,8 @@ enum DefaultTemplates {
         {{title}}
         {{issue_date}} · 本期 {{article_count}} 篇
         {{#view_url}}
-        在浏览器中查看：{{view_url}}
+        在浏览器中查看：
+        {{view_url}}
         {{/view_url}}
 
         {{#groups}}

@@ -88,7 +88,7 @@ struct ArchiveWriterTests {
             let page = try #require(pages.first { html.contains("href=\"\(Self.base)\($0)\"") }, "no archive link")
             #expect(page.hasPrefix(message.subject?.hasSuffix("2019-06-01") == true ? "2019-06-01" : "2019-06-08"))
             #expect(html.contains(">在浏览器中查看</a>"))
-            #expect(text.contains("在浏览器中查看：\(Self.base)\(page)"))
+            #expect(text.contains("在浏览器中查看：\n\(Self.base)\(page)\n"))
         }
 
         // Pages: subscriber-neutral, every article, links back to the index.
