@@ -54,6 +54,12 @@ extension NewsletterCommand {
                 throw ExitStatus.locked
             }
             for line in report.summaryLines(dryRun: dryRun) { say(line) }
+            if let archive = report.archive {
+                say("archive: \(archive.issues) issue(s) in \(archive.directory.path)")
+            }
+            if let problem = report.archiveProblem {
+                FileHandle.standardError.write(Data("archive not written: \(problem)\n".utf8))
+            }
             let delivery = report.delivery
             if let error = delivery.recordingError {
                 throw CommandFailure(

@@ -35,6 +35,14 @@ extension Newsletter {
             var report = try await sendHoldingLock(
                 clock: clock, dryRun: dryRun, transport: transport, resendUncertain: resendUncertain)
             if !dryRun { report.disabledRecipients = try await sender.disableBouncing(report.failedRecipients) }
+            if !dryRun, report.delivery.accepted > 0 {
+                do {
+                    report.archive = try await writeArchive()
+                } catch {
+                    report.archiveProblem = "\(error)"
+                    logger.error("archive not written: \(error)")
+                }
+            }
             return report
         } catch let error as DatabaseError {
             // Name the state file (disk full, read-only, locked, corrupt) instead of a bare SQLite error.

@@ -21,6 +21,10 @@ public struct SendReport: Sendable {
     public var requeuedUncertain = 0
     /// Addresses disabled (status `bounced`) in this run after repeated permanent failures.
     public var disabledRecipients: [String] = []
+    /// The web archive, when a message went out in this run (see ``Newsletter/writeArchive()``).
+    public var archive: ArchiveWriter.Summary?
+    /// Why the archive could not be written (the digest itself went out).
+    public var archiveProblem: String?
 
     /// Whether every delivery of the digests handled in this run was accepted.
     public var everythingDelivered: Bool {

@@ -37,6 +37,9 @@ enum DefaultTemplates {
         <tr><td class="nl-page-cell" align="center" bgcolor="#f2f2f2" style="padding:16px 8px;background-color:#f2f2f2;">
         <!--[if mso]><table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" align="center"><tr><td><![endif]-->
         <table role="presentation" class="nl-card" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="#ffffff" style="width:100%;max-width:600px;background-color:#ffffff;border-collapse:collapse;">
+        {{#view_url}}
+        <tr><td class="nl-footer" align="right" bgcolor="#ffffff" style="padding:8px 24px;background-color:#ffffff;font-family:'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',Arial,sans-serif;font-size:12px;line-height:18px;color:#666666;word-break:break-word;overflow-wrap:anywhere;"><a href="{{view_url}}" style="color:#666666;text-decoration:underline;">在浏览器中查看</a></td></tr>
+        {{/view_url}}
         <tr><td bgcolor="#b71c1c" style="padding:20px 24px;background-color:#b71c1c;color:#ffffff;font-family:'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',Arial,sans-serif;word-break:break-word;overflow-wrap:anywhere;">
         <h1 style="margin:0;font-size:22px;line-height:30px;font-weight:bold;color:#ffffff;">{{title}}</h1>
         <p style="margin:4px 0 0 0;font-size:14px;line-height:20px;color:#ffffff;">{{issue_date}} · 本期 {{article_count}} 篇</p>
@@ -58,7 +61,12 @@ enum DefaultTemplates {
         <tr><td class="nl-more" bgcolor="#ffffff" style="padding:12px 24px;background-color:#ffffff;font-family:'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',Arial,sans-serif;font-size:14px;line-height:20px;color:#222222;word-break:break-word;overflow-wrap:anywhere;">另有 {{omitted_count}} 篇{{#archive_url}}，请见<a class="nl-link" href="{{archive_url}}" style="color:#b71c1c;">网页版</a>{{/archive_url}}。</td></tr>
         {{/omitted_count}}
         <tr><td class="nl-footer" bgcolor="#ffffff" style="padding:16px 24px 24px 24px;background-color:#ffffff;border-top:1px solid #dddddd;font-family:'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC','Source Han Sans SC',Arial,sans-serif;font-size:12px;line-height:18px;color:#666666;word-break:break-word;overflow-wrap:anywhere;">
+        {{#web_page}}
+        「{{title}}」{{issue_date}} · <a href="index.html" style="color:#666666;text-decoration:underline;">往期</a> · <a href="feed.xml" style="color:#666666;text-decoration:underline;">订阅源（Atom）</a>
+        {{/web_page}}
+        {{^web_page}}
         您收到这封邮件，是因为您订阅了「{{title}}」。{{#unsubscribe_url}}不想再收到？<a href="{{unsubscribe_url}}" style="color:#666666;text-decoration:underline;">退订</a>{{/unsubscribe_url}}
+        {{/web_page}}
         </td></tr>
         </table>
         <!--[if mso]></td></tr></table><![endif]-->
@@ -74,6 +82,10 @@ enum DefaultTemplates {
         {{%CONTENT_TYPE: TEXT}}
         {{title}}
         {{issue_date}} · 本期 {{article_count}} 篇
+        {{#view_url}}
+        在浏览器中查看：
+        {{view_url}}
+        {{/view_url}}
 
         {{#groups}}
         {{#heading}}

@@ -10,7 +10,9 @@ import Mustache
 /// text and escaped exactly once, by the HTML template (case 11).
 ///
 /// Template variables: `title`, `subject`, `issue_date`, `article_count`, `preheader` (the first
-/// three titles), `subscriber_name`, `unsubscribe_url`, `archive_url`; `groups`, the shown articles in
+/// three titles), `subscriber_name`, `unsubscribe_url`, `archive_url` and `view_url` (this issue's
+/// archive page, when `archive_url` is configured; `view_url` only in messages), `web_page` (set when
+/// rendering the archive page); `groups`, the shown articles in
 /// sections, each with a `heading` (the source's name) when the digest is grouped by source, and its
 /// `articles`; `articles` (all shown articles in one list), each with
 /// `number` (from 1), `title`, `url`, `date`, and where known `source`, `category`, `author`,
@@ -30,11 +32,21 @@ public struct DigestRenderer: Sendable {
     public struct Recipient: Sendable {
         public var name: String
         public var unsubscribeURL: String?
+        /// The archive's web page rather than a message: no "view in browser" link, no size budget,
+        /// and the footer links the other issues instead of speaking to a subscriber.
+        public var isWebPage = false
 
         public init(name: String, unsubscribeURL: String?) {
             self.name = name
             self.unsubscribeURL = unsubscribeURL
         }
+
+        /// The subscriber-neutral archive page (no name, no token).
+        public static let webPage: Recipient = {
+            var recipient = Recipient(name: "", unsubscribeURL: nil)
+            recipient.isWebPage = true
+            return recipient
+        }()
     }
 
     /// Excerpt length, in characters.
@@ -116,7 +128,7 @@ public struct DigestRenderer: Sendable {
         var level = Self.firstLevel(for: content)
         while true {
             let html = renderHTML(content, for: recipient, at: level)
-            guard TransferEncoding.transmittedSize(of: html) > htmlBudgetBytes, level.shown > 0,
+            guard !recipient.isWebPage, TransferEncoding.transmittedSize(of: html) > htmlBudgetBytes, level.shown > 0,
                 let next = Self.level(after: level)
             else {
                 let text = PlainTextWrapper.wrap(renderText(content, for: recipient, at: level), width: Self.textWidth)
@@ -170,12 +182,22 @@ public struct DigestRenderer: Sendable {
         // `[1]`…`[n]`, then the archive page when items were left out.
         var links: [[String: Any]] = content.items.prefix(shown).enumerated().map { ["number": $0 + 1, "url": $1.url] }
         if shown < content.items.count { view["omitted_count"] = content.items.count - shown }
-        if let archiveURL {
-            view["archive_url"] = archiveURL
+        // The issue's own archive page: "view in browser", and the page listing every article when
+        // the budget left some out.
+        if let base = archiveURL {
+            let page = content.archivePageURL(base: base)
+            view["archive_url"] = page
+            if recipient.isWebPage {
+                view["web_page"] = true
+            } else {
+                view["view_url"] = page
+            }
             if shown < content.items.count {
                 view["archive_number"] = links.count + 1
-                links.append(["number": links.count + 1, "url": archiveURL])
+                links.append(["number": links.count + 1, "url": page])
             }
+        } else if recipient.isWebPage {
+            view["web_page"] = true
         }
         view["links"] = links
         if let url = recipient.unsubscribeURL { view["unsubscribe_url"] = url }

@@ -157,7 +157,9 @@ struct DigestRendererTests {
         let shown = 30 - trimmed.omittedCount
         #expect(trimmed.omittedCount > 0)
         #expect(trimmed.text.contains("另有 \(trimmed.omittedCount) 篇，请见网页版 [\(shown + 1)]。"))
-        #expect(trimmed.text.contains("\n[\(shown + 1)] https://www.example.com/archive/\n"))
+        // The issue's own archive page, which lists every article.
+        let page = "https://www.example.com/archive/" + Self.content(items: 30).archivePageName
+        #expect(trimmed.text.contains("\n[\(shown + 1)] \(page)\n"))
         #expect(trimmed.html.contains("另有 \(trimmed.omittedCount) 篇"))
     }
 

@@ -288,3 +288,30 @@ struct HeadlessChromiumTests {
         #expect(measurement.cjkDrawn)
     }
 }
+
+extension HeadlessChromiumTests {
+    /// The archive's issue page and index at 600 and 375 px: no horizontal overflow, CJK drawn.
+    @Test(
+        .enabled(
+            if: chromium != nil || isCI,
+            "chromium is not installed (apt-get install chromium fonts-noto-cjk); skipped outside CI"))
+    func archivePagesAt600And375Pixels() async throws {
+        guard let binary = Self.requireChromium() else { return }
+        let folder = try TemporaryFolder()
+        let (newsletter, content) = try await FixtureDigest.content(in: folder)
+        var config = newsletter.config
+        config.archiveDirectory = folder.file("archive")
+        let summary = try ArchiveWriter(config: config, renderer: newsletter.composer.renderer).write([
+            ArchiveWriter.Issue(content: content, date: FixtureDigest.week2)
+        ])
+        #expect(summary.issues == 1)
+        for name in [content.archivePageName, "index.html"] {
+            let html = try String(contentsOf: config.archiveDirectory.appendingPathComponent(name), encoding: .utf8)
+            for width in [600, 375] {
+                let (measurement, screenshot) = try Self.render(
+                    html, width: width, name: "archive-\(name)", binary: binary, folder: folder)
+                try Self.check(measurement, width: width, screenshot: screenshot, folder: folder)
+            }
+        }
+    }
+}
