@@ -146,7 +146,8 @@ public struct MailboxReader: Sendable {
                 break
             }
         }
-        let outcomes = try SubscriberRequests.apply(requests, to: config.subscribersFile)
+        let outcomes = try SubscriberRequests.apply(
+            requests, to: config.subscribersFile, tokens: try SubscriberTokens(config: config))
         var unknown = Set<Int>()
         for (position, outcome) in outcomes.enumerated() {
             let owner = requestOwners[position]
