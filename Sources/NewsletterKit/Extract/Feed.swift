@@ -8,6 +8,9 @@ public struct Feed: Sendable {
     public var entries: [FeedEntry]
     /// The charset the feed bytes were decoded with (WHATWG name).
     public var charset: String
+    /// How many HTML entity references and bare `&` were repaired before parsing (case 34); 0 for a
+    /// well-formed feed.
+    public var repairedReferences = 0
 
     /// Creates a feed.
     public init(title: String, kind: String, entries: [FeedEntry], charset: String) {

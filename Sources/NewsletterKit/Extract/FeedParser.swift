@@ -24,6 +24,17 @@ public enum FeedParser {
         throws -> Feed
     {
         let decoded = CharsetDecoder.decode(bytes, contentType: contentType)
+        // Case 34: HTML entities and bare `&` are repaired first, so one `&shy;` cannot cost the whole feed.
+        let (text, repaired) = XMLEntityRepair.repair(decoded.text)
+        var feed = try parse(text: text, charset: decoded.charset, url: url, timeZone: timeZone, fetchedAt: fetchedAt)
+        feed.repairedReferences = repaired
+        return feed
+    }
+
+    private static func parse(text: String, charset: String, url: URL, timeZone: TimeZone?, fetchedAt: Date)
+        throws -> Feed
+    {
+        let decoded = (text: text, charset: charset)
         guard let root = HTMLDocument.parseXML(decoded.text) else { throw FeedError.unparseable(url) }
         let context = Context(timeZone: timeZone, fetchedAt: fetchedAt)
         switch root.name.lowercased() {

@@ -192,6 +192,11 @@ public struct SourceFetcher: Sendable {
         let feed = try FeedParser.parse(
             bytes: response.body, contentType: response.contentType, url: response.url, timeZone: source.timeZone,
             fetchedAt: now)
+        if feed.repairedReferences > 0 {
+            logger.warning(
+                "feed repaired: HTML entity references or bare '&' that XML does not allow",
+                metadata: ["source": "\(source.name)", "references": "\(feed.repairedReferences)"])
+        }
         if feed.entries.isEmpty {
             logger.notice("the feed has no entries", metadata: ["source": "\(source.name)", "url": "\(response.url)"])
         }
