@@ -10,10 +10,14 @@ enum RepoPaths {
     static let support = root.appendingPathComponent("Tests/Support")
     static let resources = root.appendingPathComponent("Tests/NewsletterKitTests/Resources")
 
-    /// The built `newsletter` executable beside the test bundle.
+    /// The built `newsletter` executable beside the test bundle, or the one named by the environment variable
+    /// `NEWSLETTER_EXECUTABLE` (CI runs the end-to-end tests against the installed release binary too).
     static var executable: URL {
         get throws {
             var candidates: [URL] = []
+            if let named = ProcessInfo.processInfo.environment["NEWSLETTER_EXECUTABLE"], !named.isEmpty {
+                candidates.append(URL(fileURLWithPath: named))
+            }
             if let first = CommandLine.arguments.first {
                 candidates.append(
                     URL(fileURLWithPath: first).deletingLastPathComponent().appendingPathComponent("newsletter"))
