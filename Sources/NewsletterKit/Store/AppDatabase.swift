@@ -163,6 +163,7 @@ public struct AppDatabase: Sendable {
             try db.create(index: "delivery_on_digestId_status", on: "delivery", columns: ["digestId", "status"])
             try db.create(index: "delivery_on_email", on: "delivery", columns: ["email"])
         }
+        registerSourceHealthMigration(&migrator)
         return migrator
     }
 }
