@@ -5,37 +5,60 @@ import NewsletterKit
 extension NewsletterCommand {
     struct Fetch: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Fetch every source, store the articles, and list what is new.")
+            abstract: "Fetch every source, store the articles, and list what is new.",
+            discussion: """
+                Sends nothing. Articles are stored (a source's first fetch records its back catalogue as \
+                seen), so the next send does not fetch them again. Problems go to standard error, the list \
+                to standard output; lines are stamped with the time when not on a terminal.
+                Exit status: 0 all sources worked; 2 some source failed (named with its URL); 1 every \
+                source failed.
+
+                Example:
+                  newsletter fetch --config /srv/newsletter/newsletter.yml
+                """)
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var clock: ClockOptions
 
+        @Flag(name: .shortAndLong, help: "Print problems only (standard error).")
+        var quiet = false
+
         func run() async throws {
+            Console.shared.timestamps = true
+            Console.shared.quiet = quiet
             let config = try global.loadConfig()
             let now = try clock.resolve()
             let newsletter = try Newsletter(config: config, logger: global.makeLogger())
             let summary = await newsletter.fetchAll(now: now)
-            for failure in summary.failedSources { say("source failed: \(failure.name): \(failure.reason)") }
-            for problem in summary.problems { say("skipped: \(problem)") }
+            for failure in summary.failedSources {
+                Console.shared.problem("source failed: \(failure.name): \(failure.reason)")
+            }
+            for health in summary.sourceHealth where health.consecutiveFailures >= config.alertAfterFailedRuns {
+                Console.shared.problem(
+                    "ALERT: source \(health.name) has failed in \(health.consecutiveFailures) runs in a row")
+            }
+            for problem in summary.problems { Console.shared.problem("skipped: \(problem)") }
             let selected = try await newsletter.selectNew(now: now)
-            say("\(summary.newArticles.count) article(s) stored, \(selected.count) new for the next digest:")
+            Console.shared.progress(
+                "\(summary.newArticles.count) article(s) stored, \(selected.count) new for the next digest:")
             for item in newsletter.makeContent(selected, now: now).items {
-                say("  \(item.date)  \(item.title)  \(item.url)")
+                Console.shared.progress("  \(item.date)  \(item.title)  \(item.url)")
             }
             // What was recorded this run but will not be sent, and why.
-            for line in summary.notFetched { say("not sent: \(line)") }
+            for line in summary.notFetched { Console.shared.progress("not sent: \(line)") }
             let selectedKeys = Set(selected.map(\.key))
             let unsent = summary.newArticles.filter { $0.isExtracted && !selectedKeys.contains($0.key) }
             if !unsent.isEmpty {
-                say(
+                Console.shared.progress(
                     "not sent: \(unsent.count) stored article(s) outside the lookback window of \(config.lookbackDays) "
                         + "days (a source's first fetch sends at most \(config.firstRunMaxItems); see late_days):")
                 for article in unsent.prefix(10) {
                     let day = article.publishedAt.map { DateParser.iso8601($0, timeZone: config.timeZone).prefix(10) }
-                    say("  \(day.map(String.init) ?? "undated")  \(article.title)  \(article.url)")
+                    Console.shared.progress("  \(day.map(String.init) ?? "undated")  \(article.title)  \(article.url)")
                 }
             }
             if summary.allFailed { throw ExitCode.failure }
+            if !summary.failedSources.isEmpty { throw ExitCode(2) }
         }
     }
 }

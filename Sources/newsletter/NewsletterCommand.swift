@@ -8,8 +8,8 @@ struct NewsletterCommand: AsyncParsableCommand {
         abstract: "Turns a website's new articles into a weekly email digest.",
         version: NewsletterVersion.current,
         subcommands: [
-            Init.self, Check.self, Fetch.self, Preview.self, Send.self, Archive.self, Subscribers.self, Serve.self,
-            Mailbox.self, Extract.self, Evaluate.self,
+            Init.self, Check.self, Fetch.self, Preview.self, Send.self, Status.self, Archive.self, Subscribers.self,
+            Serve.self, Mailbox.self, Extract.self, Evaluate.self,
         ]
     )
 }

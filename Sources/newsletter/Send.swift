@@ -8,13 +8,29 @@ extension NewsletterCommand {
             abstract:
                 "Fetch, select, render and send this week's digest to every active subscriber, recording every delivery.",
             discussion: """
-                Every accepted message is recorded (fsynced) before the session sends its next one; if a \
-                delivery cannot be recorded (disk full, read-only or locked state file), sending stops at \
-                once. A message with no reply to the end of DATA is recorded as uncertain and not resent \
-                unless --resend-uncertain is given (see README "Exactly once"). Exit status: 0 when every \
-                message was accepted (or nothing was new), 1 on failure (the error names the file or server; \
-                pending deliveries are kept), 3 when some deliveries failed permanently, are uncertain or \
-                were deferred to the next run, 75 when another run holds the lock, 130 when interrupted.
+                Progress goes to standard output, problems to standard error; when the output is not a \
+                terminal (cron, a log file) every line starts with a UTC timestamp. Every accepted message is \
+                recorded (fsynced) before the session sends its next one; if a delivery cannot be recorded, \
+                sending stops at once. A message with no reply to the end of DATA is recorded as uncertain \
+                and not resent unless --resend-uncertain is given. A source that has failed in \
+                alert_after_failed_runs runs in a row (default 3) is reported with ALERT on standard error.
+
+                Exit status (for cron and scripts):
+                  0   all good: every message accepted, or nothing new (nothing sent, no connection opened)
+                  2   sent (or nothing new), but a source failed: its articles wait for a run where it works
+                  3   some deliveries failed permanently, are uncertain, or were deferred to the next run
+                  1   nothing sent: an error (every source failed, SMTP unreachable or refusing TLS/login, \
+                a missing subscriber list, …); the message names the file, server or setting; pending \
+                deliveries are kept
+                  64  a usage error
+                  75  another run of the same configuration holds the lock; nothing done
+                  130 interrupted (SIGINT/SIGTERM): messages in flight finish and are recorded
+
+                Examples:
+                  newsletter send --dry-run                     # what would go out, to how many people
+                  newsletter send --test you@example.com        # this week's digest to one address only
+                  newsletter send --json | jq .exit_status      # the run's summary for a script
+                  cron: 0 7 * * 1  cd /srv/newsletter && /usr/local/bin/newsletter send >>send.log 2>&1
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -30,7 +46,18 @@ extension NewsletterCommand {
         @Option(name: .long, help: "Send this week's digest to this one address only, recording and marking nothing.")
         var test: String?
 
+        @Flag(name: .shortAndLong, help: "Print problems only (standard error); no progress lines.")
+        var quiet = false
+
+        @Flag(
+            name: .long,
+            help: "Print the run's summary as JSON on standard output (problems still go to standard error).")
+        var json = false
+
         func run() async throws {
+            let console = Console.shared
+            console.timestamps = true
+            console.quiet = quiet || json
             let config = try global.loadConfig()
             let now = try clock.resolve()
             guard let smtp = config.smtp else { throw CommandFailure("\(config.file.path): \(NewsletterError.noSMTP)") }
@@ -43,39 +70,38 @@ extension NewsletterCommand {
             defer { signals.cancel() }
             if let test {
                 let reply = try await newsletter.sendTest(to: test, now: now, transport: transport)
-                return say("test message accepted for \(test): \(reply)")
+                return console.progress("test message accepted for \(test): \(reply)")
             }
             let report: SendReport
             do {
                 report = try await newsletter.send(
                     now: now, dryRun: dryRun, transport: transport, resendUncertain: resendUncertain)
             } catch let error as RunLockError where error.isHeld {
-                say("another run holds the lock (\(error.path)); nothing sent")
+                console.problem("another run holds the lock (\(error.path)); nothing sent")
+                if json { console.result(#"{"exit_status": 75, "locked": true}"#) }
                 throw ExitStatus.locked
+            } catch {
+                console.problem("nothing sent: \(Self.withFix(error, config: config))")
+                if json { console.result(#"{"exit_status": 1, "error": \#(Self.jsonString("\(error)"))}"#) }
+                throw ExitCode.failure
             }
-            for line in report.summaryLines(dryRun: dryRun) { say(line) }
-            if let archive = report.archive {
-                say("archive: \(archive.issues) issue(s) in \(archive.directory.path)")
-            }
-            if let problem = report.archiveProblem {
-                FileHandle.standardError.write(Data("archive not written: \(problem)\n".utf8))
-            }
-            let delivery = report.delivery
-            if let error = delivery.recordingError {
-                throw CommandFailure(
-                    "sending stopped: \(error); the message in flight may go out again on the next run")
-            }
-            if let error = delivery.buildError {
-                throw CommandFailure("sending stopped: \(error); its delivery and the rest stay pending")
-            }
-            if let fatal = delivery.fatalError {
-                throw CommandFailure("sending stopped: \(fatal); pending deliveries are kept for the next run")
-            }
-            if delivery.interrupted {
-                say("interrupted: the rest of the digest stays pending and goes out on the next run")
-                throw ExitCode(130)
-            }
-            if !dryRun, !report.everythingDelivered { throw ExitStatus.partial }
+            let outcome = SendOutcome(report: report, config: config, dryRun: dryRun)
+            for line in outcome.problems { console.problem(line) }
+            for line in outcome.progress { console.progress(line) }
+            if json { console.result(try outcome.json()) }
+            if outcome.status != 0 { throw ExitCode(outcome.status) }
+        }
+
+        /// The error with the setting to look at, for the failures a first run meets.
+        static func withFix(_ error: any Error, config: NewsletterConfig) -> String {
+            let text = "\(error)"
+            guard let smtp = config.smtp else { return text }
+            return SMTPHint.describe(text, smtp: smtp) ?? text
+        }
+
+        static func jsonString(_ text: String) -> String {
+            let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
+            return String(decoding: data, as: UTF8.self)
         }
     }
 }

@@ -55,6 +55,15 @@ public struct DigestBuilder: Sendable {
                 logger.info("source failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
             }
         }
+        let outcomes = results.map { index, result -> (name: String, error: String?) in
+            if case .failure(let error) = result { return (config.sources[index].name, "\(error)") }
+            return (config.sources[index].name, nil)
+        }
+        do {
+            summary.sourceHealth = try await database.recordSourceRun(outcomes, at: now)
+        } catch {
+            logger.error("cannot record the sources' health: \(error)")
+        }
         return summary
     }
 

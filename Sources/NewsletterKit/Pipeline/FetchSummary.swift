@@ -10,6 +10,9 @@ public struct FetchSummary: Sendable {
     public var notFetched: [String] = []
     /// How many sources were fetched successfully.
     public var succeeded = 0
+    /// Every configured source's health after this run (runs in a row failed, last success); empty
+    /// when it could not be recorded.
+    public var sourceHealth: [SourceHealth] = []
 
     /// Whether every configured source failed (nothing may be sent or marked then: case 10).
     public var allFailed: Bool { succeeded == 0 && !failedSources.isEmpty }

@@ -90,11 +90,19 @@ public struct DigestRenderer: Sendable {
             }
         }
         do {
-            return try MustacheTemplate(string: source)
+            let template = try MustacheTemplate(string: source)
+            for (variable, line) in TemplateVocabulary.unknownVariables(in: source) {
+                logger.warning(
+                    "\(file):\(line): the template uses {{\(variable)}}, which no digest provides: it renders as nothing (misspelt?)"
+                )
+            }
+            return template
         } catch let error as MustacheTemplate.ParserError {
             throw RenderError(
                 file: file, line: error.context.lineNumber,
-                reason: "\(error.error) near '\(error.context.line.trimmingCharacters(in: .whitespaces))'")
+                reason:
+                    "\(TemplateVocabulary.describe(error.error)), near '\(error.context.line.trimmingCharacters(in: .whitespaces))'"
+            )
         } catch {
             throw RenderError(file: file, line: nil, reason: "\(error)")
         }

@@ -187,6 +187,7 @@ public struct AppDatabase: Sendable {
                 t.column("outcome", .text).notNull()
             }
         }
+        registerSourceHealthMigration(&migrator)
         return migrator
     }
 }

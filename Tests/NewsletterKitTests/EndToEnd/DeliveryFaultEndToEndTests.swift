@@ -29,7 +29,7 @@ struct DeliveryFaultEndToEndTests {
         let config = try Self.setUp(folder, http: http, smtpPort: smtp.port, subscribers: recipients)
         let result = try newsletter(["send", "--config", config.path] + Self.now)
         #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("failed: gone@example.net"))
+        #expect(result.stderr.contains("failed: gone@example.net"))
         #expect(result.stdout.contains("3 accepted, 1 failed permanently"))
         #expect(try smtp.acceptedRecipients().sorted() == ["a@example.com", "b@example.org", "c@example.com"])
         // Not retried on the next run.
@@ -156,7 +156,7 @@ struct DeliveryFaultEndToEndTests {
         }
         let second = try newsletter(["send", "--config", config.path] + Self.now)
         #expect(second.status == 75, "\(second.stdout)\(second.stderr)")
-        #expect(second.stdout.contains("another run holds the lock"))
+        #expect(second.stderr.contains("another run holds the lock"))
         first.waitUntilExit()
         #expect(first.terminationStatus == 0)
         #expect(try smtp.acceptedRecipients().sorted() == recipients)

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+
+/// `send`'s exit statuses and output streams, `send --json`, the source-failure alert and
+/// `newsletter status` (text and JSON), through the built executable with the loopback servers.
+@Suite(.serialized)
+struct SendStatusCommandTests {
+    static func setup(in folder: TemporaryFolder, http: HTTPTestServer, smtpPort: Int, extra: [String] = [])
+        throws -> URL
+    {
+        let file = try TestConfig.write(
+            in: folder,
+            sources: [("党建政法", "\(http.base)/djzf/index.html"), ("博客", "\(http.base)/missing/feed.xml")],
+            smtpPort: smtpPort, smtp: ["  retry_delays: []"],
+            extra: ["unsubscribe_url: https://news.example.com/u?t={{token}}", "alert_after_failed_runs: 2"] + extra)
+        try Data("email,name,token\r\nreader1@example.com,,t1\r\ngone@example.net,,t2\r\n".utf8).write(
+            to: folder.file("subscribers.csv"))
+        return file
+    }
+
+    static func lines(_ text: String) -> [String] {
+        text.split(separator: "\n").map(String.init)
+    }
+
+    @Test func exitCodesStreamsAlertAndStatus() throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: WeeklyDigestEndToEndTests.snapshot("2019-06-01"))
+        let smtp = try SMTPTestServer(
+            folder: folder,
+            faults: #"[{"rcpt": "gone@example.net", "phase": "rcpt", "code": 550, "message": "5.1.1 no such user"}]"#)
+        let config = try Self.setup(in: folder, http: http, smtpPort: smtp.port)
+
+        // Week 1: one source fails (404), one recipient refused: 3 wins over 2.
+        let week1 = try newsletter(["send", "--config", config.path, "--now", "2019-06-01T08:00:00+08:00"])
+        #expect(week1.status == 3, "\(week1.stdout)\n\(week1.stderr)")
+        // Problems on standard error, progress on standard output, both stamped (not a terminal).
+        let stamp = #/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ /#
+        #expect(Self.lines(week1.stdout).allSatisfy { $0.contains(stamp) }, "\(week1.stdout)")
+        #expect(Self.lines(week1.stderr).allSatisfy { $0.contains(stamp) }, "\(week1.stderr)")
+        #expect(week1.stderr.contains("source failed: 博客: \(http.base)/missing/feed.xml"))
+        #expect(week1.stderr.contains("failed: gone@example.net"))
+        #expect(!week1.stdout.contains("source failed") && !week1.stdout.contains("failed: gone"))
+        #expect(week1.stdout.contains("delivered: 1 accepted, 1 failed permanently, 0 pending for the next run"))
+        #expect(!week1.stderr.contains("ALERT"))
+
+        // Week 2 with the same broken source, and --json: exit 2 (sent, but a source failed), second
+        // failure in a row → ALERT.
+        try http.serve(WeeklyDigestEndToEndTests.snapshot("2019-06-08"))
+        try Data("email,name,token\r\nreader1@example.com,,t1\r\n".utf8).write(to: folder.file("subscribers.csv"))
+        let week2 = try newsletter(["send", "--config", config.path, "--now", "2019-06-08T08:00:00+08:00", "--json"])
+        #expect(week2.status == 2, "\(week2.stdout)\n\(week2.stderr)")
+        #expect(
+            week2.stderr.contains("ALERT: source 博客 has failed in 2 runs in a row (never worked)"), "\(week2.stderr)")
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(week2.stdout.utf8)) as? [String: Any], "\(week2.stdout)")
+        #expect(summary["exit_status"] as? Int == 2)
+        #expect(summary["accepted"] as? Int == 1)
+        #expect(summary["sources_alerting"] as? [String] == ["博客"])
+        #expect((summary["subject"] as? String)?.hasSuffix("2019-06-08") == true)
+
+        // The same week again: nothing new; the source still fails → 2; --quiet prints nothing on stdout.
+        let again = try newsletter(["send", "--config", config.path, "--now", "2019-06-08T09:00:00+08:00", "--quiet"])
+        #expect(again.status == 2, "\(again.stdout)\n\(again.stderr)")
+        #expect(again.stdout.isEmpty)
+        #expect(again.stderr.contains("ALERT: source 博客 has failed in 3 runs in a row"))
+
+        // status: text and JSON.
+        let status = try newsletter(["status", "--config", config.path])
+        #expect(status.status == 2, "\(status.stdout)\n\(status.stderr)")  // a source is alerting
+        #expect(status.stdout.contains("1 accepted, 1 failed, 0 deferred, 0 pending"), "\(status.stdout)")
+        #expect(status.stdout.contains("ALERT  博客: failed in the last 3 run(s), never worked"))
+        #expect(status.stdout.contains("ok     党建政法: last worked 2019-06-08 09:00"))
+        #expect(status.stdout.contains("gone@example.net  failed  550 "), "\(status.stdout)")
+        #expect(status.stdout.contains("subscribers: 1 active, 0 unsubscribed, 0 bounced"))
+        let json = try newsletter(["status", "--config", config.path, "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let digests = try #require(object["digests"] as? [[String: Any]])
+        #expect(digests.count == 2)
+        #expect(digests.first?["accepted"] as? Int == 1 && digests.last?["failed"] as? Int == 1)
+        let sources = try #require(object["sources"] as? [[String: Any]])
+        #expect(sources.map { $0["consecutive_failures"] as? Int } == [0, 3])
+        #expect(sources.map { $0["alert"] as? Bool } == [false, true])
+        let failed = try #require(object["failed"] as? [[String: Any]])
+        #expect(failed.map { $0["email"] as? String } == ["gone@example.net"])
+        #expect(failed.first?["code"] as? Int == 550)
+        #expect((failed.first?["reply"] as? String)?.contains("no such user") == true)
+        #expect((object["subscribers"] as? [String: Int])?["active"] == 1)
+    }
+
+    @Test func lockedAndUnreachableAndAllGood() throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: WeeklyDigestEndToEndTests.snapshot("2019-06-01"))
+        // Unreachable SMTP: nothing sent, exit 1, the message names server and setting; the deliveries
+        // are pending, and status says so.
+        let gone = try SMTPTestServer(folder: folder)
+        let deadPort = gone.port
+        gone.server.stop()
+        let file = try TestConfig.write(
+            in: folder, sources: [("党建政法", "\(http.base)/djzf/index.html")], smtpPort: deadPort,
+            extra: ["unsubscribe_url: https://news.example.com/u?t={{token}}"])
+        try Data("email,name,token\r\nreader1@example.com,,t1\r\nreader2@example.com,,t2\r\n".utf8).write(
+            to: folder.file("subscribers.csv"))
+        let dead = try newsletter(["send", "--config", file.path, "--now", "2019-06-01T08:00:00+08:00"])
+        #expect(dead.status == 1, "\(dead.stdout)\n\(dead.stderr)")
+        #expect(
+            dead.stderr.contains("smtp://127.0.0.1:\(deadPort)") && dead.stderr.contains("smtp.url"), "\(dead.stderr)")
+        #expect(dead.stdout.contains("2 pending for the next run"), "\(dead.stdout)")
+        let status = try newsletter(["status", "--config", file.path])
+        #expect(status.stdout.contains("0 accepted, 0 failed, 0 deferred, 2 pending"), "\(status.stdout)")
+        #expect(status.stdout.contains("unfinished"))
+
+        // A server again: the resumed digest goes out, and says so; exit 0.
+        let smtp = try SMTPTestServer(folder: folder)
+        var text = try String(contentsOf: file, encoding: .utf8)
+        text = text.replacingOccurrences(of: "127.0.0.1:\(deadPort)", with: "127.0.0.1:\(smtp.port)")
+        try Data(text.utf8).write(to: file)
+        let resumed = try newsletter(["send", "--config", file.path, "--now", "2019-06-01T09:00:00+08:00"])
+        #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
+        #expect(resumed.stdout.contains("resumed digest 1, left unfinished by an earlier run"))
+        #expect(
+            resumed.stdout.contains("nothing new since the last digest: no new digest (only the resumed one above)"))
+        #expect(resumed.stdout.contains("delivered: 2 accepted"))
+
+        // Locked: 75 at once.
+        let lockFile = folder.file("state/state.sqlite.lock")
+        let descriptor = open(lockFile.path, O_RDWR | O_CREAT, 0o644)
+        #expect(flock(descriptor, LOCK_EX | LOCK_NB) == 0)
+        defer { close(descriptor) }
+        let locked = try newsletter(["send", "--config", file.path, "--now", "2019-06-01T10:00:00+08:00"])
+        #expect(locked.status == 75, "\(locked.stdout)\n\(locked.stderr)")
+        #expect(locked.stderr.contains("another run holds the lock"))
+    }
+}
