@@ -84,7 +84,7 @@ struct SendOutcome {
                     ? "nothing new since the last digest: nothing sent"
                     : "nothing new since the last digest: no new digest (only the resumed one above)")
         } else if dryRun {
-            let active = (try? SubscriberList.load(from: config.subscribersFile).active.count).map {
+            let active = (try? SubscriberList.load(from: config.subscribersFile, tokens: nil).active.count).map {
                 " to \($0) active subscriber(s)"
             }
             lines.append(

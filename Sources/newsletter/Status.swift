@@ -48,7 +48,7 @@ extension NewsletterCommand {
             let database = try AppDatabase(scratchCopyOf: config.stateFile)
             let (digests, failed) = try await database.statusOverview(limit: last)
             let health = try await database.sourceHealth()
-            let list = try? SubscriberList.load(from: config.subscribersFile)
+            let list = try? SubscriberList.load(from: config.subscribersFile, tokens: nil)
             var subscribers: [String: Int] = [:]
             for status in Subscriber.Status.allCases {
                 subscribers[status.rawValue] = list?.subscribers.filter { $0.status == status }.count ?? 0

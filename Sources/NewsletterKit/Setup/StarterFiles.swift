@@ -200,5 +200,6 @@ public enum StarterFiles {
         # archive_url: https://news.example.com/archive/
         # A source failing in this many runs in a row is reported loudly by send and status.
         alert_after_failed_runs: 3
+
         """#
 }

@@ -35,6 +35,14 @@ struct StarterFilesTests {
         #expect(list.subscribers.isEmpty && list.problems.isEmpty)
     }
 
+    /// Every starter text file ends with a line break, so that `echo 'key: value' >> newsletter.yml`
+    /// (what an editor does to add a key) starts a new line instead of gluing onto the last one.
+    @Test(arguments: StarterFiles.files.map(\.path))
+    func starterFileEndsWithALineBreak(path: String) throws {
+        let file = try #require(StarterFiles.files.first { $0.path == path })
+        #expect(file.contents.hasSuffix("\n"), "\(path) does not end with a line break")
+    }
+
     /// The comments are the reference: every key the loader knows is in the file, each with a comment
     /// line just above it.
     @Test func everyKnownKeyIsDocumented() throws {
