@@ -41,8 +41,7 @@ struct SendOutcome {
 
     var problems: [String] {
         var lines: [String] = []
-        for (index, failure) in report.fetch.failedSources.enumerated() {
-            _ = index
+        for failure in report.fetch.failedSources {
             lines.append("source failed: \(failure.name): \(failure.reason)")
         }
         for health in alerts {

@@ -71,7 +71,7 @@ struct SendStatusCommandTests {
         #expect(status.stdout.contains("ALERT  博客: failed in the last 3 run(s), never worked"))
         #expect(status.stdout.contains("ok     党建政法: last worked 2019-06-08 09:00"))
         #expect(status.stdout.contains("gone@example.net  failed  550 "), "\(status.stdout)")
-        #expect(status.stdout.contains("subscribers: 1 active, 0 unsubscribed, 0 bounced"))
+        #expect(status.stdout.contains("subscribers: 1 active, 0 pending, 0 unsubscribed, 0 bounced"))
         let json = try newsletter(["status", "--config", config.path, "--json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let digests = try #require(object["digests"] as? [[String: Any]])

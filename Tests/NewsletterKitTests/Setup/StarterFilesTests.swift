@@ -40,7 +40,7 @@ struct StarterFilesTests {
     @Test(arguments: StarterFiles.files.map(\.path))
     func starterFileEndsWithALineBreak(path: String) throws {
         let file = try #require(StarterFiles.files.first { $0.path == path })
-        #expect(file.contents.hasSuffix("\n"), "\(path) does not end with a line break")
+        #expect(file.contents.utf8.last == UInt8(ascii: "\n"), "\(path) does not end with a line break")
     }
 
     /// The comments are the reference: every key the loader knows is in the file, each with a comment
