@@ -21,6 +21,7 @@ SCRATCH=${SCRATCH:-.build-release}
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-32}
 OUT=$(mktemp -d)
+chmod 755 "$OUT"  # Dovecot's auth process (user dovecot) must reach the passwd-file below it
 PIDS=()
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -123,8 +124,8 @@ grep -q "Non-2xx" "$OUT/get.txt" && { echo "GET answered non-2xx:"; cat "$OUT/ge
 BEFORE=$(grep -c ",active," "$OUT/serve/subscribers.csv")
 [ "$BEFORE" = 10000 ] || { echo "forged POSTs or GETs changed the list ($BEFORE active)"; exit 1; }
 
-echo "== serve: genuine one-click POSTs, each token once (wrk -t2 -c8 -d${DURATION}s)"
-TOKENS="$OUT/serve/tokens.txt" THREADS=2 wrk -t2 -c8 -d"${DURATION}s" -s "$OUT/genuine.lua" \
+echo "== serve: genuine one-click POSTs, each token once (wrk -t2 -c$CONNECTIONS -d${DURATION}s)"
+TOKENS="$OUT/serve/tokens.txt" THREADS=2 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" -s "$OUT/genuine.lua" \
     "$BASE/u?l=weekly&t=x" >"$OUT/genuine.txt"
 GENUINE=$(rate "$OUT/genuine.txt")
 OK=$(awk '/GENUINE_200/ {print $2}' "$OUT/genuine.txt")

@@ -32,6 +32,10 @@ final class ListCache: Sendable {
         self.tokens = tokens
     }
 
+    /// The index as last read, without checking the file (`nil` before the first read). A token found
+    /// here may be stale; the change queue checks it again against the file under the lock.
+    var lastIndex: TokenIndex? { state.withLock { $0.index } }
+
     /// The current index.
     /// - Throws: ``SubscriberError`` when the list cannot be read.
     func index() throws -> TokenIndex {

@@ -120,7 +120,11 @@ public struct SubscriptionServer: Sendable {
         }
         _ = try await request.body.collect(upTo: Self.maxBodyBytes)
         // Forged or unknown tokens are refused here, from the cached index, without touching the file.
-        guard let token = token(request, context: context), try cache.index().subscriber(withToken: token) != nil
+        // A token known to the last read goes straight to the queue (which checks it again under the
+        // lock), so genuine clicks do not wait for the list to be re-read after every batch.
+        guard let token = token(request, context: context),
+            try cache.lastIndex?.subscriber(withToken: token) != nil
+                || cache.index().subscriber(withToken: token) != nil
         else {
             return text("unknown or invalid unsubscribe link; nothing was changed\n", status: .notFound)
         }
