@@ -22,28 +22,10 @@ public struct DigestBuilder: Sendable {
         let sourceFetcher = SourceFetcher(fetcher: HostLimitedFetcher(fetcher), database: database)
         let lookbackDays = config.lookbackDays
         let logger = self.logger
-        let results = await withTaskGroup(of: (Int, Result<SourceFetcher.Result, any Error>).self) { group in
-            for (index, source) in config.sources.enumerated() {
-                group.addTask {
-                    // The tuple is built once, after the await: Swift 6.3.1 -O drops the index otherwise
-                    // (scripts/compiler-bugs/async-tuple-result/README.md).
-                    let outcome: Result<SourceFetcher.Result, any Error>
-                    do {
-                        outcome = .success(
-                            try await sourceFetcher.fetch(source, now: now, lookbackDays: lookbackDays, logger: logger))
-                    } catch {
-                        outcome = .failure(error)
-                    }
-                    return (index, outcome)
-                }
-            }
-            var results: [(Int, Result<SourceFetcher.Result, any Error>)] = []
-            for await result in group { results.append(result) }
-            return results.sorted { $0.0 < $1.0 }
-        }
+        let results = await sourceFetcher.fetchEach(
+            config.sources, now: now, lookbackDays: lookbackDays, logger: logger)
         var summary = FetchSummary()
-        for (index, result) in results {
-            let source = config.sources[index]
+        for (source, result) in zip(config.sources, results) {
             switch result {
             case .success(let fetched):
                 summary.newArticles += fetched.newArticles
@@ -55,9 +37,9 @@ public struct DigestBuilder: Sendable {
                 logger.info("source failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
             }
         }
-        let outcomes = results.map { index, result -> (name: String, error: String?) in
-            if case .failure(let error) = result { return (config.sources[index].name, "\(error)") }
-            return (config.sources[index].name, nil)
+        let outcomes = zip(config.sources, results).map { source, result -> (name: String, error: String?) in
+            if case .failure(let error) = result { return (source.name, "\(error)") }
+            return (source.name, nil)
         }
         do {
             summary.sourceHealth = try await database.recordSourceRun(outcomes, at: now)

@@ -164,25 +164,7 @@ public struct SetupCheck: Sendable {
         let logger = Logger(label: "newsletter.check") { _ in SwiftLogNoOpLogHandler() }
         let sourceFetcher = SourceFetcher(fetcher: HostLimitedFetcher(fetcher), database: scratch)
         let lookback = config.lookbackDays
-        let results = await withTaskGroup(of: (Int, Result<SourceFetcher.Result, any Error>).self) { group in
-            for (index, source) in config.sources.enumerated() {
-                group.addTask {
-                    // The tuple is built once, after the await: Swift 6.3.1 -O drops the index otherwise
-                    // (scripts/compiler-bugs/async-tuple-result/README.md).
-                    let outcome: Result<SourceFetcher.Result, any Error>
-                    do {
-                        outcome = .success(
-                            try await sourceFetcher.fetch(source, now: now, lookbackDays: lookback, logger: logger))
-                    } catch {
-                        outcome = .failure(error)
-                    }
-                    return (index, outcome)
-                }
-            }
-            var all: [(Int, Result<SourceFetcher.Result, any Error>)] = []
-            for await result in group { all.append(result) }
-            return all.sorted { $0.0 < $1.0 }
-        }
+        let results = await sourceFetcher.fetchEach(config.sources, now: now, lookbackDays: lookback, logger: logger)
         var newBySource: [String: Int] = [:]
         if let newsletter = try? Newsletter(config: config, database: scratch, logger: logger),
             let selected = try? await newsletter.selectNew(now: now)
@@ -190,8 +172,7 @@ public struct SetupCheck: Sendable {
             for article in selected { newBySource[article.sourceName, default: 0] += 1 }
         }
         var items: [Item] = []
-        for (index, result) in results {
-            let source = config.sources[index]
+        for (index, (source, result)) in zip(config.sources, results).enumerated() {
             let name = "source \(source.name)"
             switch result {
             case .failure(let error):
