@@ -58,6 +58,10 @@ def main(argv):
                 button = driver.find_element(By.TAG_NAME, "button")
                 button.click()
                 WebDriverWait(driver, 20).until(expected_conditions.staleness_of(button))
+                # The old page is gone; read the new one only once it has finished loading (reading it
+                # earlier races the parser: "Node with given id does not belong to the document").
+                WebDriverWait(driver, 20).until(
+                    lambda d: d.execute_script("return document.readyState") == "complete")
                 result["after"] = snapshot(driver)
             print(json.dumps(result, ensure_ascii=False))
             return 0
