@@ -169,15 +169,18 @@ enum SMTPHint {
         if lower.contains("starttls") || lower.contains("use_ssl") || lower.contains("requested ssl level") {
             fix =
                 "the server does not offer STARTTLS: if it speaks TLS from the start, set smtp.url to smtps://\(smtp.url.host ?? "host"):465 (smtp.starttls: off is only for a test server on 127.0.0.1)"
-        } else if lower.contains("login denied") || lower.contains("535") || lower.contains("authentication") {
-            fix =
-                "the login was refused: check smtp.username and the password in $\(smtp.passwordEnvironmentVariable ?? "NEWSLETTER_SMTP_PASSWORD") (smtp.password_env)"
-        } else if lower.contains("certificate") || lower.contains("ssl peer") || lower.contains("ca cert") {
-            fix = "TLS failed: smtp.url must name the host the certificate is for; a private CA goes in smtp.ca_file"
         } else if lower.contains("cannot reach") || lower.contains("couldn't connect") || lower.contains("resolve")
             || lower.contains("timed out") || lower.contains("timeout")
         {
             fix = "check smtp.url (host and port: 587 for STARTTLS, 465 for smtps://) and that the server is up"
+        } else if lower.contains("login denied")
+            || lower.range(of: #"(^|[^0-9])535[ -]"#, options: .regularExpression) != nil
+            || lower.contains("authentication")
+        {
+            fix =
+                "the login was refused: check smtp.username and the password in $\(smtp.passwordEnvironmentVariable ?? "NEWSLETTER_SMTP_PASSWORD") (smtp.password_env)"
+        } else if lower.contains("certificate") || lower.contains("ssl peer") || lower.contains("ca cert") {
+            fix = "TLS failed: smtp.url must name the host the certificate is for; a private CA goes in smtp.ca_file"
         } else {
             return nil
         }
