@@ -1,4 +1,5 @@
 import Foundation
+import NewsletterKit
 
 #if canImport(Glibc)
 import Glibc
@@ -54,6 +55,14 @@ final class Console: @unchecked Sendable {
         }
     }
 
+    /// Text that is already a whole log line (swift-log's), to standard error as it is.
+    func logText(_ text: String) {
+        lock.withLock {
+            clearLiveLine()
+            FileHandle.standardError.write(Data(text.utf8))
+        }
+    }
+
     /// Rewrites the live progress line on a terminal (nothing otherwise, and nothing when quiet).
     func live(_ line: String) {
         guard stdoutIsTerminal, !quiet else { return }
@@ -63,9 +72,40 @@ final class Console: @unchecked Sendable {
         }
     }
 
+    private var liveStage: (stage: RunProgress.Stage, total: Int, started: Date)?
+    private var liveDrawnAt = Date.distantPast
+
+    /// Draws `progress` as the live line: `delivering 1,200/10,000 · 310/s · ETA 0:28`, at most
+    /// ten times a second (always the last step). A new stage or total restarts the rate.
+    func live(_ progress: RunProgress, now: Date = Date()) {
+        guard stdoutIsTerminal, !quiet else { return }
+        guard let line = liveLine(progress, now: now) else { return }
+        live(line)
+    }
+
+    /// The live line's text, or nil when the last one was drawn under 0.1 s ago.
+    func liveLine(_ progress: RunProgress, now: Date) -> String? {
+        lock.withLock {
+            if liveStage?.stage != progress.stage || liveStage?.total != progress.total {
+                liveStage = (progress.stage, progress.total, now)
+                liveDrawnAt = .distantPast
+            }
+            guard progress.done >= progress.total || now.timeIntervalSince(liveDrawnAt) >= 0.1 else { return nil }
+            liveDrawnAt = now
+            return progress.line(elapsed: now.timeIntervalSince(liveStage?.started ?? now))
+        }
+    }
+
     private func clearLiveLine() {
         guard liveLineShown else { return }
         FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8))
         liveLineShown = false
+    }
+}
+
+/// Standard error through ``Console``, so that a log line never lands after a live progress line.
+struct ConsoleErrorStream: TextOutputStream, Sendable {
+    mutating func write(_ string: String) {
+        Console.shared.logText(string)
     }
 }

@@ -11,6 +11,11 @@ extension NewsletterCommand {
                 (expected.json + snapshot folders) or a `listings/` folder (NAME.html + NAME.expected.json with `links`). Without DIR: Tests/NewsletterKitTests/Resources/real and \
                 .../site under the current directory. Prints per case ✓ hit, ✗ miss, · not checked; then the \
                 hits/checked per check and pages per second.
+
+                Examples:
+                  newsletter evaluate
+                  newsletter evaluate Tests/NewsletterKitTests/Resources/listings --kind listing --quiet
+                  newsletter evaluate --repeat 20 --json
                 """)
 
         @Argument(help: "Fixture folders.", completion: .directory) var directories: [String] = []

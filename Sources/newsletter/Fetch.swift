@@ -28,7 +28,8 @@ extension NewsletterCommand {
             Console.shared.quiet = quiet
             let config = try global.loadConfig()
             let now = try clock.resolve()
-            let newsletter = try Newsletter(config: config, logger: global.makeLogger())
+            var newsletter = try Newsletter(config: config, logger: global.makeLogger())
+            newsletter.onProgress = { Console.shared.live($0) }
             let summary = await newsletter.fetchAll(now: now)
             for failure in summary.failedSources {
                 Console.shared.problem("source failed: \(failure.name): \(failure.reason)")

@@ -13,6 +13,9 @@ extension NewsletterCommand {
                 (IMAP) or deleted (POP3) and never processed twice. Exit status: 0, 1 failure (nothing \
                 marked), 3 when some messages were left in the mailbox to be looked at, 75 when another \
                 mailbox run holds the lock.
+
+                Example (cron, an hour after the Monday send; the password comes from mailbox.password_env):
+                  0 8 * * 1  cd /srv/newsletter && . ./mailbox-password.env && /usr/local/bin/newsletter mailbox
                 """)
 
         @OptionGroup var global: GlobalOptions

@@ -6,6 +6,19 @@ struct NewsletterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsletter",
         abstract: "Turns a website's new articles into a weekly email digest.",
+        discussion: """
+            Every command reads ./newsletter.yml unless --config names another file. A first setup:
+
+              newsletter init /srv/newsletter && cd /srv/newsletter   # then edit newsletter.yml
+              newsletter subscribers add reader@example.com --name 读者
+              newsletter check && newsletter preview && newsletter send
+
+            Cron (full path; CRON_TZ sets the zone cron reads the time in):
+              CRON_TZ=Asia/Shanghai
+              0 7 * * 1  cd /srv/newsletter && /usr/local/bin/newsletter send >>send.log 2>&1
+
+            Shell completion: newsletter --generate-completion-script bash|zsh|fish
+            """,
         version: NewsletterVersion.current,
         subcommands: [
             Init.self, Check.self, Fetch.self, Preview.self, Send.self, Status.self, Archive.self, Subscribers.self,

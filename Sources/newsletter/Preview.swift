@@ -6,7 +6,17 @@ extension NewsletterCommand {
     struct Preview: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Render the digest of what is new into a folder (digest.html, digest.txt, digest.eml) without sending or marking anything."
+                "Render the digest of what is new into a folder (digest.html, digest.txt, digest.eml) without sending or marking anything.",
+            discussion: """
+                Fetches every source (new articles are stored, as `fetch` does), selects what the next \
+                `send` would send, and writes the digest as the first active subscriber would get it: \
+                digest.html, digest.txt and digest.eml (the whole message, openable in a mail client). \
+                Nothing is sent and no article is marked as sent, so a preview can be run any number of times.
+
+                Examples:
+                  newsletter preview --open
+                  newsletter preview --out /tmp/preview --now 2026-06-08T08:00:00+08:00
+                """
         )
 
         @OptionGroup var global: GlobalOptions

@@ -65,7 +65,8 @@ extension NewsletterCommand {
                 settings: smtp,
                 heloDomain: config.from.email.split(separator: "@").last.map(String.init) ?? "localhost",
                 configFile: config.file)
-            let newsletter = try Newsletter(config: config, logger: global.makeLogger())
+            var newsletter = try Newsletter(config: config, logger: global.makeLogger())
+            newsletter.onProgress = { console.live($0) }
             let signals = StopSignals(newsletter.stop)
             defer { signals.cancel() }
             if let test {

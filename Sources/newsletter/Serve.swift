@@ -12,6 +12,11 @@ extension NewsletterCommand {
                 the path of unsubscribe_url through unchanged (see the README for an nginx example). A GET \
                 of the link shows a page with one button and changes nothing; a POST unsubscribes at once. \
                 Stops on SIGINT or SIGTERM.
+
+                Examples:
+                  newsletter serve --port 8058
+                  # with unsubscribe_url: https://news.example.com/u?t={{token}}
+                  curl -d List-Unsubscribe=One-Click 'http://127.0.0.1:8058/u?t=TOKEN'
                 """)
 
         @OptionGroup var global: GlobalOptions

@@ -6,6 +6,19 @@ extension NewsletterCommand {
     struct Subscribers: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Manage the subscriber list (a CSV file, editable by hand or in a spreadsheet).",
+            discussion: """
+                The list is the CSV file named by `subscribers` in newsletter.yml (default \
+                Subscribers/subscribers.csv): columns email, name, status (active, pending, unsubscribed, \
+                bounced), token, added, then any columns of your own. Every change is written atomically under a lock, so a running `send` or \
+                `serve` never sees half a file. Editing the file by hand is fine; unsubscribe links keep \
+                working because tokens are derived from the address under a secret kept outside the file.
+
+                Examples:
+                  newsletter subscribers add reader@example.com --name 读者
+                  newsletter subscribers import 名单.csv --dry-run
+                  newsletter subscribers list --all
+                  newsletter subscribers export --excel --out subscribers-for-excel.csv
+                """,
             subcommands: [Add.self, Remove.self, List.self, Import.self, Export.self, Unsubscribe.self]
         )
     }
@@ -47,6 +60,11 @@ extension NewsletterCommand.Subscribers {
                 An address that is already active is left as it is (its name changes only with --update). \
                 Someone who unsubscribed or bounced is added again only with --resubscribe: do that only when \
                 they asked for it. A pending address (double opt-in not yet confirmed) becomes active.
+
+                Examples:
+                  newsletter subscribers add reader@example.com --name 读者
+                  newsletter subscribers add reader@example.com --name "王读者" --update
+                  newsletter subscribers add former@example.com --resubscribe
                 """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The email address.") var email: String
@@ -92,7 +110,15 @@ extension NewsletterCommand.Subscribers {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete an address from the list.")
+        static let configuration = CommandConfiguration(
+            abstract: "Delete an address from the list.",
+            discussion: """
+                The row is removed, so its history goes too; to stop mail to someone who asked, use \
+                `subscribers unsubscribe` instead (the row is kept and `add` will not re-activate it by mistake).
+
+                Example:
+                  newsletter subscribers remove typo@example.com
+                """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The email address.") var email: String
 
@@ -108,7 +134,16 @@ extension NewsletterCommand.Subscribers {
 
     struct Unsubscribe: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Mark an address (or the owner of an unsubscribe token) as unsubscribed; the row is kept.")
+            abstract: "Mark an address (or the owner of an unsubscribe token) as unsubscribed; the row is kept.",
+            discussion: """
+                The token is the t= value of the unsubscribe link in a message (for readers who reply \
+                "unsubscribe" with the link). `serve` and `mailbox` do the same for one-click POSTs and \
+                mailto requests.
+
+                Examples:
+                  newsletter subscribers unsubscribe reader@example.com
+                  newsletter subscribers unsubscribe --token 3f9c…
+                """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The email address, or --token.") var email: String?
         @Option(name: .long, help: "The token from an unsubscribe link.") var token: String?
@@ -137,7 +172,16 @@ extension NewsletterCommand.Subscribers {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the subscribers.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the subscribers.",
+            discussion: """
+                One line per address with its name and status. Without --all only active \
+                addresses (the ones a digest goes to) are listed.
+
+                Examples:
+                  newsletter subscribers list
+                  newsletter subscribers list --all | grep bounced
+                """)
         @OptionGroup var global: GlobalOptions
         @Flag(name: .long, help: "Include pending, unsubscribed and bounced addresses.") var all = false
 
@@ -163,6 +207,10 @@ extension NewsletterCommand.Subscribers {
                 电子邮箱, 电子邮件; name, 姓名, 名字). Addresses already in the list are left alone, whatever \
                 their status. Exit status: 0 when every row was taken, 3 when some rows were rejected (listed \
                 with their line), 1 when nothing could be imported.
+
+                Examples:
+                  newsletter subscribers import 名单.csv --dry-run
+                  newsletter subscribers import export.txt --encoding utf-16 --delimiter tab
                 """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The file.", completion: .file(extensions: ["csv", "txt", "tsv"])) var file: String
@@ -233,7 +281,17 @@ extension NewsletterCommand.Subscribers {
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write the list as CSV to a file or standard output.")
+        static let configuration = CommandConfiguration(
+            abstract: "Write the list as CSV to a file or standard output.",
+            discussion: """
+                Every row, whatever its status, with the list's columns. --excel starts the file with a \
+                UTF-8 byte order mark: without it Excel (Chinese Excel too) reads the file as the system's \
+                code page and shows Chinese names as mojibake.
+
+                Examples:
+                  newsletter subscribers export --out backup.csv
+                  newsletter subscribers export --excel --out 订阅者.csv
+                """)
         @OptionGroup var global: GlobalOptions
         @Option(name: .long, help: "The file to write (default: standard output).") var out: String?
         @Flag(name: .long, help: "Start with a UTF-8 byte order mark, so that Excel (also Chinese Excel) reads UTF-8.")

@@ -6,10 +6,12 @@ extension SourceFetcher {
     /// fetcher's host limits); one failing source never stops the others.
     ///
     /// - Returns: one outcome per source, in the order of `sources`.
-    func fetchEach(_ sources: [NewsletterConfig.Source], now: Date, lookbackDays: Int, logger: Logger) async
-        -> [Swift.Result<SourceFetcher.Result, any Error>]
-    {
+    func fetchEach(
+        _ sources: [NewsletterConfig.Source], now: Date, lookbackDays: Int, logger: Logger,
+        onProgress: ProgressHandler? = nil
+    ) async -> [Swift.Result<SourceFetcher.Result, any Error>] {
         let fetcher = self
+        let counter = ProgressCounter(.fetching, total: sources.count, handler: onProgress)
         let finished = await withTaskGroup(of: (Int, Swift.Result<SourceFetcher.Result, any Error>).self) { group in
             for (index, source) in sources.enumerated() {
                 group.addTask {
@@ -26,7 +28,10 @@ extension SourceFetcher {
                 }
             }
             var all: [(Int, Swift.Result<SourceFetcher.Result, any Error>)] = []
-            for await result in group { all.append(result) }
+            for await result in group {
+                all.append(result)
+                counter.step()
+            }
             return all
         }
         return finished.sorted { $0.0 < $1.0 }.map(\.1)

@@ -8,12 +8,18 @@ public struct DigestBuilder: Sendable {
     public let database: AppDatabase
     public let fetcher: any HTTPFetching
     public let logger: Logger
+    /// Told after each source is fetched (for a live progress line).
+    public var onProgress: ProgressHandler?
 
-    public init(config: NewsletterConfig, database: AppDatabase, fetcher: any HTTPFetching, logger: Logger) {
+    public init(
+        config: NewsletterConfig, database: AppDatabase, fetcher: any HTTPFetching, logger: Logger,
+        onProgress: ProgressHandler? = nil
+    ) {
         self.config = config
         self.database = database
         self.fetcher = fetcher
         self.logger = logger
+        self.onProgress = onProgress
     }
 
     /// Fetches every source, several at once (at most two requests per host, four overall);
@@ -23,7 +29,7 @@ public struct DigestBuilder: Sendable {
         let lookbackDays = config.lookbackDays
         let logger = self.logger
         let results = await sourceFetcher.fetchEach(
-            config.sources, now: now, lookbackDays: lookbackDays, logger: logger)
+            config.sources, now: now, lookbackDays: lookbackDays, logger: logger, onProgress: onProgress)
         var summary = FetchSummary()
         for (source, result) in zip(config.sources, results) {
             switch result {

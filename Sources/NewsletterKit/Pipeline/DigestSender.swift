@@ -10,13 +10,17 @@ public struct DigestSender: Sendable {
     public let logger: Logger
     /// Set by the command on SIGINT/SIGTERM; sending stops between transactions.
     public let stop: StopRequest
+    /// Told after each delivery's outcome is recorded (for a live progress line).
+    public var onProgress: ProgressHandler?
 
     /// After this many consecutive digests failing permanently (5xx), an address is disabled.
     public static let bounceLimit = 3
 
     public init(
-        config: NewsletterConfig, database: AppDatabase, composer: MessageComposer, logger: Logger, stop: StopRequest
+        config: NewsletterConfig, database: AppDatabase, composer: MessageComposer, logger: Logger, stop: StopRequest,
+        onProgress: ProgressHandler? = nil
     ) {
+        self.onProgress = onProgress
         self.config = config
         self.database = database
         self.composer = composer
@@ -96,6 +100,7 @@ public struct DigestSender: Sendable {
             let jobs = pending.map { DeliveryEngine.Job(recipient: $0.email, previousAttempts: $0.attempts) }
             // Rendered and encoded once; each message is personalised by splicing.
             let prepared = Result { try self.composer.prepare(content, date: date) }
+            let counter = ProgressCounter(.delivering, total: jobs.count, handler: onProgress)
             report = try await runBlocking {
                 engine.deliver(jobs, logger: logger) { job in
                     guard let subscriber = byEmail[job.recipient.lowercased()],
@@ -110,6 +115,7 @@ public struct DigestSender: Sendable {
                         [DeliveryAttempt(digestID: id, email: job.recipient, outcome: outcome, final: final)], at: now,
                         giveUpBefore: now.addingTimeInterval(-giveUpHours * 3600), giveUpHours: giveUpHours)
                     Self.log(job.recipient, outcome, final: final, logger: logger)
+                    if final { counter.step() }
                 }
             }
             if let error = report.recordingError {

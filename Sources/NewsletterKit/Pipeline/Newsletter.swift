@@ -19,6 +19,8 @@ public struct Newsletter: Sendable {
     public let composer: MessageComposer
     /// Set by the command on SIGINT/SIGTERM; sending stops between transactions.
     public var stop = StopRequest()
+    /// Told as sources are fetched and deliveries recorded (the command draws a live progress line).
+    public var onProgress: ProgressHandler?
 
     /// After this many consecutive digests failing permanently (5xx), an address is disabled.
     public static var bounceLimit: Int { DigestSender.bounceLimit }
@@ -41,12 +43,13 @@ public struct Newsletter: Sendable {
 
     /// Fetching, selecting and the digest's content.
     public var builder: DigestBuilder {
-        DigestBuilder(config: config, database: database, fetcher: fetcher, logger: logger)
+        DigestBuilder(config: config, database: database, fetcher: fetcher, logger: logger, onProgress: onProgress)
     }
 
     /// Freezing, delivering, recording, bounce policy.
     public var sender: DigestSender {
-        DigestSender(config: config, database: database, composer: composer, logger: logger, stop: stop)
+        DigestSender(
+            config: config, database: database, composer: composer, logger: logger, stop: stop, onProgress: onProgress)
     }
 
     /// See ``DigestBuilder/fetchAll(now:)``.

@@ -40,6 +40,8 @@ struct SendStatusCommandTests {
         #expect(week1.stderr.contains("source failed: 博客: \(http.base)/missing/feed.xml"))
         #expect(week1.stderr.contains("failed: gone@example.net"))
         #expect(!week1.stdout.contains("source failed") && !week1.stdout.contains("failed: gone"))
+        // No live progress line when the output is not a terminal.
+        #expect(!week1.stdout.contains("\r") && !week1.stdout.contains("delivering "))
         #expect(week1.stdout.contains("delivered: 1 accepted, 1 failed permanently, 0 pending for the next run"))
         #expect(!week1.stderr.contains("ALERT"))
 
@@ -129,5 +131,26 @@ struct SendStatusCommandTests {
         let locked = try newsletter(["send", "--config", file.path, "--now", "2019-06-01T10:00:00+08:00"])
         #expect(locked.status == 75, "\(locked.stdout)\n\(locked.stderr)")
         #expect(locked.stderr.contains("another run holds the lock"))
+    }
+
+    /// On a terminal `send` draws a live line (sources fetched, then deliveries recorded) that each
+    /// later line replaces, and no line is stamped.
+    @Test func liveProgressLineOnATerminal() throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: WeeklyDigestEndToEndTests.snapshot("2019-06-01"))
+        let smtp = try SMTPTestServer(folder: folder)
+        let config = try Self.setup(in: folder, http: http, smtpPort: smtp.port)
+        let command = [try RepoPaths.executable.path, "send", "--config", config.path, "--now", "2019-06-01T08:00:00+08:00"]
+        // script(1) runs the command with a pseudo-terminal as its standard output and error.
+        let quoted = command.map { "'" + $0.replacingOccurrences(of: "'", with: #"'\''"#) + "'" }.joined(separator: " ")
+        let result = try run(["/usr/bin/script", "-qfec", quoted, "/dev/null"], deadline: .seconds(120))
+        #expect(result.status == 2, "\(result.stdout)\n\(result.stderr)")  // the feed source is missing
+        let clear = "\r\u{1B}[K"
+        #expect(result.stdout.contains(clear + "fetching 2/2"), "\(result.stdout.debugDescription)")
+        #expect(result.stdout.contains(clear + "delivering 2/2"), "\(result.stdout.debugDescription)")
+        // The next line (here the failed source) replaces the live line; nothing is stamped.
+        #expect(result.stdout.contains("delivering 2/2" + clear + "source failed: 博客"), "\(result.stdout.debugDescription)")
+        #expect(result.stdout.contains("\ndelivered: 2 accepted"), "\(result.stdout.debugDescription)")
+        #expect(!result.stdout.contains(#/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ /#))
     }
 }

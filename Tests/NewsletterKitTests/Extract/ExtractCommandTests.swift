@@ -64,6 +64,39 @@ struct ExtractCommandTests {
         #expect(shanghai.stdout.contains("entry[0]: 2026-11-14T14:02:55Z  测试帖子"))
     }
 
+    /// Without --timezone, zone-less times are read in the zone of the configured source on the
+    /// page's host, else the configuration's `timezone`, else UTC; a note on standard error says which.
+    @Test func zoneComesFromTheConfiguration() throws {
+        let folder = try TemporaryFolder()
+        let page = RepoPaths.resources.appendingPathComponent("site/2019-06-08/djzf/2019/0604/1293.html").path
+        let base = "http://www.example.com/djzf/2019/0604/1293.html"
+        try Data(
+            """
+            title: 周报
+            from: news@example.com
+            timezone: America/New_York
+            sources:
+              - name: 党建政法
+                url: http://www.example.com/djzf/index.html
+                timezone: Asia/Shanghai
+            smtp:
+              url: smtp://127.0.0.1:2525
+            unsubscribe_url: https://news.example.com/u?t={{token}}
+
+            """.utf8
+        ).write(to: folder.file("newsletter.yml"))
+        let bySource = try newsletter(["extract", page, "--json", "--base-url", base], in: folder.url)
+        #expect(bySource.status == 0, "\(bySource.stderr)")
+        #expect(try Self.json(bySource.stdout)["published"] as? String == "2019-06-04T21:30:00+08:00")
+        let text = try newsletter(["extract", page, "--base-url", base], in: folder.url)
+        #expect(text.stderr.contains("times without a zone are read in Asia/Shanghai (source 党建政法 in newsletter.yml"))
+        let otherHost = try newsletter(
+            ["extract", page, "--json", "--base-url", "http://other.example.org/a.html"], in: folder.url)
+        #expect(try Self.json(otherHost.stdout)["published"] as? String == "2019-06-04T21:30:00-04:00")
+        let noConfig = try newsletter(["extract", page, "--json", "--base-url", base])
+        #expect(try Self.json(noConfig.stdout)["published"] as? String == "2019-06-04T21:30:00+00:00")
+    }
+
     @Test func extractListingShowsBlocksLinksAndNextPage() throws {
         let page = RepoPaths.resources.appendingPathComponent("listings/trs-wcm-right-column.html")
         let base = "http://www.example.gov.cn/xwzx/gzdt/index.html"
