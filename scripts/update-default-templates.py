@@ -48,8 +48,12 @@ def raw_literal(text: str) -> str:
             body.append(ch)
         else:
             body.append(f"{escape}u{{{ord(ch):X}}}")
-    # The line break before the closing delimiter is not part of the value.
-    return f'{hashes}"""\n{"".join(body)}\n"""{hashes}'
+    # The line break before the closing delimiter is not part of the value. Lines are indented as
+    # far as the closing delimiter (Swift strips that much), as `swift format` lays the literal out.
+    indent = " " * 8
+    lines = "".join(body).split("\n")
+    indented = "\n".join(indent + line if line else line for line in lines)
+    return f'{hashes}"""\n{indented}\n{indent}"""{hashes}'
 
 
 def render(enum: str, what: str, entries) -> str:
