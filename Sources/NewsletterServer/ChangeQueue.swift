@@ -6,7 +6,8 @@ import Synchronization
 /// while a batch is being written wait for the next batch, which takes them all under one lock
 /// and one atomic write (group commit). The list is never written by two threads at once, the
 /// cooperative thread pool never blocks on the file lock, and a burst of clicks costs a few writes
-/// instead of one each.
+/// instead of one each. Batches start from the cached list (``SubscriberListCache``), so the list
+/// is re-read only when something else changed the file.
 final class ChangeQueue: Sendable {
     private typealias Waiter = (
         request: SubscriberRequest, continuation: CheckedContinuation<SubscriberRequestOutcome, any Error>
@@ -17,18 +18,15 @@ final class ChangeQueue: Sendable {
         var draining = false
     }
 
-    let file: URL
+    let cache: SubscriberListCache
     private let state = Mutex(State())
 
-    let tokens: SubscriberTokens
-
-    init(file: URL, tokens: SubscriberTokens) {
-        self.file = file
-        self.tokens = tokens
+    init(cache: SubscriberListCache) {
+        self.cache = cache
     }
 
     /// Applies `request` with the next batch and returns its outcome.
-    /// - Throws: what ``SubscriberRequests/apply(_:to:tokens:)`` throws for the batch.
+    /// - Throws: what ``SubscriberRequests/apply(_:cache:)`` throws for the batch.
     func submit(_ request: SubscriberRequest) async throws -> SubscriberRequestOutcome {
         try await withCheckedThrowingContinuation { continuation in
             let start = state.withLock { state -> Bool in
@@ -53,7 +51,7 @@ final class ChangeQueue: Sendable {
             }
             guard !batch.isEmpty else { return }
             do {
-                let outcomes = try SubscriberRequests.apply(batch.map(\.request), to: file, tokens: tokens)
+                let outcomes = try SubscriberRequests.apply(batch.map(\.request), cache: cache)
                 for (waiter, outcome) in zip(batch, outcomes) { waiter.continuation.resume(returning: outcome) }
             } catch {
                 for waiter in batch { waiter.continuation.resume(throwing: error) }

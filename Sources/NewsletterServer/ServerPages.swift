@@ -17,9 +17,9 @@ struct ServerPages: Sendable {
         case ask, done, invalid
     }
 
-    /// The states of the subscribe page.
+    /// The states of the subscribe page (the form, and the pages of the confirmation link).
     enum SubscribeState: String {
-        case form, sent, confirmed, invalid, limited
+        case form, sent, confirm, confirmed, invalid, limited, unavailable
     }
 
     /// Loads the templates.

@@ -97,16 +97,29 @@ enum ServerTemplates {
         <p>{{email}} 已订阅《{{title}}》，下一期起即可收到。</p>
         <p class="en">{{email}} is now subscribed to {{title}}, starting with the next issue.</p>
         {{/confirmed}}
+        {{#confirm}}
+        <h1 id="heading">确认订阅《{{title}}》</h1>
+        <p>点击下面的按钮，确认用 <strong>{{email}}</strong> 订阅本简报。</p>
+        <p class="en">Press the button below to confirm that <strong>{{email}}</strong> subscribes to {{title}}.</p>
+        <form method="post" action="{{action}}">
+        <button type="submit" id="confirm">确认订阅 · Confirm</button>
+        </form>
+        {{/confirm}}
         {{#invalid}}
         <h1 id="heading">链接无效</h1>
-        <p>这个确认链接无效或已过期，没有做任何更改。</p>
-        <p class="en">This confirmation link is not valid; nothing was changed.</p>
+        <p>这个确认链接无效、已过期或已经用过，没有做任何更改。如需订阅，请重新填写订阅表单。</p>
+        <p class="en">This confirmation link is not valid, has expired or was already used; nothing was changed. To subscribe, fill in the form again.</p>
         {{/invalid}}
         {{#limited}}
         <h1 id="heading">请稍后再试</h1>
         <p>请求过于频繁，请稍后再试。</p>
         <p class="en">Too many requests; please try again later.</p>
         {{/limited}}
+        {{#unavailable}}
+        <h1 id="heading">暂时无法发送确认邮件</h1>
+        <p>确认邮件暂时发不出去，请稍后再试。</p>
+        <p class="en">The confirmation mail cannot be sent right now; please try again later.</p>
+        {{/unavailable}}
         </main>
         </body>
         </html>

@@ -5,7 +5,8 @@ public import Logging
 public import NewsletterKit
 
 /// `newsletter serve`: the HTTP endpoints behind a newsletter's unsubscribe links (RFC 8058
-/// one-click POSTs and the page a reader sees), on Hummingbird 2.
+/// one-click POSTs and the page a reader sees) and its subscribe form with double opt-in, on
+/// Hummingbird 2.
 ///
 /// Meant to listen on 127.0.0.1 behind the organisation's web server, which terminates TLS and
 /// passes the unsubscribe path through unchanged. Routes follow `unsubscribe_url` (see
@@ -14,7 +15,9 @@ public import NewsletterKit
 ///   fetch links);
 /// - `POST` to the link (RFC 8058 §3.1 body `List-Unsubscribe=One-Click`, or the page's button,
 ///   or an empty body) unsubscribes at once and answers 200, never a redirect;
-/// - an unknown or forged token gets 404 and changes nothing; bodies over ``maxBodyBytes`` get 413.
+/// - an unknown or forged token gets 404 and changes nothing; bodies over ``maxBodyBytes`` get 413;
+/// - the subscribe form and its confirmation link, when an `smtp:` section is configured (see
+///   ``SubscriptionServer`` `+Subscribe`).
 ///
 /// Every change goes through ``SubscriberRequests`` (the list's lock and atomic write), batched on
 /// one thread, so a running `send`, the CLI and many simultaneous clicks lose nothing.
@@ -25,14 +28,24 @@ public struct SubscriptionServer: Sendable {
     public let config: NewsletterConfig
     let route: UnsubscribeRoute
     let pages: ServerPages
-    let cache: ListCache
+    let tokens: SubscriberTokens
+    let cache: SubscriberListCache
     let changes: ChangeQueue
     let logger: Logger
+    /// Mails confirmation links; `nil` (no subscribe form) without an `smtp:` section.
+    let mailer: ConfirmationMailer?
+    let clientLimiter = RateLimiter(limit: clientLimit, window: clientWindow)
+    let addressLimiter = RateLimiter(limit: addressLimit, window: addressWindow)
 
     /// Prepares the server for `config`.
-    /// - Throws: ``ServerError`` when `unsubscribe_url` is missing or has no token place, or a
-    ///   template does not parse.
-    public init(config: NewsletterConfig, logger: Logger) throws {
+    /// - Parameter environment: where the SMTP password (`smtp.password_env`) and the token secret are
+    ///   looked up.
+    /// - Throws: ``ServerError`` when `unsubscribe_url` is missing or has no token place, a template does
+    ///   not parse, the token secret cannot be read, or the SMTP password variable is not set.
+    public init(
+        config: NewsletterConfig, logger: Logger,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
         guard let template = config.unsubscribeURL else {
             throw ServerError(
                 "\(config.file.path): unsubscribe_url is not set; serve answers the links it describes (e.g. https://news.example.com/u?l=weekly&t={{token}})"
@@ -46,18 +59,35 @@ public struct SubscriptionServer: Sendable {
         self.config = config
         self.logger = logger
         pages = try ServerPages(directory: config.templatesDirectory, title: config.title, logger: logger)
-        let tokens: SubscriberTokens
         do {
-            tokens = try SubscriberTokens(config: config)
+            tokens = try SubscriberTokens(config: config, environment: environment)
         } catch {
             throw ServerError("\(error)")
         }
-        cache = ListCache(file: config.subscribersFile, tokens: tokens)
-        changes = ChangeQueue(file: config.subscribersFile, tokens: tokens)
+        cache = SubscriberListCache(file: config.subscribersFile, tokens: tokens)
+        changes = ChangeQueue(cache: cache)
+        if let smtp = config.smtp {
+            let transport: CurlSMTPTransport
+            do {
+                transport = try CurlSMTPTransport(
+                    settings: smtp,
+                    heloDomain: config.from.email.split(separator: "@").last.map(String.init) ?? "localhost",
+                    configFile: config.file, environment: environment)
+            } catch {
+                throw ServerError("\(error)")
+            }
+            mailer = ConfirmationMailer(config: config, transport: transport, pages: pages)
+        } else {
+            mailer = nil
+        }
     }
 
     /// The path the unsubscribe route answers, e.g. `/u` or `/unsubscribe/:token`.
     public var unsubscribePath: String { route.routePath }
+
+    /// The path of the subscribe form (e.g. `/subscribe`), or `nil` when there is none (no `smtp:` section
+    /// to mail confirmation links with).
+    public var subscribeFormPath: String? { mailer == nil ? nil : subscribePath }
 
     /// Listens on `host:port` until SIGINT or SIGTERM (graceful shutdown: requests in flight finish).
     ///
@@ -84,6 +114,7 @@ public struct SubscriptionServer: Sendable {
         router.post(RouterPath(route.routePath)) { request, context in
             try await self.unsubscribe(request, context: context)
         }
+        if mailer != nil { addSubscribeRoutes(to: router) }
         return router
     }
 
@@ -102,7 +133,7 @@ public struct SubscriptionServer: Sendable {
     /// `GET`: the page with the button; changes nothing.
     private func showUnsubscribePage(_ request: Request, context: ServerRequestContext) throws -> Response {
         guard let token = token(request, context: context),
-            let subscriber = try cache.index().subscriber(withToken: token)
+            let subscriber = try cache.current().index.subscriber(withToken: token)
         else {
             return html(pages.unsubscribePage(.invalid), status: .notFound)
         }
@@ -123,8 +154,7 @@ public struct SubscriptionServer: Sendable {
         // A token known to the last read goes straight to the queue (which checks it again under the
         // lock), so genuine clicks do not wait for the list to be re-read after every batch.
         guard let token = token(request, context: context),
-            try cache.lastIndex?.subscriber(withToken: token) != nil
-                || cache.index().subscriber(withToken: token) != nil
+            try cache.lastSnapshot?.index.index(of: token) != nil || cache.current().index.index(of: token) != nil
         else {
             return text("unknown or invalid unsubscribe link; nothing was changed\n", status: .notFound)
         }
@@ -136,7 +166,7 @@ public struct SubscriptionServer: Sendable {
             return text("the list cannot be updated right now; please try again later\n", status: .serviceUnavailable)
         }
         switch outcome {
-        case .changed(let email), .unchanged(let email):
+        case .changed(let email), .unchanged(let email), .pending(let email):
             if case .changed = outcome { logger.notice("unsubscribed by link or one-click POST") }
             return html(pages.unsubscribePage(.done, email: email))
         case .unknown:

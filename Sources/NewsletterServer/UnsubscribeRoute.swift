@@ -21,8 +21,13 @@ struct UnsubscribeRoute: Sendable, Equatable {
     var tokenPlace: TokenPlace
     /// The link's path and query with `{{token}}` still in it, e.g. `/u?l=weekly&t={{token}}`.
     var relativeTemplate: String
-    /// The folder of the path (`/` for `/u`), where the subscribe and confirm pages live.
+    /// Where the subscribe form and the confirmation page live (`BASE` + `subscribe`, `BASE` + `confirm`):
+    /// the folder of the link's path (`/` for `/u`, `/news/` for `/news/u`), or, when the token is a path
+    /// segment, the folder above the token's (`/news/` for `/news/unsubscribe/{{token}}`).
     var basePath: String
+    /// The public origin of the links, `scheme://host[:port]`, taken from `unsubscribe_url` (never from a
+    /// request's `Host` header), for the absolute confirmation link in the mail.
+    var origin: String
 
     private static let marker = "NLTOKENMARKER"
 
@@ -48,7 +53,7 @@ struct UnsubscribeRoute: Sendable, Equatable {
             route[position] = ":token"
             routePath = route.joined(separator: "/")
             tokenPlace = .pathSegment
-            basePath = segments[..<position].joined(separator: "/") + "/"
+            basePath = position >= 2 ? segments[..<(position - 1)].joined(separator: "/") + "/" : "/"
         } else {
             guard let item = components.queryItems?.first(where: { $0.value == Self.marker }) else {
                 throw ServerError(
@@ -59,6 +64,9 @@ struct UnsubscribeRoute: Sendable, Equatable {
             let folder = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
             basePath = folder + "/"
         }
+        var origin = scheme + "://" + (components.percentEncodedHost ?? "")
+        if let port = components.port { origin += ":\(port)" }
+        self.origin = origin
         var relative = path
         if let query = components.percentEncodedQuery { relative += "?" + query }
         relativeTemplate = relative.replacingOccurrences(of: Self.marker, with: "{{token}}")

@@ -6,17 +6,20 @@ import NewsletterServer
 extension NewsletterCommand {
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Answer unsubscribe links and RFC 8058 one-click POSTs over HTTP (behind your web server).",
+            abstract:
+                "Answer unsubscribe links, RFC 8058 one-click POSTs and a subscribe form over HTTP (behind your web server).",
             discussion: """
                 Listens on 127.0.0.1 by default; put the organisation's web server (TLS) in front and pass \
                 the path of unsubscribe_url through unchanged (see the README for an nginx example). A GET \
                 of the link shows a page with one button and changes nothing; a POST unsubscribes at once. \
-                Stops on SIGINT or SIGTERM.
+                With an smtp: section it also serves a subscribe form (double opt-in: the address stays \
+                pending until the link mailed to it is confirmed). Stops on SIGINT or SIGTERM.
 
                 Examples:
                   newsletter serve --port 8058
                   # with unsubscribe_url: https://news.example.com/u?t={{token}}
                   curl -d List-Unsubscribe=One-Click 'http://127.0.0.1:8058/u?t=TOKEN'
+                  # the subscribe form: http://127.0.0.1:8058/subscribe
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -48,8 +51,10 @@ extension NewsletterCommand {
             let host = self.host
             let readyFile = self.readyFile
             let path = server.unsubscribePath
+            let form =
+                server.subscribeFormPath.map { ", subscribe form: \($0)" } ?? ", no subscribe form (no smtp: section)"
             try await server.run(host: host, port: port) { bound in
-                say("listening on http://\(host):\(bound) (unsubscribe: \(path))")
+                say("listening on http://\(host):\(bound) (unsubscribe: \(path)\(form))")
                 fflush(nil)
                 if let readyFile {
                     try? AtomicFile.write(Data("\(bound)\n".utf8), to: URL(fileURLWithPath: readyFile))

@@ -25,6 +25,9 @@ public struct SubscriberList: Sendable {
     public let tokens: SubscriberTokens?
     private var keptRows: [[String: String]]
     private var positions: [String: Int]
+    /// How many rows were removed since the list was read; with the count, tells an index built earlier
+    /// whether its positions still hold (rows are only ever appended or removed).
+    public private(set) var removedRows = 0
 
     /// The standard columns, in the order written.
     public static let columns = ["email", "name", "status", "token", "added"]
@@ -222,7 +225,7 @@ public struct SubscriberList: Sendable {
     }
 
     /// A subscription from a form (double opt-in): the address becomes `pending` and gets no digest until
-    /// ``confirm(token:)``. An existing name is replaced only when the row was not active.
+    /// ``confirm(token:now:)``. An existing name is replaced only when the row was not active.
     /// - Throws: ``MailAddressError`` when the address is invalid.
     @discardableResult
     public mutating func addPending(email: String, name: String?, today: String) throws -> PendingOutcome {
@@ -243,22 +246,24 @@ public struct SubscriberList: Sendable {
         }
     }
 
-    /// Activates the `pending` row whose confirmation token (``SubscriberTokens/Purpose/confirm``) is `token`.
+    /// Activates the `pending` row whose confirmation token (``SubscriberTokens/confirmationToken(for:now:)``)
+    /// is `token`, if it has not expired at `now`.
     ///
-    /// - Returns: the change, with `changed == false` when the row was already active; `nil` when no row has
-    ///   this token, or the row is `unsubscribed` or `bounced` (an old confirmation link never re-subscribes).
-    public mutating func confirm(token: String) -> Change? {
-        guard let index = index(ofToken: token, purpose: .confirm) else { return nil }
-        let previous = subscribers[index].status
-        switch previous {
-        case .pending:
-            subscribers[index].status = .active
-            return Change(subscriber: subscribers[index], previousStatus: previous, changed: true)
-        case .active:
-            return Change(subscriber: subscribers[index], previousStatus: previous, changed: false)
-        case .unsubscribed, .bounced:
-            return nil
+    /// Only `pending` rows are checked, so an old link never re-subscribes someone who later unsubscribed or
+    /// bounced, and a link used twice finds nothing the second time.
+    /// - Returns: the change, or `nil` when no pending row has this token (forged, expired or used), or the
+    ///   list has no ``tokens``.
+    /// - Complexity: O(*p*) HMAC computations for *p* pending rows, after an O(1) check of the token's shape
+    ///   and expiry.
+    public mutating func confirm(token: String, now: Date) -> Change? {
+        guard let tokens, SubscriberTokens.confirmationExpiry(of: token, now: now) != nil else { return nil }
+        var found: Int?
+        for (index, subscriber) in subscribers.enumerated() where subscriber.status == .pending {
+            if tokens.verifyConfirmation(token, for: subscriber.email, now: now), found == nil { found = index }
         }
+        guard let index = found else { return nil }
+        subscribers[index].status = .active
+        return Change(subscriber: subscribers[index], previousStatus: .pending, changed: true)
     }
 
     /// Unsubscribes the row whose unsubscribe token is `token` (derived or stored).
@@ -299,6 +304,7 @@ public struct SubscriberList: Sendable {
     public mutating func remove(email: String) -> Subscriber? {
         guard let index = index(of: email) else { return nil }
         let removed = subscribers.remove(at: index)
+        removedRows += 1
         positions[removed.key] = nil
         for position in index..<subscribers.count { positions[subscribers[position].key] = position }
         return removed

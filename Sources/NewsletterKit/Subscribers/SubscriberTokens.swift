@@ -38,7 +38,9 @@ public struct SubscriberTokens: Sendable {
     /// The length of a derived token, in characters.
     public static let tokenLength = 24
 
-    private let secret: [UInt8]
+    /// The HMAC keyed with the secret, prepared once: its inner and outer pads are computed here, and each
+    /// token copies it (the hash state is copy-on-write) instead of keying a new one.
+    private let keyed: PreparedHMAC
     /// The RFC 2919 list id mixed into every token, so two lists under one secret have different tokens.
     public let listID: String
 
@@ -48,7 +50,7 @@ public struct SubscriberTokens: Sendable {
     ///   - secret: at least 32 bytes, normally from ``load(stateFolder:listID:environment:)``.
     ///   - listID: the configuration's `list_id`.
     public init(secret: [UInt8], listID: String) {
-        self.secret = secret
+        keyed = PreparedHMAC(HMAC<SHA256>(key: SymmetricKey(data: secret)))
         self.listID = listID
     }
 
@@ -150,10 +152,68 @@ public struct SubscriberTokens: Sendable {
     /// The token for the address key `key` (see ``SubscriberAddress/key(_:)``).
     /// - Returns: 24 characters of `a-z2-7`.
     public func token(forKey key: String, purpose: Purpose = .unsubscribe) -> String {
-        var hmac = HMAC<SHA256>(key: SymmetricKey(data: secret))
-        hmac.update(data: Array(purpose.rawValue.utf8) + [0] + Array(listID.utf8) + [0] + Array(key.utf8))
+        mac(purpose.rawValue, key)
+    }
+
+    /// `base32(HMAC(secret, parts joined by 0x00)[0..<15])`, the first part being a purpose.
+    private func mac(_ purpose: String, _ key: String, _ more: String? = nil) -> String {
+        var message: [UInt8] = []
+        message.reserveCapacity(purpose.utf8.count + listID.utf8.count + key.utf8.count + 24)
+        message.append(contentsOf: purpose.utf8)
+        message.append(0)
+        message.append(contentsOf: listID.utf8)
+        message.append(0)
+        message.append(contentsOf: key.utf8)
+        if let more {
+            message.append(0)
+            message.append(contentsOf: more.utf8)
+        }
+        var hmac = keyed.hmac
+        hmac.update(data: message)
         let mac = hmac.finalize()
         return Self.base32(mac.withUnsafeBytes { Array($0.prefix(15)) })
+    }
+
+    // MARK: - Confirmation links (double opt-in)
+
+    /// How long a confirmation link stays valid: 7 days from the form's submission.
+    public static let confirmationValidity: TimeInterval = 7 * 24 * 3600
+
+    /// The double opt-in token mailed to `email`: `EXPIRY-MAC`, where `EXPIRY` is the Unix time (seconds,
+    /// decimal) after which it is refused and `MAC` is 24 characters of base32 of
+    /// `HMAC-SHA256(secret, "confirm-until" ‖ 0x00 ‖ list id ‖ 0x00 ‖ address key ‖ 0x00 ‖ EXPIRY)`.
+    ///
+    /// The expiry is inside the MAC, so it cannot be moved; the address is not in the token, so a link
+    /// seen in a web server's log does not name the reader.
+    /// - Parameters:
+    ///   - email: the address, any spelling with the same ``SubscriberAddress/key(_:)``.
+    ///   - now: when the form was submitted; the token expires ``confirmationValidity`` later.
+    public func confirmationToken(for email: String, now: Date) -> String {
+        let expiry = String(Int64((now.timeIntervalSince1970 + Self.confirmationValidity).rounded(.down)))
+        return expiry + "-" + mac("confirm-until", SubscriberAddress.key(email), expiry)
+    }
+
+    /// The expiry written in a confirmation token, if the token has the right shape and has not
+    /// expired at `now` (and does not claim more than ``confirmationValidity`` ahead, a forgery).
+    ///
+    /// This checks the shape only; ``verifyConfirmation(_:for:now:)`` checks the MAC.
+    public static func confirmationExpiry(of token: String, now: Date) -> Int64? {
+        let parts = token.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].utf8.count <= 12, let expiry = Int64(parts[0]),
+            parts[1].utf8.count == tokenLength,
+            parts[1].utf8.allSatisfy({ alphabet.contains($0) })
+        else { return nil }
+        let seconds = now.timeIntervalSince1970
+        guard Double(expiry) >= seconds, Double(expiry) <= seconds + confirmationValidity + 60 else { return nil }
+        return expiry
+    }
+
+    /// Whether `token` is `email`'s confirmation token and has not expired at `now` (constant-time
+    /// comparison of the MAC).
+    public func verifyConfirmation(_ token: String, for email: String, now: Date) -> Bool {
+        guard let expiry = Self.confirmationExpiry(of: token, now: now) else { return false }
+        let expected = String(expiry) + "-" + mac("confirm-until", SubscriberAddress.key(email), String(expiry))
+        return Self.constantTimeEqual(token, expected)
     }
 
     /// The token for an address as written in a list (case and IDN spelling do not matter).
@@ -237,4 +297,12 @@ public struct SubscriberTokenIndex: Sendable {
         let (stored, key) = byToken[entry]
         return SubscriberTokens.constantTimeEqual(stored, token) ? key : nil
     }
+}
+
+/// An HMAC keyed once and copied for each message. `HMAC<SHA256>` is not declared `Sendable`, but it is a
+/// value whose hash states are copy-on-write (the stored one is never mutated, each copy's first update
+/// copies the state), so sharing the stored one between threads is safe.
+private struct PreparedHMAC: @unchecked Sendable {
+    let hmac: HMAC<SHA256>
+    init(_ hmac: HMAC<SHA256>) { self.hmac = hmac }
 }

@@ -241,7 +241,8 @@ struct UnsubscribeRouteTests {
     @Test(arguments: [
         ("https://news.example.com/u?l=weekly&t={{token}}", "/u", UnsubscribeRoute.TokenPlace.query("t"), "/"),
         ("https://news.example.com/news/u?t={{token}}&l=weekly", "/news/u", .query("t"), "/news/"),
-        ("https://news.example.com/unsubscribe/{{token}}", "/unsubscribe/:token", .pathSegment, "/unsubscribe/"),
+        ("https://news.example.com/unsubscribe/{{token}}", "/unsubscribe/:token", .pathSegment, "/"),
+        ("https://news.example.com/news/unsubscribe/{{token}}", "/news/unsubscribe/:token", .pathSegment, "/news/"),
         ("https://news.example.com/{{token}}/leave", "/:token/leave", .pathSegment, "/"),
         ("http://127.0.0.1:8058/u?token={{token}}", "/u", .query("token"), "/"),
     ])

@@ -53,28 +53,54 @@ struct SubscriberListTests {
         #expect(try list.add(email: "a@example.com", name: nil, today: "") == .needsResubscribe(.bounced))
     }
 
-    /// Double opt-in: pending rows get no digest until confirmed with the confirmation token; an old
-    /// confirmation link never brings back someone who unsubscribed.
+    /// Double opt-in: pending rows get no digest until confirmed with an unexpired confirmation token; a
+    /// link works once, and an old confirmation link never brings back someone who unsubscribed.
     @Test func pendingConfirmUnsubscribe() throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
         var list = SubscriberList(file: URL(fileURLWithPath: "/nonexistent/x.csv"), tokens: Self.tokens)
         #expect(try list.addPending(email: "p@example.com", name: "丙", today: "") == .pending(previous: nil))
         #expect(try list.addPending(email: "p@example.com", name: nil, today: "") == .alreadyPending)
         #expect(list.active.isEmpty)
         let unsubscribeToken = Self.tokens.token(for: "p@example.com")
-        let confirmToken = Self.tokens.token(for: "p@example.com", purpose: .confirm)
-        #expect(list.confirm(token: unsubscribeToken) == nil)
-        #expect(list.confirm(token: confirmToken)?.changed == true)
+        let confirmToken = Self.tokens.confirmationToken(for: "p@example.com", now: now)
+        #expect(list.confirm(token: unsubscribeToken, now: now) == nil)
+        #expect(list.confirm(token: Self.tokens.token(for: "p@example.com", purpose: .confirm), now: now) == nil)
+        // Expired a second after its validity: refused, nothing changes.
+        let late = now.addingTimeInterval(SubscriberTokens.confirmationValidity + 1)
+        #expect(list.confirm(token: confirmToken, now: late) == nil)
+        #expect(list.active.isEmpty)
+        #expect(list.confirm(token: confirmToken, now: now.addingTimeInterval(3600))?.changed == true)
         #expect(list.active.map(\.email) == ["p@example.com"])
-        #expect(list.confirm(token: confirmToken)?.changed == false)
+        #expect(list.confirm(token: confirmToken, now: now) == nil)
         #expect(list.unsubscribe(token: confirmToken) == nil)
         #expect(list.unsubscribe(token: unsubscribeToken)?.changed == true)
         #expect(list.unsubscribe(token: unsubscribeToken)?.changed == false)
-        #expect(list.confirm(token: confirmToken) == nil)
+        #expect(list.confirm(token: confirmToken, now: now) == nil)
         #expect(list.subscriber("p@example.com")?.status == .unsubscribed)
         #expect(try list.addPending(email: "p@example.com", name: nil, today: "") == .pending(previous: .unsubscribed))
         #expect(try list.addPending(email: "q@example.com", name: nil, today: "") == .pending(previous: nil))
-        _ = list.confirm(token: Self.tokens.token(for: "q@example.com", purpose: .confirm))
+        _ = list.confirm(token: Self.tokens.confirmationToken(for: "q@example.com", now: now), now: now)
         #expect(try list.addPending(email: "q@example.com", name: nil, today: "") == .alreadyActive)
+    }
+
+    /// Confirmation tokens: bound to the address, the list and the expiry; a moved expiry, another address's
+    /// token, a far-future expiry or a malformed token is refused.
+    @Test func confirmationTokensCannotBeForgedOrExtended() throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let token = Self.tokens.confirmationToken(for: "Reader@Example.com", now: now)
+        let parts = token.split(separator: "-").map(String.init)
+        #expect(parts.count == 2 && parts[1].count == SubscriberTokens.tokenLength)
+        #expect(Int64(parts[0]) == 1_800_000_000 + Int64(SubscriberTokens.confirmationValidity))
+        #expect(Self.tokens.verifyConfirmation(token, for: "reader@example.com", now: now))
+        #expect(!Self.tokens.verifyConfirmation(token, for: "other@example.com", now: now))
+        let moved = String(try #require(Int64(parts[0])) + 3600) + "-" + parts[1]
+        #expect(!Self.tokens.verifyConfirmation(moved, for: "reader@example.com", now: now))
+        let otherList = SubscriberTokens(
+            secret: Array(repeating: UInt8(ascii: "k"), count: 32), listID: "other.example.com")
+        #expect(!otherList.verifyConfirmation(token, for: "reader@example.com", now: now))
+        for bad in ["", "-", token + "a", parts[1], "99999999999-" + parts[1], "1-" + parts[1], token.uppercased()] {
+            #expect(!Self.tokens.verifyConfirmation(bad, for: "reader@example.com", now: now), "\(bad)")
+        }
     }
 
     /// A row typed into the file by hand has a token from its first load on, the same on every load, and it
