@@ -15,10 +15,13 @@ public struct DeliveryEngine: Sendable {
         public var recipient: String
         /// Attempts already made in earlier runs.
         public var previousAttempts: Int
+        /// The message's Message-ID, kept across resends (empty where the caller does not need it).
+        public var messageID: String
 
-        public init(recipient: String, previousAttempts: Int = 0) {
+        public init(recipient: String, previousAttempts: Int = 0, messageID: String = "") {
             self.recipient = recipient
             self.previousAttempts = previousAttempts
+            self.messageID = messageID
         }
     }
 
@@ -81,9 +84,29 @@ public struct DeliveryEngine: Sendable {
         compose: @escaping @Sendable (Job) throws -> [UInt8],
         record: @escaping @Sendable (_ job: Job, _ outcome: SMTPOutcome, _ final: Bool) throws -> Void
     ) -> Report {
-        let shared = SharedState(items: jobs.map { WorkItem(job: $0, retries: 0, notBefore: .distantPast) })
+        let pages = Mutex(Optional(jobs))
+        return deliver(
+            pages: { pages.withLock { page in defer { page = nil }; return page ?? [] } }, sessions: max(1, jobs.count),
+            logger: logger, compose: compose, record: record)
+    }
+
+    /// ``deliver(_:logger:compose:record:)`` with the jobs read page by page, so that memory holds one
+    /// page of recipients, never the whole list.
+    /// - Parameters:
+    ///   - pages: the next page of jobs, in order; an empty page when there are no more. Called under
+    ///     the queue's lock when the previous page is used up. When it throws, no further message
+    ///     starts (``Report/recordingError``: the ledger cannot be read).
+    ///   - sessions: at most this many sessions (fewer than ``connections`` for a short list).
+    public func deliver(
+        pages: @escaping @Sendable () throws -> [Job],
+        sessions: Int = .max,
+        logger: Logger,
+        compose: @escaping @Sendable (Job) throws -> [UInt8],
+        record: @escaping @Sendable (_ job: Job, _ outcome: SMTPOutcome, _ final: Bool) throws -> Void
+    ) -> Report {
+        let shared = SharedState(pages: pages)
         let group = DispatchGroup()
-        let workerCount = min(connections, max(1, jobs.count))
+        let workerCount = min(connections, max(1, sessions))
         for _ in 0..<workerCount {
             group.enter()
             let engine = self
@@ -119,6 +142,11 @@ public struct DeliveryEngine: Sendable {
             let next = shared.queue.withLock { $0.take(now: Date()) }
             switch next {
             case .done:
+                return
+            case .unreadable(let error):
+                shared.report.withLock {
+                    $0.recordingError = $0.recordingError ?? "cannot read the pending deliveries: \(error)"
+                }
                 return
             case .wait(let seconds):
                 Thread.sleep(forTimeInterval: min(max(seconds, 0.01), 1))
@@ -206,8 +234,8 @@ private final class SharedState: Sendable {
     /// The earliest time the next message may start (rate limit).
     let limiter = Mutex(Date.distantPast)
 
-    init(items: [WorkItem]) {
-        queue = Mutex(WorkQueue(items: items))
+    init(pages: @escaping @Sendable () throws -> [DeliveryEngine.Job]) {
+        queue = Mutex(WorkQueue(pages: pages))
     }
 }
 
@@ -221,33 +249,50 @@ private enum NextWork: Sendable {
     case item(WorkItem)
     case wait(TimeInterval)
     case done
+    /// The next page of jobs could not be read.
+    case unreadable(String)
 }
 
-/// Jobs waiting to be sent: first tries in order (taken by index, O(1)), then retries, which
-/// wait until their `notBefore` (few: one per 4xx in this run).
+/// Jobs waiting to be sent: first tries in order, one page at a time (taken by index, O(1)), then
+/// retries, which wait until their `notBefore` (few: one per 4xx in this run).
 private struct WorkQueue: Sendable {
-    var items: [WorkItem]
+    /// The current page of first tries.
+    var items: [DeliveryEngine.Job] = []
     /// The next first try in `items`.
     var head = 0
+    let pages: @Sendable () throws -> [DeliveryEngine.Job]
+    /// No page left to read.
+    var exhausted = false
     var retries: [WorkItem] = []
     var inFlight = 0
     var stopped = false
 
-    init(items: [WorkItem]) {
-        self.items = items
+    init(pages: @escaping @Sendable () throws -> [DeliveryEngine.Job]) {
+        self.pages = pages
     }
 
-    /// - Complexity: O(1) for a first try; O(*r*) over the *r* waiting retries.
+    /// - Complexity: O(1) for a first try (amortised over a page read); O(*r*) over the *r*
+    ///   waiting retries.
     mutating func take(now: Date) -> NextWork {
         if stopped { return .done }
         if let index = retries.firstIndex(where: { $0.notBefore <= now }) {
             inFlight += 1
             return .item(retries.remove(at: index))
         }
+        if head == items.count, !exhausted {
+            do {
+                items = try pages()
+            } catch {
+                stopped = true
+                return .unreadable("\(error)")
+            }
+            head = 0
+            exhausted = items.isEmpty
+        }
         if head < items.count {
             inFlight += 1
             head += 1
-            return .item(items[head - 1])
+            return .item(WorkItem(job: items[head - 1], retries: 0, notBefore: .distantPast))
         }
         if let soonest = retries.map(\.notBefore).min() {
             return .wait(soonest.timeIntervalSince(now))

@@ -1,5 +1,6 @@
 public import Foundation
 public import Logging
+import Synchronization
 
 /// Sending: freezes a digest in the delivery ledger, delivers its pending deliveries through the
 /// ``DeliveryEngine``, records every outcome (failing closed), and applies the bounce policy.
@@ -67,7 +68,11 @@ public struct DigestSender: Sendable {
             content, recipients: subscribers.map(\.email), messageID: { composer.makeMessageID() }, at: clock.now())
     }
 
-    /// Delivers a frozen digest's pending deliveries and records each outcome before the session
+    /// Pending deliveries read from the ledger at a time: memory holds one page, not the list.
+    static let pageSize = 500
+
+    /// Delivers a frozen digest's pending deliveries, read from the ledger page by page, and
+    /// records each outcome (``DeliveryRecorder``: group commit) before the session that sent it
     /// sends its next message.
     func deliver(
         digest: DigestRecord, subscribers: SubscriberList, clock: RunClock, transport: any MailTransport
@@ -75,15 +80,13 @@ public struct DigestSender: Sendable {
         guard let id = digest.id else {
             return (DeliveryEngine.Report(), AppDatabase.DigestFinish(failed: [], uncertain: [], pending: 0))
         }
-        let content = digest.content
-        let byEmail = Dictionary(
-            subscribers.subscribers.map { ($0.email.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
-        let pending = try await database.claimPending(
-            digestID: id, isActive: { byEmail[$0.lowercased()]?.status == .active }, at: clock.now())
+        let database = self.database
+        let isActive: @Sendable (String) -> Bool = { subscribers.subscriber($0)?.status == .active }
+        let first = try database.claimPendingPage(
+            digestID: id, after: 0, limit: Self.pageSize, isActive: isActive, at: clock.now())
         var report = DeliveryEngine.Report()
-        if !pending.isEmpty {
+        if !first.deliveries.isEmpty {
             let smtp = config.smtp
-            let giveUpHours = smtp?.giveUpAfterHours ?? 48
             var configured = DeliveryEngine(
                 transport: transport, envelopeSender: config.envelopeSender, connections: smtp?.connections ?? 1,
                 ratePerSecond: smtp?.ratePerSecond ?? 0, retryDelays: smtp?.retryDelays ?? [])
@@ -91,29 +94,47 @@ public struct DigestSender: Sendable {
             let engine = configured
             stop.setDelivering(true)
             defer { stop.setDelivering(false) }
-            let database = self.database
-            let messageIDs = Dictionary(
-                pending.map { ($0.email, $0.messageID) }, uniquingKeysWith: { first, _ in first })
             let logger = self.logger
+            let recorder = DeliveryRecorder(database: database, clock: clock, giveUpHours: smtp?.giveUpAfterHours ?? 48)
+            // The first page, then the next ones as the sessions use them up.
+            let cursor = Mutex((page: Optional(first.deliveries), next: first.next))
+            let pages: @Sendable () throws -> [DeliveryEngine.Job] = {
+                try cursor.withLock { cursor in
+                    // Pages whose every address has left the list are read past.
+                    while true {
+                        if let page = cursor.page {
+                            cursor.page = nil
+                            if !page.isEmpty {
+                                return page.map {
+                                    DeliveryEngine.Job(
+                                        recipient: $0.email, previousAttempts: $0.attempts, messageID: $0.messageID)
+                                }
+                            }
+                        }
+                        guard let after = cursor.next else { return [] }
+                        let read = try database.claimPendingPage(
+                            digestID: id, after: after, limit: Self.pageSize, isActive: isActive, at: clock.now())
+                        cursor = (read.deliveries, read.next)
+                    }
+                }
+            }
             // The Date header: the run's time, as before (one clock: the run's start).
             let date = clock.start
-            let jobs = pending.map { DeliveryEngine.Job(recipient: $0.email, previousAttempts: $0.attempts) }
             // Rendered and encoded once; each message is personalised by splicing.
-            let prepared = Result { try self.composer.prepare(content, date: date) }
-            let counter = ProgressCounter(.delivering, total: jobs.count, handler: onProgress)
+            let prepared = Result { try self.composer.prepare(digest.content, date: date) }
+            // The total for the progress line: one count, not the rows.
+            let total = first.next == nil ? first.deliveries.count : try database.pendingCount(digestID: id)
+            let counter = ProgressCounter(.delivering, total: total, handler: onProgress)
             report = try await runBlocking {
-                engine.deliver(jobs, logger: logger) { job in
-                    guard let subscriber = byEmail[job.recipient.lowercased()],
-                        let messageID = messageIDs[job.recipient]
-                    else {
+                engine.deliver(
+                    pages: pages, sessions: first.next == nil ? first.deliveries.count : .max, logger: logger
+                ) { job in
+                    guard let subscriber = subscribers.subscriber(job.recipient) else {
                         throw NewsletterError(description: "\(job.recipient) is not in the subscriber list")
                     }
-                    return try prepared.get().message(for: subscriber, messageID: messageID)
+                    return try prepared.get().message(for: subscriber, messageID: job.messageID)
                 } record: { job, outcome, final in
-                    let now = clock.now()
-                    try database.record(
-                        [DeliveryAttempt(digestID: id, email: job.recipient, outcome: outcome, final: final)], at: now,
-                        giveUpBefore: now.addingTimeInterval(-giveUpHours * 3600), giveUpHours: giveUpHours)
+                    try recorder.record(DeliveryAttempt(digestID: id, email: job.recipient, outcome: outcome, final: final))
                     Self.log(job.recipient, outcome, final: final, logger: logger)
                     if final { counter.step() }
                 }
@@ -121,7 +142,8 @@ public struct DigestSender: Sendable {
             if let error = report.recordingError {
                 // The state cannot be written: stop here, without another write.
                 logger.critical("cannot record a delivery: sending stopped", metadata: ["error": "\(error)"])
-                return (report, AppDatabase.DigestFinish(failed: [], uncertain: [], pending: pending.count))
+                let pending = (try? database.pendingCount(digestID: id)) ?? 0
+                return (report, AppDatabase.DigestFinish(failed: [], uncertain: [], pending: pending))
             }
         }
         let finish = try await database.finishDigest(id, runStartedAt: clock.start)

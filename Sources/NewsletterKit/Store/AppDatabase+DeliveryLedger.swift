@@ -52,80 +52,153 @@ extension AppDatabase {
         }
     }
 
-    /// The digest's pending deliveries to send now. Those whose address is no longer active in
-    /// the (successfully loaded) subscriber list are settled as failed first.
-    /// - Parameter isActive: whether an address is an active subscriber.
-    public func claimPending(digestID: Int64, isActive: @Sendable (String) -> Bool, at date: Date) async throws
-        -> [Delivery]
-    {
-        try await writer.write { db in
-            var claimed: [Delivery] = []
-            let pending = try Delivery.filter(
-                Delivery.Columns.digestId == digestID && Delivery.Columns.status == Delivery.Status.pending.rawValue
-            ).fetchAll(db)
-            for var delivery in pending {
-                if isActive(delivery.email) {
-                    claimed.append(delivery)
+    /// One pending delivery handed out by ``claimPendingPage(digestID:after:limit:isActive:at:)``.
+    public struct ClaimedDelivery: Sendable {
+        /// The row's position in the ledger: the next page starts after the last one.
+        public var position: Int64
+        public var email: String
+        public var messageID: String
+        /// Attempts made by earlier runs.
+        public var attempts: Int
+    }
+
+    /// The next page of the digest's pending deliveries, in ledger order, after `position` (0 for
+    /// the first page): at most `limit` of them, so a send holds one page in memory, never the list.
+    /// Deliveries in the page whose address is no longer active in the (successfully loaded)
+    /// subscriber list are settled as failed in the same transaction and not returned.
+    /// - Returns: the deliveries to send, and where the next page starts (`nil`: no more rows).
+    /// - Complexity: O(`limit` · log *n*): a range scan of the `(digestId, status)` index.
+    public func claimPendingPage(
+        digestID: Int64, after position: Int64, limit: Int, isActive: (String) -> Bool, at date: Date
+    ) throws -> (deliveries: [ClaimedDelivery], next: Int64?) {
+        try writer.write { db in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT rowid, email, messageID, attempts FROM delivery
+                        WHERE digestId = ? AND status = ? AND rowid > ? ORDER BY rowid LIMIT ?
+                        """),
+                arguments: [digestID, Delivery.Status.pending.rawValue, position, limit])
+            var claimed: [ClaimedDelivery] = []
+            claimed.reserveCapacity(rows.count)
+            for row in rows {
+                let email: String = row[1]
+                if isActive(email) {
+                    claimed.append(ClaimedDelivery(position: row[0], email: email, messageID: row[2], attempts: row[3]))
                 } else {
-                    delivery.status = .failed
-                    delivery.reply = "not sent: no longer an active subscriber"
-                    delivery.updatedAt = date
-                    try delivery.update(db)
+                    try db.cachedStatement(
+                        sql: "UPDATE delivery SET status = ?, reply = ?, updatedAt = ? WHERE rowid = ?"
+                    ).execute(arguments: [
+                        Delivery.Status.failed.rawValue, "not sent: no longer an active subscriber", date,
+                        row[0] as Int64,
+                    ])
                 }
             }
-            return claimed
+            let last: Int64? = rows.last?[0]
+            return (claimed, rows.count < limit ? nil : last)
         }
     }
 
-    /// Records a batch of outcomes in one transaction (committed, with `synchronous = FULL`,
-    /// before this returns).
+    /// Every pending delivery of the digest, page after page
+    /// (``claimPendingPage(digestID:after:limit:isActive:at:)``; tests and reports).
+    public func claimPending(digestID: Int64, isActive: (String) -> Bool, at date: Date) throws
+        -> [ClaimedDelivery]
+    {
+        var all: [ClaimedDelivery] = []
+        var position: Int64? = 0
+        while let after = position {
+            let page = try claimPendingPage(digestID: digestID, after: after, limit: 1000, isActive: isActive, at: date)
+            all += page.deliveries
+            position = page.next
+        }
+        return all
+    }
+
+    /// Records a batch of outcomes in one transaction, committed and fsynced before this returns.
     ///
     /// A temporary failure (4xx, lost connection) that is final for this run is given up when the
     /// first temporary failure of that delivery is older than `giveUpBefore`. A fatal outcome
     /// (unreachable server, TLS, AUTH, stall) leaves the delivery pending and untouched: the
-    /// give-up time never runs on it.
+    /// give-up time never runs on it. A send records through a ``DeliveryRecorder`` instead (group
+    /// commit, fsync once a second).
     /// - Throws: ``StoreError`` naming the file: the caller must stop sending.
     public func record(_ attempts: [DeliveryAttempt], at date: Date, giveUpBefore: Date, giveUpHours: Double) throws {
-        guard !attempts.isEmpty else { return }
+        let cutoffHours = date.timeIntervalSince(giveUpBefore) / 3600
+        try record(attempts.map { ($0, date) }, giveUpHours: cutoffHours, reportedHours: giveUpHours, sync: true)
+    }
+
+    /// Records outcomes, each with the time it was reported at, in one transaction.
+    /// - Parameters:
+    ///   - giveUpHours: a temporary failure is given up when its first one is older than this.
+    ///   - reportedHours: the figure named in the "gave up after N h" reply (default `giveUpHours`).
+    ///   - sync: fsync the write-ahead log at this commit (`synchronous = FULL`), making this and
+    ///     every earlier commit survive a power cut; otherwise `synchronous = NORMAL`: the commit
+    ///     survives a process kill, not necessarily a power cut (see ``DeliveryRecorder``).
+    /// - Throws: ``StoreError`` naming the file: the caller must stop sending.
+    func record(
+        _ batch: [(attempt: DeliveryAttempt, date: Date)], giveUpHours: Double, reportedHours: Double? = nil,
+        sync: Bool
+    ) throws {
+        guard !batch.isEmpty else { return }
         do {
-            try writer.write { db in
-                for attempt in attempts {
-                    guard
-                        var delivery = try Delivery.fetchOne(
-                            db, key: ["digestId": attempt.digestID, "email": attempt.email])
-                    else { continue }
-                    delivery.updatedAt = date
-                    switch attempt.outcome {
-                    case .fatal(let reply):
-                        delivery.reply = reply
-                        try delivery.update(db)
-                        continue
-                    case .accepted:
-                        delivery.status = .accepted
-                    case .permanentFailure:
-                        delivery.status = .failed
-                    case .uncertain:
-                        delivery.status = .uncertain
-                    case .temporaryFailure:
-                        delivery.firstAttemptAt = delivery.firstAttemptAt ?? date
-                        delivery.status = .pending
+            try writer.writeWithoutTransaction { db in
+                // The connection's default is FULL (every other write of the store).
+                if !sync { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+                defer { if !sync { try? db.execute(sql: "PRAGMA synchronous = FULL") } }
+                try db.inTransaction(.immediate) {
+                    for (attempt, date) in batch {
+                        try Self.record(
+                            attempt, at: date, giveUpBefore: date.addingTimeInterval(-giveUpHours * 3600),
+                            giveUpHours: reportedHours ?? giveUpHours, db)
                     }
-                    delivery.attempts += 1
-                    delivery.replyCode = attempt.outcome.code
-                    delivery.reply = attempt.outcome.reply
-                    if case .temporaryFailure = attempt.outcome, attempt.final,
-                        let first = delivery.firstAttemptAt, first < giveUpBefore
-                    {
-                        delivery.status = .failed
-                        delivery.reply =
-                            "gave up after \(Int(giveUpHours)) h of temporary failures: \(attempt.outcome.reply)"
-                    }
-                    try delivery.update(db)
+                    return .commit
                 }
             }
         } catch {
             throw StoreError(path: path, reason: "cannot record a delivery (\(error))")
         }
+    }
+
+    private static func record(
+        _ attempt: DeliveryAttempt, at date: Date, giveUpBefore: Date, giveUpHours: Double, _ db: Database
+    ) throws {
+        let settled: Delivery.Status?
+        switch attempt.outcome {
+        case .accepted: settled = .accepted
+        case .permanentFailure: settled = .failed
+        case .uncertain: settled = .uncertain
+        case .temporaryFailure, .fatal: settled = nil
+        }
+        if let settled {
+            // The common case, one cached statement: no read, no record encoding.
+            try db.cachedStatement(
+                sql: """
+                    UPDATE delivery SET status = ?, attempts = attempts + 1, replyCode = ?, reply = ?, updatedAt = ?
+                    WHERE digestId = ? AND email = ?
+                    """
+            ).execute(arguments: [
+                settled.rawValue, attempt.outcome.code, attempt.outcome.reply, date, attempt.digestID, attempt.email,
+            ])
+            return
+        }
+        guard var delivery = try Delivery.fetchOne(db, key: ["digestId": attempt.digestID, "email": attempt.email])
+        else { return }
+        delivery.updatedAt = date
+        if case .fatal(let reply) = attempt.outcome {
+            delivery.reply = reply
+            try delivery.update(db)
+            return
+        }
+        delivery.firstAttemptAt = delivery.firstAttemptAt ?? date
+        delivery.status = .pending
+        delivery.attempts += 1
+        delivery.replyCode = attempt.outcome.code
+        delivery.reply = attempt.outcome.reply
+        if attempt.final, let first = delivery.firstAttemptAt, first < giveUpBefore {
+            delivery.status = .failed
+            delivery.reply = "gave up after \(Int(giveUpHours)) h of temporary failures: \(attempt.outcome.reply)"
+        }
+        try delivery.update(db)
     }
 
     /// What a digest's run left: marks the digest `sent` when nothing is pending.
@@ -198,5 +271,17 @@ extension AppDatabase {
     /// One delivery (reports, tests).
     public func delivery(digestID: Int64, email: String) async throws -> Delivery? {
         try await writer.read { db in try Delivery.fetchOne(db, key: ["digestId": digestID, "email": email]) }
+    }
+}
+
+extension AppDatabase {
+    /// How many deliveries of the digest are pending (a read: works while another process holds
+    /// the write lock).
+    public func pendingCount(digestID: Int64) throws -> Int {
+        try writer.read { db in
+            try Delivery.filter(
+                Delivery.Columns.digestId == digestID && Delivery.Columns.status == Delivery.Status.pending.rawValue
+            ).fetchCount(db)
+        }
     }
 }

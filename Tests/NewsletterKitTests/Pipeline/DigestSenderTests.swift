@@ -60,6 +60,9 @@ struct DigestSenderTests {
             }
             var configuration = Configuration()
             configuration.allowsUnsafeTransactions = true
+            // The send may be committing an outcome at this moment: wait for it instead of failing
+            // this test's own lock with "database is locked" (the intermittent failure seen before).
+            configuration.busyMode = .timeout(10)
             let other = try DatabaseQueue(path: path, configuration: configuration)
             try other.inDatabase { db in try db.execute(sql: "BEGIN EXCLUSIVE") }
             return other
