@@ -86,7 +86,12 @@ public struct DeliveryEngine: Sendable {
     ) -> Report {
         let pages = Mutex(Optional(jobs))
         return deliver(
-            pages: { pages.withLock { page in defer { page = nil }; return page ?? [] } }, sessions: max(1, jobs.count),
+            pages: {
+                pages.withLock { page in
+                    defer { page = nil }
+                    return page ?? []
+                }
+            }, sessions: max(1, jobs.count),
             logger: logger, compose: compose, record: record)
     }
 

@@ -134,7 +134,8 @@ public struct DigestSender: Sendable {
                     }
                     return try prepared.get().message(for: subscriber, messageID: job.messageID)
                 } record: { job, outcome, final in
-                    try recorder.record(DeliveryAttempt(digestID: id, email: job.recipient, outcome: outcome, final: final))
+                    try recorder.record(
+                        DeliveryAttempt(digestID: id, email: job.recipient, outcome: outcome, final: final))
                     Self.log(job.recipient, outcome, final: final, logger: logger)
                     if final { counter.step() }
                 }
@@ -179,7 +180,9 @@ public struct DigestSender: Sendable {
         let bouncing = try await database.consecutivePermanentFailures(candidates, limit: limit)
         guard !bouncing.isEmpty else { return [] }
         let disabled = try SubscriberList.modify(config: config) { list in
-            bouncing.filter { email in list.subscriber(email)?.status == .active && list.markBounced(email: email) != nil }
+            bouncing.filter { email in
+                list.subscriber(email)?.status == .active && list.markBounced(email: email) != nil
+            }
         }
         for email in disabled {
             logger.info("disabled after \(limit) permanent failures in a row", metadata: ["recipient": "\(email)"])
