@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs what building and running newsletter needs on Debian/Ubuntu: the C libraries
-# (libcurl with OpenSSL, libxml2, SQLite) and, for the loopback test servers, aiosmtpd (and Selenium
+# (libcurl with OpenSSL, libxml2, zlib, SQLite) and, for the loopback test servers, aiosmtpd (and Selenium
 # when chromium-driver is among the extra packages named on the command line).
 # Does nothing when everything is there; needs root (or sudo) otherwise.
 set -euo pipefail
-packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config openssl "$@")
+packages=(libcurl4-openssl-dev libxml2-dev zlib1g-dev libsqlite3-dev pkg-config openssl "$@")
 if ! dpkg -s "${packages[@]}" >/dev/null 2>&1; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

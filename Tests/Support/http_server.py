@@ -2,8 +2,15 @@
 """Loopback HTTP/1.1 test server for the newsletter Swift tests.
 
 Serves files from a directory on 127.0.0.1 only, with ETag/Last-Modified,
-conditional GET (304), gzip, per-path header/status/redirect/delay overrides
-and a JSON-lines request log.
+conditional GET (304), gzip, per-path header/status/redirect/delay/body/gzip
+overrides and a JSON-lines request log.  The config file is re-read when it
+changes, so a test can switch a path's answer between runs.
+
+Config keys (each keyed by path, raw path with query first): "headers"
+(extra or replacing headers; null removes one), "status" (int or a list
+served in order), "redirect" (location or {"location", "status"}), "delay"
+(seconds), "body" (a file under the root sent as the body of a "status"
+answer), "gzip" (true/false for all paths, or an object of paths -> bool).
 
     python3 http_server.py (--root DIR | --root-file PATH) [--root DIR]
         [--ready-file PATH] [--port N] [--lifetime SECONDS] [--config CONFIG.json]
@@ -37,7 +44,7 @@ CONTENT_TYPES = {
     ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
     ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp",
 }
-CONFIG_KEYS = {"headers", "status", "redirect", "delay", "gzip", "comment"}
+CONFIG_KEYS = {"headers", "status", "redirect", "delay", "gzip", "body", "comment"}
 
 
 class Config:
@@ -51,8 +58,10 @@ class Config:
         self.status = obj.get("status", {})
         self.redirect = obj.get("redirect", {})
         self.delay = obj.get("delay", {})
-        self.gzip = bool(obj.get("gzip", True))
-        for name in ("headers", "status", "redirect", "delay"):
+        self.body = obj.get("body", {})
+        gz = obj.get("gzip", True)
+        self.gzip = gz if isinstance(gz, dict) else bool(gz)
+        for name in ("headers", "status", "redirect", "delay", "body"):
             if not isinstance(getattr(self, name), dict):
                 raise ValueError(f"config.{name} must be an object keyed by path")
         self.lock = threading.Lock()
@@ -63,6 +72,12 @@ class Config:
         if raw_path in table:
             return table[raw_path]
         return table.get(path)
+
+    def gzip_for(self, raw_path, path):
+        if isinstance(self.gzip, dict):
+            v = Config.lookup(self.gzip, raw_path, path)
+            return True if v is None else bool(v)
+        return self.gzip
 
     def status_for(self, raw_path, path):
         """int, or a list [s1, s2, ...] served in order (last one repeats)."""
@@ -176,6 +191,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def handle_request(self, head):
         srv = self.server
+        srv.reload_config()
         cfg = srv.config
         raw_path = self.path
         split = urllib.parse.urlsplit(raw_path)
@@ -236,6 +252,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if status is not None and status != 200:
             body = f"{status} {self.responses.get(status, ('',))[0]}\n".encode()
             hdrs = {"Content-Type": "text/plain", "Content-Length": len(body)}
+            body_file = Config.lookup(cfg.body, raw_path, path)
+            if body_file is not None:
+                target = self.resolve(root, "/" + body_file)
+                with open(target, "rb") as fh:
+                    body = fh.read()
+                hdrs = {"Content-Type": "text/html; charset=utf-8", "Content-Length": len(body)}
             hdrs.update(extra)
             if status == 304 or status < 200:
                 body = b""
@@ -253,7 +275,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         mtime = int(os.stat(target).st_mtime)
         ext = os.path.splitext(target)[1].lower()
         digest = hashlib.sha256(data).hexdigest()[:32]
-        use_gzip = cfg.gzip and accepts_gzip(self.headers.get("Accept-Encoding")) and len(data) > 0
+        use_gzip = cfg.gzip_for(raw_path, path) and accepts_gzip(self.headers.get("Accept-Encoding")) and len(data) > 0
         etag = f'W/"{digest}"' if use_gzip else f'"{digest}"'
         hdrs = {
             "Content-Type": CONTENT_TYPES.get(ext, "application/octet-stream"),
@@ -298,6 +320,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    config_path = None
+    config_mtime = None
+    reload_lock = threading.Lock()
+
+    def reload_config(self):
+        """Re-reads the config file when its mtime changed; a bad new file keeps the old config."""
+        if not self.config_path:
+            return
+        with self.reload_lock:
+            try:
+                mtime = os.stat(self.config_path).st_mtime_ns
+                if mtime == self.config_mtime:
+                    return
+                with open(self.config_path, "rb") as fh:
+                    self.config = Config(json.load(fh))
+                self.config_mtime = mtime
+            except (OSError, ValueError) as e:
+                print(f"http_server.py: config not reloaded: {e}", file=sys.stderr, flush=True)
 
 
 def write_ready(path, port):
@@ -342,6 +382,9 @@ def main(argv=None):
     server.static_root = os.path.abspath(a.root) if a.root else None
     server.root_file = os.path.abspath(a.root_file) if a.root_file else None
     server.config = config
+    if a.config:
+        server.config_path = a.config
+        server.config_mtime = os.stat(a.config).st_mtime_ns
     server.request_log = RequestLog(a.log)
     port = server.server_address[1]
 

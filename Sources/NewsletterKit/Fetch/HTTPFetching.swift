@@ -24,8 +24,11 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     /// Response header fields of the final response, names lowercased; the last value wins.
     public var headers: [String: String]
-    /// The body, decompressed (gzip/deflate); empty on 304.
+    /// The body, decompressed (gzip/deflate, by what the bytes are: ``ContentCoding``); empty on 304.
     public var body: [UInt8]
+    /// Set when the `Content-Encoding` header did not match the bytes (e.g. `gzip` on plain XML), saying
+    /// what was sent and how the body was read (case 31).
+    public var contentCodingWarning: String?
 
     public init(url: URL, status: Int, headers: [String: String] = [:], body: [UInt8]) {
         self.url = url

@@ -26,5 +26,5 @@ public struct SourceError: Error, Sendable, CustomStringConvertible {
         SourceError(url: url, reason: "neither an HTML page nor a feed (Content-Type: \(contentType ?? "none"))")
     }
 
-    public var description: String { "\(url.absoluteString): \(reason)" }
+    public var description: String { "\(URLRedaction.redacted(url)): \(reason)" }
 }

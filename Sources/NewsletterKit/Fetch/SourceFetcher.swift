@@ -39,8 +39,15 @@ public struct SourceFetcher: Sendable {
         -> Result
     {
         let windowStart = now.addingTimeInterval(-Double(lookbackDays) * 86_400)
-        let first = try await fetchConditional(source.url)
+        // Validators are stored only once the whole source has been read: a challenge or sign-in page never
+        // leaves its ETag behind (case 30).
+        var validators: [HTTPCacheEntry] = []
+        let first = try await fetchConditional(source.url, source: source, validators: &validators, logger: logger)
         let kind = source.kind ?? (FeedParser.looksLikeFeed(first.body) ? .feed : .listing)
+        if let what = ResponseCheck.classify(first, requested: source.url, expectingFeed: kind == .feed) {
+            throw FetchError.unusable(
+                what, status: first.status, url: first.url, detail: Self.redirectNote(source.url, first.url))
+        }
         var candidates: [Candidate]
         let knownSource = try await database.writer.read { db in
             try SourceState.fetchOne(db, key: source.name) != nil
@@ -58,7 +65,8 @@ public struct SourceFetcher: Sendable {
                 ? windowStart.addingTimeInterval(-86_400)
                 : windowStart.addingTimeInterval(-Double(source.lateDays) * 86_400)
             candidates = try await listingCandidates(
-                first, source: source, now: now, earliest: earliest, logger: logger)
+                first, source: source, now: now, earliest: earliest, knownSource: knownSource,
+                validators: &validators, logger: logger)
         }
         let found = Set(candidates.map(\.key)).count
         // Drop what is already stored.
@@ -87,7 +95,8 @@ public struct SourceFetcher: Sendable {
                     let outcome: Swift.Result<StoredArticle, any Error>
                     do {
                         outcome = .success(
-                            try await self.complete(candidate, source: source, now: now, windowStart: windowStart))
+                            try await self.complete(
+                                candidate, source: source, now: now, windowStart: windowStart, logger: logger))
                     } catch {
                         outcome = .failure(error)
                     }
@@ -109,6 +118,17 @@ public struct SourceFetcher: Sendable {
             return (collected.sorted { $0.0 < $1.0 }.map { $0.1 }, problems)
         }
         result.problems = problems
+        // Publisher dates more than a day ahead are set aside (case 35).
+        let settled = articles.map { article -> StoredArticle in
+            guard let settled = FutureDate.settle(article, now: now) else { return article }
+            logger.warning(
+                "publisher date more than 24 h ahead set aside; the article counts from when it was first seen",
+                metadata: [
+                    "source": "\(source.name)", "article": "\(article.title)",
+                    "date": "\(DateParser.iso8601(article.publishedAt ?? now, timeZone: source.timeZone))",
+                ])
+            return settled
+        }
         let skipped = pending.filter { !$0.fetchPage && $0.feedArticle == nil }
         if let example = skipped.first {
             let day = example.published.map { DateParser.iso8601($0, timeZone: source.timeZone).prefix(10) } ?? "?"
@@ -120,8 +140,9 @@ public struct SourceFetcher: Sendable {
                 "\(source.name): \(skipped.count) article(s) recorded as seen but not sent (\(rule)), e.g. "
                     + "\"\(example.title)\" (\(day))")
         }
-        try await database.storeArticles(articles, source: source.name, fetchedAt: now)
-        result.newArticles = articles
+        for entry in validators { try await database.saveCachedResponse(entry) }
+        try await database.storeArticles(settled, source: source.name, fetchedAt: now)
+        result.newArticles = settled
         return result
     }
 
@@ -141,7 +162,8 @@ public struct SourceFetcher: Sendable {
     }
 
     private func listingCandidates(
-        _ first: HTTPResponse, source: NewsletterConfig.Source, now: Date, earliest: Date, logger: Logger
+        _ first: HTTPResponse, source: NewsletterConfig.Source, now: Date, earliest: Date, knownSource: Bool,
+        validators: inout [HTTPCacheEntry], logger: Logger
     ) async throws -> [Candidate] {
         let selectors = ListingExtractor.Selectors(links: source.selectors.links, nextPage: source.selectors.nextPage)
         func extract(_ response: HTTPResponse) throws -> ListingPage {
@@ -156,7 +178,12 @@ public struct SourceFetcher: Sendable {
         var candidates: [Candidate] = []
         var page = try extract(first)
         guard !page.links.isEmpty else {
-            throw SourceError.noLinks(first.url, explanation: ExtractionReport.emptyListingExplanation(page))
+            let explanation = ExtractionReport.emptyListingExplanation(page)
+            // A listing that gave links before and none now is a failure of its own kind, never "nothing new".
+            if knownSource {
+                throw FetchError.unusable(.emptyListing, status: first.status, url: first.url, detail: explanation)
+            }
+            throw SourceError.noLinks(first.url, explanation: explanation)
         }
         var visited: Set<URL> = [first.url]
         var pages = 1
@@ -176,7 +203,11 @@ public struct SourceFetcher: Sendable {
             visited.insert(nextURL)
             pages += 1
             do {
-                let response = try await fetchConditional(nextURL)
+                let response = try await fetchConditional(
+                    nextURL, source: source, validators: &validators, logger: logger)
+                if let what = ResponseCheck.classify(response, requested: nextURL, expectingFeed: false) {
+                    throw FetchError.unusable(what, status: response.status, url: response.url)
+                }
                 page = try extract(response)
             } catch {
                 logger.warning("listing page skipped", metadata: ["error": "\(error)"])
@@ -230,9 +261,9 @@ public struct SourceFetcher: Sendable {
     }
 
     /// Turns a candidate into a stored article, fetching and extracting its page when needed.
-    private func complete(_ candidate: Candidate, source: NewsletterConfig.Source, now: Date, windowStart: Date)
-        async throws -> StoredArticle
-    {
+    private func complete(
+        _ candidate: Candidate, source: NewsletterConfig.Source, now: Date, windowStart: Date, logger: Logger
+    ) async throws -> StoredArticle {
         if !candidate.fetchPage {
             if let article = candidate.feedArticle { return article }
             return StoredArticle(
@@ -243,6 +274,14 @@ public struct SourceFetcher: Sendable {
                 firstSeenAt: now, isExtracted: false, publishedDateOnly: candidate.dateOnly)
         }
         let response = try await fetcher.fetch(HTTPRequest(url: candidate.url))
+        if let warning = response.contentCodingWarning {
+            logger.warning(
+                "\(warning)", metadata: ["source": "\(source.name)", "url": "\(URLRedaction.redacted(response.url))"])
+        }
+        // A sign-in or challenge page is never stored as the article: it stays unseen and is tried next run.
+        if let what = ResponseCheck.classify(response, requested: candidate.url, expectingFeed: false) {
+            throw FetchError.unusable(what, status: response.status, url: response.url)
+        }
         let guessed = ArticleExtractor.extract(
             bytes: response.body, contentType: response.contentType, url: response.url, timeZone: source.timeZone)
         let (extracted, miss) = ArticleExtractor.applying(
@@ -293,24 +332,36 @@ public struct SourceFetcher: Sendable {
         return start.first == UInt8(ascii: "<")
     }
 
-    /// GET with the stored validators; a 304 answers with the stored body.
-    private func fetchConditional(_ url: URL) async throws -> HTTPResponse {
+    /// GET with the stored validators; a 304 answers with the stored body. New validators are added to
+    /// `validators`, stored by the caller once the source has been read.
+    private func fetchConditional(
+        _ url: URL, source: NewsletterConfig.Source, validators: inout [HTTPCacheEntry], logger: Logger
+    ) async throws -> HTTPResponse {
         let cached = try await database.cachedResponse(for: url)
         var response = try await fetcher.fetch(
             HTTPRequest(url: url, etag: cached?.etag, lastModified: cached?.lastModified))
+        if let warning = response.contentCodingWarning {
+            logger.warning(
+                "\(warning)", metadata: ["source": "\(source.name)", "url": "\(URLRedaction.redacted(response.url))"])
+        }
         if response.isNotModified, let cached {
             response.body = Array(cached.body)
             response.status = 200
             return response
         }
         if response.headers["etag"] != nil || response.headers["last-modified"] != nil {
-            let entry = HTTPCacheEntry(
-                url: url.absoluteString, etag: response.headers["etag"],
-                lastModified: response.headers["last-modified"],
-                body: Data(response.body), fetchedAt: Date())
-            try await database.saveCachedResponse(entry)
+            validators.append(
+                HTTPCacheEntry(
+                    url: url.absoluteString, etag: response.headers["etag"],
+                    lastModified: response.headers["last-modified"],
+                    body: Data(response.body), fetchedAt: Date()))
         }
         return response
+    }
+
+    /// "redirected from …" when `final` differs from `requested` (secret query values redacted).
+    static func redirectNote(_ requested: URL, _ final: URL) -> String? {
+        requested == final ? nil : "redirected from \(URLRedaction.redacted(requested))"
     }
 
     /// The identity of a page: the URL without its scheme (http and https are the same page),

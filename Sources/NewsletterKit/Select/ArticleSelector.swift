@@ -11,7 +11,9 @@ public import Foundation
 ///   onto a listing's first page because a newer one was deleted).
 ///
 /// Dates only filter and order; a feed's position or "newest seen" never decides (case 09).
-/// Future-dated items wait until their date falls inside the window.
+/// The window reaches 24 h past `now` (time-zone slips); dates further ahead were already replaced by
+/// the first-seen time when the article was stored (``FutureDate``, case 35), and such an article found
+/// on its source's first fetch is never selected.
 public struct ArticleSelector: Sendable {
     /// Length of the lookback window, in days.
     public var lookbackDays: Int
@@ -54,17 +56,20 @@ public struct ArticleSelector: Sendable {
         var result: [StoredArticle] = []
         for article in ordered where article.isExtracted && !sentKeys.contains(article.key) {
             let published = article.publishedAt ?? article.firstSeenAt
-            let inWindow = published >= windowStart && published <= now
+            let latest = now.addingTimeInterval(FutureDate.tolerance)
+            let inWindow = published >= windowStart && published <= latest
             let firstFetch = sourceFirstFetched[article.sourceName] ?? article.firstSeenAt
             let lateAddition =
                 article.firstSeenAt > firstFetch && article.firstSeenAt >= windowStart && article.firstSeenAt <= now
-                && published <= now
+                && published <= latest
                 && published
                     >= windowStart.addingTimeInterval(
                         -Double(lateDays[article.sourceName] ?? Self.defaultLateDays) * 86_400)
             guard inWindow || lateAddition else { continue }
             guard seenFingerprints.insert(article.fingerprint).inserted else { continue }
             if article.firstSeenAt <= firstFetch {
+                // A replaced future date is not "dated within the window" for the new-source policy.
+                guard article.statedPublishedAt == nil else { continue }
                 let count = perSourceFirstRun[article.sourceName, default: 0]
                 guard count < firstRunMaxItems else { continue }
                 perSourceFirstRun[article.sourceName] = count + 1

@@ -190,6 +190,10 @@ public struct AppDatabase: Sendable {
             }
         }
         registerSourceHealthMigration(&migrator)
+        // Issue 10, case 35: a publisher date more than 24 h ahead is kept beside the effective date.
+        migrator.registerMigration("articleStatedPublishedAt") { db in
+            try db.alter(table: "article") { t in t.add(column: "statedPublishedAt", .datetime) }
+        }
         return migrator
     }
 }
