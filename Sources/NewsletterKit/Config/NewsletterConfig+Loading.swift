@@ -363,7 +363,7 @@ private struct ConfigReader {
         func selector(_ key: String) throws -> String? {
             guard let text = try string(values, key, required: false) else { return nil }
             do {
-                _ = try CSSSelector(text)
+                _ = try PageSelector(text)
             } catch {
                 throw ConfigError(file: file, line: values[key]?.line, key: prefix + key, reason: "\(error)")
             }

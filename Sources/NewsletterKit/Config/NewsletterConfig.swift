@@ -26,7 +26,7 @@ public struct NewsletterConfig: Sendable {
         public var maxPages: Int
         /// For feeds: fetch each entry's page and extract the article.
         public var fullText: Bool
-        /// Selectors (CSS subset, see the README) that override the guesses for this source's pages.
+        /// Selectors (CSS subset or XPath, see the README) that override the guesses for this source's pages.
         public var selectors: Selectors = Selectors()
         /// Grace period in days before the lookback window: an article first seen after the source's first
         /// fetch is new when its publish date is inside the window or at most this many days before it

@@ -44,7 +44,7 @@ extension ArticleExtractor {
     /// Overrides the guessed title, publish time and body of `article` with what per-source selectors point at.
     ///
     /// - Parameters:
-    ///   - selectors: The source's `title`, `date` and `body` selectors (CSS subset, see the README); the
+    ///   - selectors: The source's `title`, `date` and `body` selectors (CSS subset or XPath, see ``PageSelector``); the
     ///     `date` element's `datetime` or `content` attribute is read before its text.
     ///   - article: The guess from ``extract(bytes:contentType:url:timeZone:)``.
     ///   - bytes, contentType, url, timeZone: The page as fetched.
@@ -58,7 +58,7 @@ extension ArticleExtractor {
         let decoded = CharsetDecoder.decode(bytes, contentType: contentType)
         guard let root = HTMLDocument.parseHTML(decoded.text, keepScriptText: false) else { return (article, "page") }
         var result = article
-        func first(_ selector: String) -> HTMLNode? { (try? CSSSelector(selector))?.select(in: root).first }
+        func first(_ selector: String) -> HTMLNode? { (try? PageSelector(selector))?.select(in: root).first }
         if let selector = selectors.title {
             guard let node = first(selector) else { return (article, "title: \(selector)") }
             let text = TextNormalizer.collapse(node.textContent)

@@ -72,7 +72,7 @@ enum HTMLDocument {
         return Unicode.Scalar(entity.pointee.value)
     }
 
-    private static let initialize: Void = {
+    static let initialize: Void = {
         xmlInitParser()
         newsletter_xml_silence_errors()
     }()

@@ -16,7 +16,7 @@ public import Foundation
 /// `(2022-02-13 09:30)`, `2022年02月13日` or `2022/2/13` in their own cell, after or before the title.
 /// Attachments (`.pdf`, `.doc`, `.xls`, …) are not article pages and are left out.
 public enum ListingExtractor {
-    /// Optional per-source selectors (CSS subset, see ``CSSSelector``) that override the guess.
+    /// Optional per-source selectors (CSS subset or XPath, see ``PageSelector``) that override the guess.
     public struct Selectors: Sendable, Equatable {
         /// Selects the article links (anchors, or elements whose anchors are taken).
         public var links: String?
@@ -64,18 +64,18 @@ public enum ListingExtractor {
         var selectorMiss: String?
         if let selector = selectors.nextPage {
             pagination = nil
-            if let compiled = try? CSSSelector(selector), let node = compiled.select(in: root).first {
+            if let compiled = try? PageSelector(selector), let node = compiled.select(in: root).first {
                 let anchor = node.name == "a" ? node : node.first("a")
                 if let anchor, let target = linkTarget(anchor, base: base) {
                     pagination = (target, node)
                 }
-            } else if (try? CSSSelector(selector)) == nil {
+            } else if (try? PageSelector(selector)) == nil {
                 selectorMiss = "next_page: \(selector) (not a valid selector)"
             }
         }
         context.paginationNode = pagination?.node
         if let selector = selectors.links {
-            guard let compiled = try? CSSSelector(selector) else {
+            guard let compiled = try? PageSelector(selector) else {
                 return ListingPage(
                     links: [], nextPage: pagination?.url, selectorMiss: "links: \(selector) (not a valid selector)")
             }
