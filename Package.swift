@@ -87,5 +87,9 @@ for target in package.targets where [.executable, .test, .regular].contains(targ
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))
     settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    // Async functions run on the caller's actor unless marked @concurrent (SE-0461), as swift-log has it.
+    settings.append(.enableUpcomingFeature("NonisolatedNonsendingByDefault"))
+    // Every public type says whether it is Sendable (as swift-log has it).
+    settings.append(.unsafeFlags(["-Xfrontend", "-require-explicit-sendable"]))
     target.swiftSettings = settings
 }

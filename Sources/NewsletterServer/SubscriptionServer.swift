@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import HTTPTypes
 import Hummingbird
 public import Logging
@@ -205,9 +205,9 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         ),
     ]
 
-    func handle(
+    @concurrent func handle(
         _ request: Request, context: ServerRequestContext,
-        next: (Request, ServerRequestContext) async throws -> Response
+        next: @concurrent (Request, ServerRequestContext) async throws -> Response
     ) async throws -> Response {
         var response: Response
         do {

@@ -9,7 +9,7 @@ public import Foundation
 /// The body is found by scoring blocks on text length, Chinese and Latin punctuation, link density and
 /// class/id hints, then cleaned of navigation, breadcrumbs, hotline headers, sidebars, 上一篇/下一篇,
 /// share bars, related lists and footers.
-public enum ArticleExtractor {
+public enum ArticleExtractor: Sendable {
     /// Decodes, parses and extracts an article page.
     ///
     /// - Parameters:

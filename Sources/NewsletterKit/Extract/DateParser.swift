@@ -11,7 +11,7 @@ public import Foundation
 ///   `2019年6月3日9时12分`, full-width digits.
 ///
 /// Values without a zone are read in the `timeZone` argument, or UTC when it is `nil`.
-public enum DateParser {
+public enum DateParser: Sendable {
     /// Parses a whole string holding one date.
     ///
     /// - Parameters:

@@ -18,7 +18,7 @@ public import Foundation
 ///   `body_last` reads the last entry.
 /// - `boilerplate_absent`: the body text holds none of the phrases that must not be there (site: the truth's
 ///   `body_must_not_contain`; real article pages: ``genericBoilerplate``).
-public enum ExtractionEvaluation {
+public enum ExtractionEvaluation: Sendable {
     /// One thing that is checked per case.
     public enum Check: String, CaseIterable, Sendable {
         case title

@@ -2,7 +2,7 @@ public import Foundation
 
 /// What `newsletter extract` prints: structured objects (for `--json`) and readable text, for articles,
 /// listing pages and feeds alike.
-public enum ExtractionReport {
+public enum ExtractionReport: Sendable {
     /// A feed as a JSON object: `kind`, `title`, `charset`, `entry_count` and `entries`, each entry an object
     /// with `title`, `link`, `id`, `published` (ISO 8601 in UTC, or null), `published_guessed`, `author`, `summary`
     /// (plain text).

@@ -9,7 +9,7 @@ public import Foundation
 /// - Dates: see ``DateParser``; zone-less values use the feed's configured zone, else UTC; an
 ///   unparseable date becomes `fetchedAt` with ``FeedEntry/publishedWasGuessed`` set and never fails the feed.
 /// - Content: `description`/`summary` and `content:encoded`/`content` pass through ``HTMLSanitizer``.
-public enum FeedParser {
+public enum FeedParser: Sendable {
     /// Parses a feed.
     ///
     /// - Parameters:

@@ -9,7 +9,7 @@ public import Foundation
 /// `a[href title]`, `img[src alt title width height]`, `td/th[colspan rowspan]`, `ol[start]`; `on*`,
 /// `style`, `class` never survive. URLs are made absolute against the base URL and only `http`, `https`
 /// (and `mailto` for links) are kept, so `javascript:` and `data:` URLs disappear.
-public enum HTMLSanitizer {
+public enum HTMLSanitizer: Sendable {
     /// Sanitises an HTML fragment.
     ///
     /// - Parameters:

@@ -6,7 +6,7 @@ public import Foundation
 /// `timezone`, `links` (objects with `url`, `title`, `date`: `YYYY-MM-DD` for a day, or a full time) and
 /// `next_page` (URL or null). Checks per page: every expected link found (`link`), its title (`title`),
 /// its date (`date`), no link beyond the expected ones (`extra`, one check per page), the next page (`next`).
-public enum ListingEvaluation {
+public enum ListingEvaluation: Sendable {
     /// One listing page with its truth.
     public struct Case: Sendable {
         public var name: String

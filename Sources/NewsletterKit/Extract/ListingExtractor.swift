@@ -15,7 +15,7 @@ public import Foundation
 /// `javascript:window.open('…')` links, truncated titles whole in `title=""`, dates as `[02-13]`,
 /// `(2022-02-13 09:30)`, `2022年02月13日` or `2022/2/13` in their own cell, after or before the title.
 /// Attachments (`.pdf`, `.doc`, `.xls`, …) are not article pages and are left out.
-public enum ListingExtractor {
+public enum ListingExtractor: Sendable {
     /// Optional per-source selectors (CSS subset or XPath, see ``PageSelector``) that override the guess.
     public struct Selectors: Sendable, Equatable {
         /// Selects the article links (anchors, or elements whose anchors are taken).

@@ -15,7 +15,7 @@ import Foundation
 /// Labels follow the WHATWG Encoding Standard: `gb2312`, `gbk`, `x-gbk`, `cp936`… all decode as GB18030.
 /// Non-UTF-8 decoding uses glibc `iconv`; invalid bytes become U+FFFD and are counted in
 /// ``DecodedText/replacementCount``. Decoding never fails and never drops the page.
-public enum CharsetDecoder {
+public enum CharsetDecoder: Sendable {
     /// Decodes fetched bytes.
     ///
     /// - Parameters:

@@ -37,7 +37,7 @@ public enum SubscriberRequestOutcome: Sendable, Hashable {
 ///
 /// This is the one place where the server and the mailbox reader touch the list; it follows the
 /// list's token design (see ``SubscriberList``).
-public enum SubscriberRequests {
+public enum SubscriberRequests: Sendable {
     /// Applies every request under one lock and writes the list once (nothing is written when no
     /// row changed).
     ///

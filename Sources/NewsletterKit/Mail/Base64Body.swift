@@ -1,5 +1,5 @@
 /// Base64 (RFC 2045 §6.8) for header words and body parts.
-public enum Base64Body {
+public enum Base64Body: Sendable {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     /// Encodes bytes as one unwrapped base64 string with `=` padding.

@@ -1,5 +1,5 @@
 import CCurl
-public import Foundation
+import Foundation
 
 extension CurlSMTPTransport {
     /// What a probe of the SMTP server found.

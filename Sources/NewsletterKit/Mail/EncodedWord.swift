@@ -22,7 +22,7 @@
 ///  =?UTF-8?B?6Ze7ICYg5pu05paw5rGH5oC7IOKAlCAyMDI25bm0MTHmnIgy?=
 ///  =?UTF-8?B?OeaXpQ==?=
 /// ```
-public enum EncodedWord {
+public enum EncodedWord: Sendable {
     /// The most UTF-8 bytes one encoded-word carries (36 bytes = 48 base64 characters = a 60-character word).
     public static let maxEncodedBytes = 36
     /// The line length, in octets without CRLF, that folding keeps to (RFC 5322 §2.1.1 "SHOULD").

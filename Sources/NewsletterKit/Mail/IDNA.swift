@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Internationalised domain names to A-labels (IDNA2008, RFC 5891 §4, with the UTS #46 mapping step),
 /// computed here rather than by libcurl's build (with or without libidn2) or Foundation.
@@ -11,7 +11,7 @@ public import Foundation
 ///   with a combining mark or a hyphen, not end with a hyphen, not have `--` in positions 3–4 (RFC 5891
 ///   §4.2.3.1), and becomes `xn--` + Punycode (RFC 3492).
 /// Every label is 1–63 octets as an A-label and the whole name at most 253.
-public enum IDNA {
+public enum IDNA: Sendable {
     /// Why a domain has no A-label form.
     public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
         /// Two dots in a row, or a dot at either end (`a..example.org`).

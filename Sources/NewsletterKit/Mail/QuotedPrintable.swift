@@ -10,7 +10,7 @@
 /// - SP and HTAB are literal except at the end of a hard line, where they become `=20` / `=09` (rule 3).
 /// - A physical line never starts with `.` (written `=2E`) or `From ` (the `F` written `=46`), so SMTP
 ///   dot-stuffing and mbox `>From` quoting cannot alter the content.
-public enum QuotedPrintable {
+public enum QuotedPrintable: Sendable {
     /// The longest encoded line, in characters without CRLF.
     public static let maxLineLength = 76
 

@@ -1,5 +1,5 @@
 import CCurl
-public import Foundation
+import Foundation
 
 /// A message waiting in the mailbox: its IMAP UID or POP3 message number.
 public struct MailboxMessageReference: Sendable, Hashable {

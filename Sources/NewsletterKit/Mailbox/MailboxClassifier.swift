@@ -36,7 +36,7 @@ public enum MailboxClassification: Sendable, Equatable {
 /// reports and delay warnings are not bounces. The returned message is identified by its
 /// Message-ID, found in the attached original (`message/rfc822`, `text/rfc822-headers`) or a quoted
 /// copy in the text.
-public enum MailboxClassifier {
+public enum MailboxClassifier: Sendable {
     /// Classifies one raw message (RFC 5322 bytes).
     /// - Parameter unsubscribePrefix: the token marker of our `mailto:` subjects, e.g. `unsubscribe-weekly-`
     ///   (any `unsubscribe-LIST-` is accepted; this one is tried first).

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 extension Newsletter {
     /// The digests that went out (at least one delivery accepted), oldest first, with their frozen

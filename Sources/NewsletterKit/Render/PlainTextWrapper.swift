@@ -15,7 +15,7 @@
 ///   (`（《「『“‘【([{`); it moves down with the character after it.
 /// - Widths follow UAX #11: East Asian Wide and Fullwidth count 2, combining marks and format
 ///   characters 0, everything else (including Ambiguous, such as `“` and `…`) 1.
-public enum PlainTextWrapper {
+public enum PlainTextWrapper: Sendable {
     /// Wraps text to at most `width` display columns per line where the rules allow.
     ///
     /// - Parameters:

@@ -10,7 +10,7 @@ import Glibc
 ///
 /// Existing files are never overwritten: each file is created with `O_CREAT | O_EXCL`, so even a
 /// file that appears between the check and the write is kept.
-public enum StarterFiles {
+public enum StarterFiles: Sendable {
     /// What happened to one file.
     public enum Outcome: Sendable, Equatable {
         /// The file did not exist and was written.

@@ -36,7 +36,7 @@ public struct Delivery: Codable, Sendable, FetchableRecord, PersistableRecord {
     public var updatedAt: Date
 
     /// The columns, for requests.
-    public enum Columns {
+    public enum Columns: Sendable {
         static let digestId = Column(CodingKeys.digestId)
         static let email = Column(CodingKeys.email)
         static let status = Column(CodingKeys.status)

@@ -8,7 +8,7 @@ public struct DigestArticle: Codable, Sendable, FetchableRecord, PersistableReco
     public var position: Int
 
     /// The columns, for requests.
-    public enum Columns {
+    public enum Columns: Sendable {
         static let digestId = Column(CodingKeys.digestId)
         static let articleKey = Column(CodingKeys.articleKey)
     }

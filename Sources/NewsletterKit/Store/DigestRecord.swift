@@ -26,7 +26,7 @@ public struct DigestRecord: Codable, Sendable, FetchableRecord, MutablePersistab
     }
 
     /// The columns, for requests.
-    public enum Columns {
+    public enum Columns: Sendable {
         static let id = Column(CodingKeys.id)
         static let status = Column(CodingKeys.status)
     }

@@ -13,7 +13,7 @@ public struct HTTPCacheEntry: Codable, Sendable, FetchableRecord, PersistableRec
 
 extension HTTPCacheEntry {
     /// The columns, for requests.
-    public enum Columns {
+    public enum Columns: Sendable {
         static let url = Column(CodingKeys.url)
     }
 }

@@ -17,7 +17,7 @@ public struct SourceHealth: Codable, Sendable, Equatable, FetchableRecord, Persi
     /// The reason of the last failure (names the URL).
     public var lastError: String?
 
-    public enum Columns {
+    public enum Columns: Sendable {
         static let name = Column(CodingKeys.name)
     }
 }

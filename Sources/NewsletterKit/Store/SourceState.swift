@@ -11,7 +11,7 @@ public struct SourceState: Codable, Sendable, FetchableRecord, PersistableRecord
 
 extension SourceState {
     /// The columns, for requests.
-    public enum Columns {
+    public enum Columns: Sendable {
         static let name = Column(CodingKeys.name)
     }
 }

@@ -28,7 +28,7 @@ public struct StoredArticle: Codable, Sendable, Equatable, FetchableRecord, Pers
     /// then the first-seen time (see ``FutureDate``). Kept for the record, never shown in a digest.
     public var statedPublishedAt: Date?
 
-    public enum Columns {
+    public enum Columns: Sendable {
         static let key = Column(CodingKeys.key)
         static let fingerprint = Column(CodingKeys.fingerprint)
         static let publishedAt = Column(CodingKeys.publishedAt)

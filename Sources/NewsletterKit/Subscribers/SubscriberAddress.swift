@@ -7,7 +7,7 @@ import Foundation
 /// of Unicode white space (U+3000 ideographic space, U+00A0, U+FEFF included). The cleaned spelling is what
 /// the list keeps (the first spelling of an address wins, case 28); two spellings are the same subscriber
 /// when their ``key(_:)`` is equal.
-public enum SubscriberAddress {
+public enum SubscriberAddress: Sendable {
     /// A cell turned into an address.
     public struct Cleaned: Sendable, Equatable {
         /// The address as the list keeps it (cleaned, validated, otherwise as typed).

@@ -1,7 +1,7 @@
 public import Foundation
 
 /// Writes files so that readers see the old or the new content, never a mix.
-public enum AtomicFile {
+public enum AtomicFile: Sendable {
     /// A file that could not be written: its path and why.
     public struct WriteError: Error, Sendable, CustomStringConvertible {
         public let path: String
