@@ -8,21 +8,25 @@ extension NewsletterCommand {
             abstract:
                 "Check the whole setup without sending anything: configuration, templates, sources, subscribers, SMTP, unsubscribe.",
             discussion: """
-                Each check prints one line, ok, warning or FAILED, with what it found; problems add a line \
-                saying what to change. In order:
+                Each check prints one line, ok, warning or FAILED, with what it found; \
+                problems add a line saying what to change. In order:
                   configuration  the file loads (every problem names file, line and key)
-                  templates      both templates parse and render sample data, with the unsubscribe link
-                  source NAME    the listing page or feed is fetched: articles found, how many are new, and \
-                why nothing is new when nothing is (fetched into a scratch copy: the state is not touched)
-                  subscribers    the list reads, with counts by status; at least one is active
-                  smtp           the server is reached and logged into: EHLO, STARTTLS, AUTH, NOOP, QUIT; \
-                no message is sent
-                  unsubscribe    an unsubscribe link and one-click header will be in every message
-                Exit status: 0 when nothing failed (warnings allowed), 1 when something failed, 64 on a \
-                usage error.
+                  templates      both templates parse and render sample data, with the
+                                 unsubscribe link
+                  source NAME    the listing page or feed is fetched: articles found, how
+                                 many are new, and why nothing is new when nothing is
+                                 (into a scratch copy: the state is not touched)
+                  subscribers    the list reads, with counts by status; one is active
+                  smtp           the server is reached and logged into: EHLO, STARTTLS,
+                                 AUTH, NOOP, QUIT; no message is sent
+                  unsubscribe    an unsubscribe link (and, with an https link, the
+                                 one-click header) will be in every message
+                Exit status: 0 when nothing failed (warnings allowed), 1 when something \
+                failed, 64 on a usage error.
 
                 Example:
-                  NEWSLETTER_SMTP_PASSWORD=… newsletter check --config /srv/newsletter/newsletter.yml
+                  export NEWSLETTER_SMTP_PASSWORD='…'
+                  newsletter check --config /srv/newsletter/newsletter.yml
                 """)
 
         @OptionGroup var global: GlobalOptions

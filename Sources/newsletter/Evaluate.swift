@@ -14,7 +14,7 @@ extension NewsletterCommand {
 
                 Examples:
                   newsletter evaluate
-                  newsletter evaluate Tests/NewsletterKitTests/Resources/listings --kind listing --quiet
+                  newsletter evaluate Tests/NewsletterKitTests/Resources/listings --quiet
                   newsletter evaluate --repeat 20 --json
                 """)
 

@@ -14,9 +14,9 @@ extension NewsletterCommand {
                 `links:`, `next_page:`, `title:`, `date:`, `body:` (try them here with --links and --next-page).
 
                 Examples:
-                  newsletter extract https://www.example.gov.cn/xwzx/tzgg/ --listing
-                  newsletter extract https://www.example.gov.cn/xwzx/tzgg/ --links "div.list li a"
-                  newsletter extract saved-page.html --base-url https://www.example.gov.cn/xwzx/202402/t20240213_1.html
+                  newsletter extract https://www.example.gov.cn/tzgg/ --listing
+                  newsletter extract https://www.example.gov.cn/tzgg/ --links "div.list li a"
+                  newsletter extract saved.html --base-url https://www.example.gov.cn/a/1.html
                   newsletter extract https://www.example.com/feed.xml --json
                 """)
 

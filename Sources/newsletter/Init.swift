@@ -8,15 +8,16 @@ extension NewsletterCommand {
             abstract: "Start a new newsletter: a commented newsletter.yml, the templates and an empty subscriber list.",
             discussion: """
                 Writes into DIR (default: the current folder, created if missing):
-                  newsletter.yml                 every setting with its default and one line of explanation
-                  Templates/digest.html.mustache the HTML digest (edit freely)
-                  Templates/digest.txt.mustache  the plain-text digest
-                  Subscribers/subscribers.csv    the subscriber list (header only)
-                A file that already exists is never overwritten: it is listed as kept, so running init \
-                again only adds what is missing.
+                  newsletter.yml         every setting, its default and what it does
+                  Templates/             the digest's HTML and text templates (edit
+                                         freely)
+                  Subscribers/subscribers.csv   the subscriber list (header only)
+                A file that already exists is never overwritten: it is listed as kept, \
+                so running init again only adds what is missing.
 
                 Example:
-                  newsletter init /srv/newsletter && cd /srv/newsletter && $EDITOR newsletter.yml
+                  newsletter init /srv/newsletter && cd /srv/newsletter
+                  $EDITOR newsletter.yml
                 """)
 
         @Argument(help: "The folder to set up.", completion: .directory)

@@ -14,8 +14,10 @@ extension NewsletterCommand {
                 marked), 3 when some messages were left in the mailbox to be looked at, 75 when another \
                 mailbox run holds the lock.
 
-                Example (cron, an hour after the Monday send; the password comes from mailbox.password_env):
-                  0 8 * * 1  cd /srv/newsletter && . ./mailbox-password.env && /usr/local/bin/newsletter mailbox
+                Example (cron, an hour after the Monday send; the password comes from the \
+                variable named by mailbox.password_env):
+                  0 8 * * 1  cd /srv/newsletter && . ./mailbox-password.env && \\
+                             /usr/local/bin/newsletter mailbox
                 """)
 
         @OptionGroup var global: GlobalOptions

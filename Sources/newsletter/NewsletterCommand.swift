@@ -7,17 +7,22 @@ struct NewsletterCommand: AsyncParsableCommand {
         commandName: "newsletter",
         abstract: "Turns a website's new articles into a weekly email digest.",
         discussion: """
-            Every command reads ./newsletter.yml unless --config names another file. A first setup:
+            Every command reads ./newsletter.yml unless --config names another file.
 
-              newsletter init /srv/newsletter && cd /srv/newsletter   # then edit newsletter.yml
+            Example (a first setup):
+              newsletter init /srv/newsletter && cd /srv/newsletter
+              $EDITOR newsletter.yml
               newsletter subscribers add reader@example.com --name 读者
               newsletter check && newsletter preview && newsletter send
 
             Cron (full path; CRON_TZ sets the zone cron reads the time in):
               CRON_TZ=Asia/Shanghai
-              0 7 * * 1  cd /srv/newsletter && /usr/local/bin/newsletter send >>send.log 2>&1
+              0 7 * * 1  cd /srv/newsletter && . ./smtp-password.env && \\
+                         /usr/local/bin/newsletter send >>send.log 2>&1
 
-            Shell completion: newsletter --generate-completion-script bash|zsh|fish
+            Shell completion:
+              newsletter --generate-completion-script bash \\
+                  > /etc/bash_completion.d/newsletter
             """,
         version: NewsletterVersion.current,
         subcommands: [

@@ -8,29 +8,40 @@ extension NewsletterCommand {
             abstract:
                 "Fetch, select, render and send this week's digest to every active subscriber, recording every delivery.",
             discussion: """
-                Progress goes to standard output, problems to standard error; when the output is not a \
-                terminal (cron, a log file) every line starts with a UTC timestamp. Every accepted message is \
-                recorded (fsynced) before the session sends its next one; if a delivery cannot be recorded, \
-                sending stops at once. A message with no reply to the end of DATA is recorded as uncertain \
-                and not resent unless --resend-uncertain is given. A source that has failed in \
-                alert_after_failed_runs runs in a row (default 3) is reported with ALERT on standard error.
+                Progress goes to standard output, problems to standard error; on a terminal \
+                a live line shows how far the run has got; when the output is not a terminal \
+                (cron, a log file) every line starts with a UTC timestamp. Every accepted \
+                message is recorded before the session sends its next one; if a delivery \
+                cannot be recorded, sending stops at once. A message with no reply to the end \
+                of DATA is recorded as uncertain and not resent unless --resend-uncertain is \
+                given. A source that has failed in alert_after_failed_runs runs in a row \
+                (default 3) is reported with ALERT on standard error.
 
                 Exit status (for cron and scripts):
-                  0   all good: every message accepted, or nothing new (nothing sent, no connection opened)
-                  2   sent (or nothing new), but a source failed: its articles wait for a run where it works
-                  3   some deliveries failed permanently, are uncertain, or were deferred to the next run
-                  1   nothing sent: an error (every source failed, SMTP unreachable or refusing TLS/login, \
-                a missing subscriber list, …); the message names the file, server or setting; pending \
-                deliveries are kept
-                  64  a usage error
-                  75  another run of the same configuration holds the lock; nothing done
-                  130 interrupted (SIGINT/SIGTERM): messages in flight finish and are recorded
+                  0    all good: every message accepted, or nothing new (nothing sent,
+                       no connection opened)
+                  2    sent (or nothing new), but a source failed: its articles wait
+                       for a run where it works
+                  3    some deliveries failed permanently, are uncertain, or were
+                       deferred to the next run
+                  1    nothing sent: an error (every source failed, SMTP unreachable or
+                       refusing TLS/login, a missing subscriber list, …); the message
+                       names the file, server or setting; pending deliveries are kept
+                  64   a usage error
+                  75   another run of the same configuration holds the lock; nothing done
+                  130  interrupted (SIGINT/SIGTERM): messages in flight finish and are
+                       recorded
 
                 Examples:
-                  newsletter send --dry-run                     # what would go out, to how many people
-                  newsletter send --test you@example.com        # this week's digest to one address only
-                  newsletter send --json | jq .exit_status      # the run's summary for a script
-                  cron: 0 7 * * 1  cd /srv/newsletter && /usr/local/bin/newsletter send >>send.log 2>&1
+                  newsletter send --dry-run              # what would go out, to how many
+                  newsletter send --test you@example.com # this week's digest to one address
+                  newsletter send --json | jq .exit_status
+
+                Cron (full path; the password from a file only the cron user reads; \
+                CRON_TZ, else cron reads the time in the server's zone, usually UTC):
+                  CRON_TZ=Asia/Shanghai
+                  0 7 * * 1  cd /srv/newsletter && . ./smtp-password.env && \\
+                             /usr/local/bin/newsletter send >>send.log 2>&1
                 """)
 
         @OptionGroup var global: GlobalOptions

@@ -7,16 +7,17 @@ extension NewsletterCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show the last digests, each source's health, the failed deliveries and the subscriber counts.",
             discussion: """
-                Reads the state database and the subscriber list; changes nothing and contacts nothing.
-                  digests      date, subject, articles, and how many deliveries were accepted, failed \
-                (permanently), deferred (pending after a temporary failure), pending (not tried yet) and \
-                uncertain
-                  sources      when each source last worked, and how many runs in a row it has failed; \
-                ALERT from alert_after_failed_runs (default 3)
+                Reads the state database and the subscriber list; changes nothing and \
+                contacts nothing.
+                  digests      date, subject, articles, and how many deliveries were
+                               accepted, failed (permanently), deferred (pending after a
+                               temporary failure), pending (not tried yet) and uncertain
+                  sources      when each source last worked, and how many runs in a row
+                               it has failed; ALERT from alert_after_failed_runs (3)
                   failed       each failed or uncertain delivery with the server's reply
-                  subscribers  counts by status (active, unsubscribed, bounced)
-                Exit status: 0; 2 when a source is alerting or a digest is unfinished, so that a monitoring \
-                script can act on it.
+                  subscribers  counts by status (active, pending, unsubscribed, bounced)
+                Exit status: 0; 2 when a source is alerting or a digest is unfinished, so \
+                that a monitoring script can act on it.
 
                 Examples:
                   newsletter status

@@ -41,14 +41,17 @@ public struct CurlSMTPTransport: MailTransport {
 
     /// The transport for a newsletter's `smtp:` settings.
     /// - Parameters:
-    ///   - environment: where `password_env` is looked up.
-    /// - Throws: ``NewsletterError`` naming the config file when the password variable is not set.
+    ///   - environment: where `password_env` is looked up. Without a `username` there is no login
+    ///     (no AUTH) and `password_env` is not read.
+    /// - Throws: ``NewsletterError`` naming the config file when there is a username and the
+    ///   password variable is not set.
     public init(
         settings: NewsletterConfig.SMTP, heloDomain: String, configFile: URL,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws {
-        let password = settings.passwordEnvironmentVariable.flatMap { environment[$0] }
-        if let variable = settings.passwordEnvironmentVariable, password == nil {
+        let variable = settings.username == nil ? nil : settings.passwordEnvironmentVariable
+        let password = variable.flatMap { environment[$0] }
+        if let variable, password == nil {
             throw NewsletterError(
                 description: "\(configFile.path): smtp.password_env: the environment variable \(variable) is not set")
         }

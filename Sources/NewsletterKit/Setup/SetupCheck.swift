@@ -349,12 +349,17 @@ public struct SetupCheck: Sendable {
         case (let url?, let mailto):
             let https = url.lowercased().hasPrefix("https:")
             var parts = ["link \(url)"]
-            if config.unsubscribeOneClick { parts.append("one-click (RFC 8058)") }
+            if config.unsubscribeOneClick {
+                // RFC 8058 §3.1: the one-click URI must be https; the header is left out otherwise.
+                parts.append(https ? "one-click (RFC 8058)" : "one-click header NOT sent: the link is not https")
+            }
             if let mailto { parts.append("mailto:\(mailto)") }
             if !https {
                 return Item(
                     name: "unsubscribe", status: .warning, detail: parts.joined(separator: ", "),
-                    fix: "use an https unsubscribe_url: mail programs offer one-click unsubscribe only for https")
+                    fix:
+                        "use an https unsubscribe_url: List-Unsubscribe-Post (one-click) is sent only with an https link (RFC 8058 §3.1), and mail programs offer their button only then"
+                )
             }
             if !config.unsubscribeOneClick {
                 return Item(

@@ -142,7 +142,7 @@ public enum StarterFiles: Sendable {
           url: smtp://mail.example.com:587
           # required | opportunistic | off. The last two only for a test server on 127.0.0.1.
           starttls: required
-          # The login name (leave out for a server without AUTH).
+          # The login name (leave out for a server without AUTH; password_env is then not read).
           username: digest@news.example.com
           # The environment variable that holds the password (never put the password in this file).
           password_env: NEWSLETTER_SMTP_PASSWORD

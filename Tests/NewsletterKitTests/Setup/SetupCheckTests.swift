@@ -137,6 +137,37 @@ struct SetupCheckTests {
         #expect(unset.status == .failed && unset.detail.contains("TEST_SMTP_PASSWORD is not set"))
     }
 
+    /// One-click asked for with an http link: the header is left out (RFC 8058 §3.1), and check says so
+    /// instead of listing one-click as if it were sent.
+    @Test func oneClickWithAnHTTPLinkIsSaidToBeLeftOut() throws {
+        let folder = try TemporaryFolder()
+        let file = try Self.setup(in: folder, sources: [("栏目", "http://127.0.0.1:9/")], smtp: ["  url: smtp://127.0.0.1:2525"])
+        let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(
+            of: "https://news.example.com/u", with: "http://news.example.com/u")
+        try Data(text.utf8).write(to: file)
+        let item = SetupCheck(configFile: file).checkUnsubscribe(try NewsletterConfig.load(from: file))
+        #expect(item.status == .warning)
+        #expect(item.detail.contains("one-click header NOT sent: the link is not https"), "\(item)")
+        #expect(!item.detail.contains("one-click (RFC 8058)"))
+        #expect(item.fix?.contains("RFC 8058") == true)
+    }
+
+    /// A relay without AUTH: no `username`, so `password_env` (left in from the starter file) is
+    /// not read and an unset variable is no failure.
+    @Test func noUsernameMeansNoPasswordNeeded() throws {
+        var settings = NewsletterConfig.SMTP(
+            url: try #require(URL(string: "smtp://127.0.0.1:2525")), starttls: .off, username: nil,
+            passwordEnvironmentVariable: "UNSET_SMTP_PASSWORD", caFile: nil, connections: 1, ratePerSecond: 0,
+            timeoutSeconds: 5, retryDelays: [], giveUpAfterHours: 48)
+        let config = URL(fileURLWithPath: "/srv/newsletter/newsletter.yml")
+        let transport = try CurlSMTPTransport(settings: settings, heloDomain: "example.com", configFile: config, environment: [:])
+        #expect(transport.password == nil && transport.username == nil)
+        settings.username = "digest@example.com"
+        #expect(throws: NewsletterError.self) {
+            try CurlSMTPTransport(settings: settings, heloDomain: "example.com", configFile: config, environment: [:])
+        }
+    }
+
     @Test func missingPageAndEmptyListingAreFailuresNamingSourceAndURL() async throws {
         let folder = try TemporaryFolder()
         let pages = folder.file("pages")
