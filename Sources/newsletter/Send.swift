@@ -81,7 +81,8 @@ extension NewsletterCommand {
             let signals = StopSignals(newsletter.stop)
             defer { signals.cancel() }
             if let test {
-                let reply = try await newsletter.sendTest(to: test, now: now, transport: transport)
+                let (reply, lastIssue) = try await newsletter.sendTest(to: test, now: now, transport: transport)
+                if let lastIssue { console.progress("nothing new since the last issue: sending it again (\(lastIssue))") }
                 return console.progress("test message accepted for \(test): \(reply)")
             }
             let report: SendReport

@@ -29,24 +29,39 @@ extension Newsletter {
     }
 
     /// The message `subscriber` would get for this week's digest, for `send --test`: nothing is
-    /// frozen, recorded or marked.
-    /// - Throws: ``NewsletterError`` when every source failed or nothing is new.
-    public func testMessage(for subscriber: Subscriber, now: Date) async throws -> [UInt8] {
-        guard let content = try await builder.build(now: now).content else {
-            throw NewsletterError(description: "nothing new: no digest to send")
+    /// frozen, recorded or marked. When nothing is new (the week's issue already went out), it is
+    /// the last issue that went out, as its subscribers got it, and `lastIssue` names it.
+    /// - Throws: ``NewsletterError`` when every source failed, or nothing is new and no issue has
+    ///   gone out yet.
+    public func testMessage(for subscriber: Subscriber, now: Date) async throws -> (
+        message: [UInt8], lastIssue: String?
+    ) {
+        let content: DigestContent
+        let lastIssue: String?
+        if let new = try await builder.build(now: now).content {
+            (content, lastIssue) = (new, nil)
+        } else if let last = try await database.sentDigests().last {
+            (content, lastIssue) = (last.content, last.subject)
+        } else {
+            throw NewsletterError(description: "nothing new and no issue has gone out yet: no digest to send")
         }
         // The test address has no real token: do not advertise one-click unsubscribe for it.
         var composer = self.composer
         composer.config.unsubscribeOneClick = false
-        return try composer.compose(content, for: subscriber, messageID: composer.makeMessageID(), date: now)
+        let message = try composer.compose(content, for: subscriber, messageID: composer.makeMessageID(), date: now)
+        return (message, lastIssue)
     }
 
-    /// Sends this week's digest to one address only (`send --test`), recording and marking nothing.
-    /// - Throws: ``NewsletterError`` when nothing is new or the server does not accept it.
-    public func sendTest(to address: String, now: Date, transport: any MailTransport) async throws -> String {
+    /// Sends this week's digest (or, when nothing is new, the last issue that went out) to one
+    /// address only (`send --test`), recording and marking nothing.
+    /// - Returns: the server's reply, and the last issue's subject when that is what was sent.
+    /// - Throws: ``NewsletterError`` when there is no digest at all or the server does not accept it.
+    public func sendTest(to address: String, now: Date, transport: any MailTransport) async throws -> (
+        reply: String, lastIssue: String?
+    ) {
         let subscriber = Subscriber(email: try MailAddress(email: address).email, name: "", token: "test")
         try DigestSender.checkWireSafe(subscriber.email, what: "address")
-        let bytes = try await testMessage(for: subscriber, now: now)
+        let (bytes, lastIssue) = try await testMessage(for: subscriber, now: now)
         let envelopeSender = config.envelopeSender
         let outcome = try await runBlocking {
             try transport.makeSession().send(
@@ -55,6 +70,6 @@ extension Newsletter {
         guard case .accepted(let reply) = outcome else {
             throw NewsletterError(description: "test message to \(subscriber.email) not accepted: \(outcome.reply)")
         }
-        return reply
+        return (reply, lastIssue)
     }
 }

@@ -57,6 +57,33 @@ struct SendTestCommandTests {
         #expect(third.status == 0)
         #expect(third.stdout.contains("nothing new"))
         #expect(try smtp.messages().count == 2 + WeeklyDigestEndToEndTests.subscribers.count)
+
+        // A test send after the issue went out sends that issue again, to the test address only.
+        let after = try newsletter([
+            "send", "--config", config.path, "--now", "2019-06-01T09:30:00+08:00", "--test", "probe@example.net",
+        ])
+        #expect(after.status == 0, "\(after.stdout)\(after.stderr)")
+        #expect(after.stdout.contains("nothing new since the last issue: sending it again (党建周报 2019-06-01)"))
+        let files = try smtp.messages()
+        #expect(files.count == 3 + WeeklyDigestEndToEndTests.subscribers.count)
+        let lastFile = try #require(files.last)
+        let resent = try #require(try ParsedMessage.parse([lastFile]).first)
+        #expect(resent.to == "probe@example.net" && resent.subject == "党建周报 2019-06-01")
+        #expect(Self.withoutToken(resent.part("text/plain")) == Self.withoutToken(testMessage.part("text/plain")))
+    }
+
+    @Test func testSendBeforeAnyIssueWithNothingNewSaysSo() throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: WeeklyDigestEndToEndTests.snapshot("2019-06-01"))
+        let smtp = try SMTPTestServer(folder: folder)
+        let config = try WeeklyDigestEndToEndTests.writeConfig(in: folder, http: http, smtpPort: smtp.port)
+        // Two years later nothing on the site is inside the lookback window.
+        let result = try newsletter([
+            "send", "--config", config.path, "--now", "2021-06-01T08:00:00+08:00", "--test", "probe@example.net",
+        ])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("nothing new and no issue has gone out yet"), "\(result.stderr)")
+        #expect(try smtp.messages().isEmpty)
     }
 
     @Test func testSendToAnInvalidAddressFailsWithoutSending() throws {
