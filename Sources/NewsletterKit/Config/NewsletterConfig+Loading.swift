@@ -344,6 +344,11 @@ private struct ConfigReader {
             url = parsed
         } else if !urlText.contains("://") {
             url = resolve(urlText)  // a local file, relative to the config
+            if !FileManager.default.fileExists(atPath: url.path), Self.startsWithHostName(urlText) {
+                throw ConfigError(
+                    file: file, line: values["url"]?.line, key: prefix + "url",
+                    reason: "'\(urlText)' looks like a web address without its scheme: write https://\(urlText) (or http://)")
+            }
         } else {
             throw ConfigError(
                 file: file, line: values["url"]?.line, key: prefix + "url",
@@ -443,5 +448,18 @@ private struct ConfigReader {
             retryDelays: delays,
             giveUpAfterHours: try double(values, "give_up_after_hours", default: 48, range: 0...720)
         )
+    }
+
+    /// Whether `text` starts with a host name (`www.example.gov.cn/…`, `127.0.0.1:8080/…`,
+    /// `localhost:8080`): a web address whose `https://` was left out, not a local file. A bare file
+    /// name such as `feed.xml` or `news.rss` is not taken for one.
+    static func startsWithHostName(_ text: String) -> Bool {
+        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        let first = parts.first ?? ""
+        guard
+            let match = first.wholeMatch(
+                of: /(?i)(localhost|[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}|\d{1,3}(\.\d{1,3}){3})(:\d{1,5})?/)
+        else { return false }
+        return match.output.4 != nil || parts.count > 1 || first.lowercased().hasPrefix("www.")
     }
 }

@@ -37,6 +37,24 @@ struct NewsletterConfigTests {
         #expect(config.subjectTemplate == "{{title}} {{date}}")
     }
 
+    /// A web address typed without `https://` is a configuration error naming the line and the fix,
+    /// not a local file that fails at fetch time; real local paths and bare file names still load.
+    @Test(arguments: [
+        ("127.0.0.1:18431/xxyw/index.htm", true), ("www.example.gov.cn/xwzx/", true),
+        ("news.example.com/feed.xml", true), ("localhost:8080", true),
+        ("pages/index.html", false), ("feed.xml", false), ("news.rss", false), ("./site/list.htm", false),
+    ])
+    func webAddressWithoutScheme(url: String, rejected: Bool) throws {
+        let yaml = Self.minimal.replacingOccurrences(of: "https://www.example.com/djzf/index.html", with: url)
+        if rejected {
+            let error = try #require(throws: ConfigError.self) { try Self.load(yaml) }
+            #expect("\(error)".contains("newsletter.yml:5: sources[0].url"), "\(error)")
+            #expect("\(error)".contains("write https://\(url)"), "\(error)")
+        } else {
+            #expect(try Self.load(yaml).sources[0].url.isFileURL)
+        }
+    }
+
     @Test func sourceTimeZoneFallsBackToTheTopLevelOne() throws {
         let config = try Self.load(Self.minimal + "\ntimezone: Asia/Shanghai\n")
         #expect(config.sources[0].timeZone.identifier == "Asia/Shanghai")
