@@ -42,16 +42,31 @@ extension NewsletterCommand {
             if open { openInBrowser(result.html) }
         }
 
+        /// Opens the page with xdg-open (Linux desktops); says so when that cannot work (no opener, no
+        /// display, the opener failed), so that `--open` never fails silently on a server.
         private func openInBrowser(_ url: URL) {
-            for opener in ["/usr/bin/xdg-open", "/usr/bin/open"]
-            where FileManager.default.isExecutableFile(atPath: opener) {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: opener)
-                process.arguments = [url.path]
-                try? process.run()
-                return
+            let opener = "/usr/bin/xdg-open"
+            let environment = ProcessInfo.processInfo.environment
+            guard FileManager.default.isExecutableFile(atPath: opener) else {
+                return say("cannot open a browser: no xdg-open; open \(url.path) yourself")
             }
-            say("no browser opener found (xdg-open); open \(url.path) yourself")
+            guard environment["DISPLAY"] != nil || environment["WAYLAND_DISPLAY"] != nil else {
+                return say("cannot open a browser: no display (DISPLAY is not set); open \(url.path) yourself")
+            }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: opener)
+            process.arguments = [url.path]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            do {
+                try process.run()
+                process.waitUntilExit()  // xdg-open returns once the browser is started
+                if process.terminationStatus != 0 {
+                    say("cannot open a browser: xdg-open exited with \(process.terminationStatus); open \(url.path) yourself")
+                }
+            } catch {
+                say("cannot open a browser: \(error); open \(url.path) yourself")
+            }
         }
     }
 }

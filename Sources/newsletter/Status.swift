@@ -108,6 +108,7 @@ extension NewsletterCommand {
                 formatter.dateFormat = "yyyy-MM-dd HH:mm"
                 return formatter.string(from: date)
             }
+            say("times in \(config.timeZone.identifier) (`timezone` in \(config.file.lastPathComponent))")
             say("digests (newest first):")
             if digests.isEmpty { say("  none yet") }
             for digest in digests {

@@ -72,6 +72,8 @@ struct SendStatusCommandTests {
         #expect(status.stdout.contains("1 accepted, 1 failed, 0 deferred, 0 pending"), "\(status.stdout)")
         #expect(status.stdout.contains("ALERT  博客: failed in the last 3 run(s), never worked"))
         #expect(status.stdout.contains("ok     党建政法: last worked 2019-06-08 09:00"))
+        // The zone those times are in is said once, at the top (times are not UTC like the log's).
+        #expect(status.stdout.hasPrefix("times in Asia/Shanghai (`timezone` in newsletter.yml)\n"), "\(status.stdout)")
         #expect(status.stdout.contains("gone@example.net  failed  550 "), "\(status.stdout)")
         #expect(status.stdout.contains("subscribers: 1 active, 0 pending, 0 unsubscribed, 0 bounced"))
         let json = try newsletter(["status", "--config", config.path, "--json"])

@@ -101,10 +101,15 @@ struct WeeklyDigestEndToEndTests {
         let smtp = try SMTPTestServer(folder: folder)
         let config = try Self.writeConfig(in: folder, http: http, smtpPort: smtp.port)
         let out = folder.file("preview")
+        // --open on a machine without a display says why no browser opened (never silently nothing).
         let result = try newsletter([
-            "preview", "--config", config.path, "--now", "2019-06-01T08:00:00+08:00", "--out", out.path,
+            "preview", "--config", config.path, "--now", "2019-06-01T08:00:00+08:00", "--out", out.path, "--open",
         ])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let environment = ProcessInfo.processInfo.environment
+        if environment["DISPLAY"] == nil, environment["WAYLAND_DISPLAY"] == nil {
+            #expect(result.stdout.contains("cannot open a browser"), "\(result.stdout)")
+        }
         for name in ["digest.html", "digest.txt", "digest.eml"] {
             #expect(result.stdout.contains(out.appendingPathComponent(name).path))
         }
