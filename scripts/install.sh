@@ -23,9 +23,20 @@ while [ $# -gt 0 ]; do
 done
 
 scripts/install-deps.sh
-echo "building newsletter in release mode (a few minutes the first time)…"
+echo "building newsletter in release mode (10-15 minutes the first time on 2 cores; progress every 30 s)…"
 log=$(mktemp)
-if ! swift build -c release --scratch-path .build-release --product newsletter --static-swift-stdlib >"$log" 2>&1; then
+swift build -c release --scratch-path .build-release --product newsletter --static-swift-stdlib >"$log" 2>&1 &
+build=$!
+waited=0
+while kill -0 "$build" 2>/dev/null; do
+    sleep 1
+    waited=$((waited + 1))
+    if [ $((waited % 30)) -eq 0 ] && kill -0 "$build" 2>/dev/null; then
+        step=$(grep -o '^\[[0-9]*/[0-9]*\]' "$log" | tail -n 1)
+        echo "  ${waited} s: ${step:-resolving packages} $(grep '^\[' "$log" | tail -n 1 | cut -c1-70 | sed 's/^\[[0-9/]*\] //')"
+    fi
+done
+if ! wait "$build"; then
     cat "$log" >&2; rm -f "$log"; exit 1
 fi
 rm -f "$log"
