@@ -32,8 +32,9 @@ while kill -0 "$build" 2>/dev/null; do
     sleep 1
     waited=$((waited + 1))
     if [ $((waited % 30)) -eq 0 ] && kill -0 "$build" 2>/dev/null; then
-        step=$(grep -o '^\[[0-9]*/[0-9]*\]' "$log" | tail -n 1)
-        echo "  ${waited} s: ${step:-resolving packages} $(grep '^\[' "$log" | tail -n 1 | cut -c1-70 | sed 's/^\[[0-9/]*\] //')"
+        step=$( (grep -o '^\[[0-9]*/[0-9]*\]' "$log" || true) | tail -n 1)
+        what=$( (grep '^\[' "$log" || true) | tail -n 1 | cut -c1-70 | sed 's/^\[[0-9/]*\] //')
+        echo "  ${waited} s: ${step:-resolving packages} ${what}"
     fi
 done
 if ! wait "$build"; then
