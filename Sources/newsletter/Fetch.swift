@@ -31,6 +31,7 @@ extension NewsletterCommand {
             var newsletter = try Newsletter(config: config, logger: global.makeLogger())
             newsletter.onProgress = { Console.shared.live($0) }
             let summary = await newsletter.fetchAll(now: now)
+            if let stateError = summary.stateError { throw stateError }
             for failure in summary.failedSources {
                 Console.shared.problem("source failed: \(failure.name): \(failure.reason)")
             }

@@ -42,7 +42,8 @@ public struct SourceFetcher: Sendable {
         // Validators are stored only once the whole source has been read: a challenge or sign-in page never
         // leaves its ETag behind (case 30).
         var validators: [HTTPCacheEntry] = []
-        let first = try await fetchConditional(source.url, source: source, validators: &validators, logger: logger)
+        let first = try await fetchConditional(
+            source.url, now: now, source: source, validators: &validators, logger: logger)
         let kind = source.kind ?? (FeedParser.looksLikeFeed(first.body) ? .feed : .listing)
         if let what = ResponseCheck.classify(first, requested: source.url, expectingFeed: kind == .feed) {
             throw FetchError.unusable(
@@ -204,7 +205,7 @@ public struct SourceFetcher: Sendable {
             pages += 1
             do {
                 let response = try await fetchConditional(
-                    nextURL, source: source, validators: &validators, logger: logger)
+                    nextURL, now: now, source: source, validators: &validators, logger: logger)
                 if let what = ResponseCheck.classify(response, requested: nextURL, expectingFeed: false) {
                     throw FetchError.unusable(what, status: response.status, url: response.url)
                 }
@@ -335,7 +336,7 @@ public struct SourceFetcher: Sendable {
     /// GET with the stored validators; a 304 answers with the stored body. New validators are added to
     /// `validators`, stored by the caller once the source has been read.
     private func fetchConditional(
-        _ url: URL, source: NewsletterConfig.Source, validators: inout [HTTPCacheEntry], logger: Logger
+        _ url: URL, now: Date, source: NewsletterConfig.Source, validators: inout [HTTPCacheEntry], logger: Logger
     ) async throws -> HTTPResponse {
         let cached = try await database.cachedResponse(for: url)
         var response = try await fetcher.fetch(
@@ -354,7 +355,7 @@ public struct SourceFetcher: Sendable {
                 HTTPCacheEntry(
                     url: url.absoluteString, etag: response.headers["etag"],
                     lastModified: response.headers["last-modified"],
-                    body: Data(response.body), fetchedAt: Date()))
+                    body: Data(response.body), fetchedAt: now))
         }
         return response
     }

@@ -1,4 +1,5 @@
 public import Foundation
+import GRDB
 public import Logging
 
 /// Building the digest: fetch every source, select what is new, and turn it into the digest's
@@ -38,6 +39,11 @@ public struct DigestBuilder: Sendable {
                 summary.problems += fetched.problems
                 summary.notFetched += fetched.notFetched
                 summary.succeeded += 1
+            case .failure(let error) where error is DatabaseError || error is StoreError:
+                // Not the source's fault: nothing fetched could be stored.
+                summary.stateError =
+                    summary.stateError
+                    ?? StoreError(path: database.path, reason: "cannot store what \(source.name) gave (\(error))")
             case .failure(let error):
                 summary.failedSources.append((source.name, "\(error)"))
                 logger.info("source failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
@@ -107,9 +113,11 @@ public struct DigestBuilder: Sendable {
     }
 
     /// Fetches, then selects: the content of this week's digest, or `nil` when nothing is new.
-    /// - Throws: ``NewsletterError/allSourcesFailed(_:)`` when every source failed (case 10).
+    /// - Throws: ``StoreError`` naming the state file when what was fetched could not be stored;
+    ///   ``NewsletterError/allSourcesFailed(_:)`` when every source failed (case 10).
     func build(now: Date) async throws -> (content: DigestContent?, fetch: FetchSummary) {
         let fetch = await fetchAll(now: now)
+        if let stateError = fetch.stateError { throw stateError }
         if fetch.allFailed {
             throw NewsletterError.allSourcesFailed(fetch.failedSources.map { "\($0.name): \($0.reason)" })
         }

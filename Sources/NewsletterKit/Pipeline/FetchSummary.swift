@@ -13,6 +13,9 @@ public struct FetchSummary: Sendable {
     /// Every configured source's health after this run (runs in a row failed, last success); empty
     /// when it could not be recorded.
     public var sourceHealth: [SourceHealth] = []
+    /// Set when what was fetched could not be stored (the state database locked, read-only or
+    /// full): the state file's fault, not the source's; the run must stop naming the file.
+    public var stateError: StoreError?
 
     /// Whether every configured source failed (nothing may be sent or marked then: case 10).
     public var allFailed: Bool { succeeded == 0 && !failedSources.isEmpty }

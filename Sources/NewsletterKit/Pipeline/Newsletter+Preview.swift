@@ -6,6 +6,7 @@ extension Newsletter {
     /// - Throws: file-system, MIME or database errors; ``NewsletterError/allSourcesFailed(_:)``.
     public func preview(now: Date, to folder: URL) async throws -> PreviewResult {
         let fetch = await fetchAll(now: now)
+        if let stateError = fetch.stateError { throw stateError }
         if fetch.allFailed {
             throw NewsletterError.allSourcesFailed(fetch.failedSources.map { "\($0.name): \($0.reason)" })
         }

@@ -33,7 +33,9 @@ public enum PlainTextWrapper: Sendable {
     /// - Parameter string: Any text without line ends.
     /// - Returns: The number of columns, for example 4 for `测试` and 2 for `ab`.
     public static func displayWidth(_ string: String) -> Int {
-        string.reduce(0) { $0 + width(of: $1) }
+        // Printable ASCII is one column a character (the common case, without Unicode property lookups).
+        if string.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return string.utf8.count }
+        return string.reduce(0) { $0 + width(of: $1) }
     }
 
     // MARK: - Lines and atoms
@@ -188,6 +190,8 @@ public enum PlainTextWrapper: Sendable {
     // MARK: - Widths
 
     private static func width(of character: Character) -> Int {
+        // ASCII: printable is one column, control characters (and CR LF) none.
+        if let ascii = character.asciiValue { return ascii >= 0x20 && ascii < 0x7F ? 1 : 0 }
         var width = 0
         for scalar in character.unicodeScalars {
             let scalarWidth = Self.width(of: scalar)

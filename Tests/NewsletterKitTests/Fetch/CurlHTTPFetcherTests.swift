@@ -242,6 +242,8 @@ struct CurlHTTPFetcherTests {
         }
         #expect(cached?.etag != nil)
         #expect(cached.map { [UInt8]($0.body) } == feed)
+        // One clock: the cache records the run's time (`--now`), not the wall clock.
+        #expect(cached?.fetchedAt == now)
 
         // Forget the articles: only the cached body can bring them back after a 304.
         try await database.writer.write { db in try db.execute(sql: "DELETE FROM article") }
