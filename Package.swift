@@ -53,6 +53,11 @@ let package = Package(
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
             ]
         ),
+        // The extraction scorer behind `newsletter evaluate` (and its tests), kept out of the product library.
+        .target(
+            name: "NewsletterEvaluation",
+            dependencies: ["NewsletterKit"]
+        ),
         .target(
             name: "NewsletterServer",
             dependencies: [
@@ -68,6 +73,7 @@ let package = Package(
             name: "newsletter",
             dependencies: [
                 "NewsletterKit",
+                "NewsletterEvaluation",
                 "NewsletterServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -75,7 +81,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NewsletterKitTests",
-            dependencies: ["NewsletterKit", "NewsletterServer", "newsletter"],
+            dependencies: ["NewsletterKit", "NewsletterEvaluation", "NewsletterServer", "newsletter"],
             resources: [.copy("Resources")]
         ),
     ],

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NewsletterEvaluation
 import NewsletterKit
 
 extension NewsletterCommand {

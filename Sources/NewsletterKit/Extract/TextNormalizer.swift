@@ -1,7 +1,7 @@
 import Foundation
 
 /// Whitespace, entity and escaping helpers shared by the extractors.
-enum TextNormalizer {
+package enum TextNormalizer {
     /// What one UTF-8 sequence is to the whitespace rules shared by ``collapse(_:)`` and the body
     /// builder: a space (ASCII whitespace, U+00A0, U+2002, U+2003, U+2009), dropped (U+200B–U+200D,
     /// U+FEFF), an ideographic space (U+3000, dropped only as indentation), or other text.
@@ -42,6 +42,11 @@ enum TextNormalizer {
 
     /// Collapses runs of whitespace (including U+00A0 and zero-width spaces) to one space and trims the ends,
     /// also trimming U+3000 ideographic-space indentation.
+    /// The text of an HTML fragment with whitespace runs collapsed to one space (for the evaluation target).
+    package static func collapsedText(ofHTML html: String) -> String {
+        HTMLDocument.parseFragment(html).map { collapse($0.textContent) } ?? ""
+    }
+
     static func collapse(_ text: String) -> String {
         var text = text
         // Works on UTF-8 bytes: every scalar handled specially is matched by its exact byte sequence and

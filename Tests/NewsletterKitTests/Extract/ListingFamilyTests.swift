@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+import NewsletterEvaluation
+
 @testable import NewsletterKit
 
 /// One test per CMS listing family (Resources/listings, written by scripts/make-listing-fixtures.py), each

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+import NewsletterEvaluation
+
 @testable import NewsletterKit
 
 /// The 20 real pages and feeds of `fixtures/real` and the fixture site's article pages, scored by

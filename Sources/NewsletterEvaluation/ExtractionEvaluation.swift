@@ -1,4 +1,5 @@
 public import Foundation
+public import NewsletterKit
 
 /// Scores the extractor against fixtures that ship their ground truth, and times it.
 ///
@@ -372,7 +373,7 @@ public enum ExtractionEvaluation: Sendable {
     private static func entryText(_ entry: FeedEntry?) -> String {
         guard let entry else { return "" }
         let html = entry.contentHTML ?? entry.summaryHTML ?? ""
-        let plain = HTMLDocument.parseFragment(html).map { TextNormalizer.collapse($0.textContent) } ?? ""
+        let plain = TextNormalizer.collapsedText(ofHTML: html)
         return entry.title + " " + plain
     }
 

@@ -1,4 +1,5 @@
 public import Foundation
+public import NewsletterKit
 
 /// Scores ``ListingExtractor`` against listing pages with ground truth (`NAME.html` + `NAME.expected.json`).
 ///
