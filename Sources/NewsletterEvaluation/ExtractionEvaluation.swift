@@ -59,7 +59,7 @@ public enum ExtractionEvaluation: Sendable {
 
     /// One page or feed with its truth.
     public struct Case: Sendable {
-        /// A short name, e.g. `real/case01` or `site/2019-06-01/djzf/2019/0531/1287.html`.
+        /// A short name, for example `real/case01` or `site/2019-06-01/djzf/2019/0531/1287.html`.
         public var name: String
         public var kind: Kind
         /// The bytes exactly as stored.

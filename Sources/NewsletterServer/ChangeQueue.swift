@@ -4,7 +4,9 @@ import Synchronization
 
 /// Applies subscriber changes one batch at a time on a thread of its own: requests that arrive
 /// while a batch is being written wait for the next batch, which takes them all under one lock
-/// and one atomic write (group commit). The list is never written by two threads at once, the
+/// and one atomic write (group commit).
+///
+/// The list is never written by two threads at once, the
 /// cooperative thread pool never blocks on the file lock, and a burst of clicks costs a few writes
 /// instead of one each. Batches start from the cached list (``SubscriberListCache``), so the list
 /// is re-read only when something else changed the file.

@@ -8,7 +8,9 @@ struct ConfirmationMailer: Sendable {
     let transport: any MailTransport
     let pages: ServerPages
 
-    /// Builds and sends one confirmation message. Blocking (libcurl): call it off the cooperative pool.
+    /// Builds and sends one confirmation message.
+    ///
+    /// Blocking (libcurl): call it off the cooperative pool.
     /// - Returns: the server's reply to the end of DATA.
     /// - Throws: ``ServerError`` with the SMTP reply when the message was not accepted; a ``MIMEError``
     ///   or ``MailAddressError`` when the message cannot be built.

@@ -5,7 +5,9 @@ import NewsletterKit
 
 /// The pages of `newsletter serve`, rendered from Mustache templates the operator can edit
 /// (`Templates/unsubscribe.html.mustache`, `Templates/subscribe.html.mustache` beside the
-/// configuration), falling back to the built-in copies. Values are HTML-escaped by Mustache.
+/// configuration), falling back to the built-in copies.
+///
+/// Values are HTML-escaped by Mustache.
 struct ServerPages: Sendable {
     private let unsubscribe: MustacheTemplate
     private let subscribe: MustacheTemplate

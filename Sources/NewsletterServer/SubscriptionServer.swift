@@ -82,10 +82,10 @@ public struct SubscriptionServer: Sendable {
         }
     }
 
-    /// The path the unsubscribe route answers, e.g. `/u` or `/unsubscribe/:token`.
+    /// The path the unsubscribe route answers, for example `/u` or `/unsubscribe/:token`.
     public var unsubscribePath: String { route.routePath }
 
-    /// The path of the subscribe form (e.g. `/subscribe`), or `nil` when there is none (no `smtp:` section
+    /// The path of the subscribe form (for example `/subscribe`), or `nil` when there is none (no `smtp:` section
     /// to mail confirmation links with).
     public var subscribeFormPath: String? { mailer == nil ? nil : subscribePath }
 

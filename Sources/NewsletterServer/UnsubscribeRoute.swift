@@ -19,7 +19,7 @@ struct UnsubscribeRoute: Sendable, Equatable {
     /// The route path as Hummingbird takes it (`/u`, `/unsubscribe/:token`).
     var routePath: String
     var tokenPlace: TokenPlace
-    /// The link's path and query with `{{token}}` still in it, e.g. `/u?l=weekly&t={{token}}`.
+    /// The link's path and query with `{{token}}` still in it, for example `/u?l=weekly&t={{token}}`.
     var relativeTemplate: String
     /// Where the subscribe form and the confirmation page live (`BASE` + `subscribe`, `BASE` + `confirm`):
     /// the folder of the link's path (`/` for `/u`, `/news/` for `/news/u`), or, when the token is a path

@@ -76,7 +76,9 @@ final class Console: @unchecked Sendable {
     private var liveDrawnAt = Date.distantPast
 
     /// Draws `progress` as the live line: `delivering 1,200/10,000 · 310/s · ETA 0:28`, at most
-    /// ten times a second (always the last step). A new stage or total restarts the rate.
+    /// ten times a second (always the last step).
+    ///
+    /// A new stage or total restarts the rate.
     func live(_ progress: RunProgress, now: Date = Date()) {
         guard stdoutIsTerminal, !quiet else { return }
         guard let line = liveLine(progress, now: now) else { return }

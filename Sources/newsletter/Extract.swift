@@ -60,7 +60,7 @@ extension NewsletterCommand {
                 return (loaded.timeZone, "timezone in \(path); --timezone to change")
             }
             // Not the process's zone: a cron host and a laptop must read a page the same way (case 06).
-            return (TimeZone(identifier: "UTC")!, "no configuration found; --timezone to change")
+            return (TimeZone.gmt, "no configuration found; --timezone to change")
         }
 
         func run() async throws {
@@ -75,7 +75,10 @@ extension NewsletterCommand {
             let response = try await CurlHTTPFetcher().fetch(HTTPRequest(url: url))
             let pageURL = baseURL.flatMap(URL.init(string:)) ?? response.url
             let (zone, zoneSource) = try resolveZone(for: pageURL)
-            if !json { FileHandle.standardError.write(Data("times without a zone are read in \(zone.identifier) (\(zoneSource))\n".utf8)) }
+            if !json {
+                FileHandle.standardError.write(
+                    Data("times without a zone are read in \(zone.identifier) (\(zoneSource))\n".utf8))
+            }
             if !listing, FeedParser.looksLikeFeed(response.body) {
                 let feed = try FeedParser.parse(
                     bytes: response.body, contentType: response.contentType, url: pageURL, timeZone: zone,

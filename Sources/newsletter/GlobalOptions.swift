@@ -24,7 +24,8 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func makeLogger() -> Logger {
-        var logger = Logger(label: "newsletter") { label in StreamLogHandler(label: label, stream: ConsoleErrorStream()) }
+        var logger = Logger(label: "newsletter") { label in StreamLogHandler(label: label, stream: ConsoleErrorStream())
+        }
         logger.logLevel = verbose ? .debug : .notice
         return logger
     }

@@ -62,7 +62,9 @@ extension NewsletterCommand {
                 try process.run()
                 process.waitUntilExit()  // xdg-open returns once the browser is started
                 if process.terminationStatus != 0 {
-                    say("cannot open a browser: xdg-open exited with \(process.terminationStatus); open \(url.path) yourself")
+                    say(
+                        "cannot open a browser: xdg-open exited with \(process.terminationStatus); open \(url.path) yourself"
+                    )
                 }
             } catch {
                 say("cannot open a browser: \(error); open \(url.path) yourself")

@@ -82,7 +82,9 @@ extension NewsletterCommand {
             defer { signals.cancel() }
             if let test {
                 let (reply, lastIssue) = try await newsletter.sendTest(to: test, now: now, transport: transport)
-                if let lastIssue { console.progress("nothing new since the last issue: sending it again (\(lastIssue))") }
+                if let lastIssue {
+                    console.progress("nothing new since the last issue: sending it again (\(lastIssue))")
+                }
                 return console.progress("test message accepted for \(test): \(reply)")
             }
             let report: SendReport

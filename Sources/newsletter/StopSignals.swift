@@ -6,7 +6,9 @@ import Glibc
 #endif
 
 /// SIGINT/SIGTERM: while messages are being sent, finish the transactions in flight, record
-/// them and stop (a second signal stops at once); otherwise stop at once. Output is flushed.
+/// them and stop (a second signal stops at once); otherwise stop at once.
+///
+/// Output is flushed.
 struct StopSignals {
     private let sources: [any DispatchSourceSignal]
 

@@ -4,7 +4,7 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
     public let file: String
     /// 1-based line of the offending key or value, when known.
     public let line: Int?
-    /// The dotted key path, e.g. `smtp.starttls`.
+    /// The dotted key path, for example `smtp.starttls`.
     public let key: String
     /// What is wrong with it.
     public let reason: String

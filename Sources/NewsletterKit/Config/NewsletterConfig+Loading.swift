@@ -347,7 +347,9 @@ private struct ConfigReader {
             if !FileManager.default.fileExists(atPath: url.path), Self.startsWithHostName(urlText) {
                 throw ConfigError(
                     file: file, line: values["url"]?.line, key: prefix + "url",
-                    reason: "'\(urlText)' looks like a web address without its scheme: write https://\(urlText) (or http://)")
+                    reason:
+                        "'\(urlText)' looks like a web address without its scheme: write https://\(urlText) (or http://)"
+                )
             }
         } else {
             throw ConfigError(
@@ -451,7 +453,9 @@ private struct ConfigReader {
     }
 
     /// Whether `text` starts with a host name (`www.example.gov.cn/…`, `127.0.0.1:8080/…`,
-    /// `localhost:8080`): a web address whose `https://` was left out, not a local file. A bare file
+    /// `localhost:8080`): a web address whose `https://` was left out, not a local file.
+    ///
+    /// A bare file
     /// name such as `feed.xml` or `news.rss` is not taken for one.
     static func startsWithHostName(_ text: String) -> Bool {
         let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)

@@ -4,7 +4,9 @@ extension NewsletterConfig {
     /// The mailbox that receives bounces and `mailto:` unsubscribe requests (`mailbox:`).
     public struct Mailbox: Sendable {
         /// `imaps://host[:port]/FOLDER`, `imap://host[:port]/FOLDER` (STARTTLS per ``starttls``),
-        /// `pop3s://host[:port]` or `pop3://host[:port]`. The IMAP folder defaults to `INBOX`.
+        /// `pop3s://host[:port]` or `pop3://host[:port]`.
+        ///
+        /// The IMAP folder defaults to `INBOX`.
         public var url: URL
         public var starttls: StartTLS
         public var username: String

@@ -75,7 +75,7 @@ public struct NewsletterConfig: Sendable {
         public var username: String?
         /// The name of the environment variable that holds the password.
         public var passwordEnvironmentVariable: String?
-        /// A PEM file of CA certificates to trust (e.g. a test server's self-signed certificate).
+        /// A PEM file of CA certificates to trust (for example a test server's self-signed certificate).
         public var caFile: String?
         /// Parallel SMTP connections (1…16).
         public var connections: Int
@@ -100,7 +100,7 @@ public struct NewsletterConfig: Sendable {
     public var replyTo: MailAddress?
     /// The envelope sender (RFC 5321 MAIL FROM) for bounces.
     public var envelopeSender: String
-    /// RFC 2919 list identifier, e.g. `weekly.news.example.com`.
+    /// RFC 2919 list identifier, for example `weekly.news.example.com`.
     public var listID: String
     /// How far back, in days, an article's publish time may lie.
     public var lookbackDays: Int
@@ -126,7 +126,7 @@ public struct NewsletterConfig: Sendable {
     /// Budget for the HTML part, in bytes as sent (after base64 or quoted-printable), before
     /// excerpts are trimmed (Gmail clips at ~102 KB).
     public var htmlBudgetBytes: Int
-    /// The public address of ``archiveDirectory`` (e.g. `https://news.example.com/archive/`): each
+    /// The public address of ``archiveDirectory`` (for example `https://news.example.com/archive/`): each
     /// message links its issue's archive page ("view in browser"), and the "另有 N 篇" line of a trimmed
     /// digest links that same page, which lists every article.
     public var archiveURL: String?

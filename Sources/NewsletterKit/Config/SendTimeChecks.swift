@@ -13,7 +13,9 @@ enum SendTimeChecks {
 
     /// Whether every address `host` resolves to is a loopback address (127.0.0.0/8 or ::1), by
     /// `getaddrinfo`, not by the look of the name: `127.example.com` is not loopback unless it
-    /// resolves there. A name that does not resolve is not loopback.
+    /// resolves there.
+    ///
+    /// A name that does not resolve is not loopback.
     static func resolvesToLoopbackOnly(_ host: String) -> Bool {
         let name = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         var hints = addrinfo()

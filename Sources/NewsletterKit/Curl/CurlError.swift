@@ -9,7 +9,7 @@ public struct CurlError: Error, Sendable, CustomStringConvertible {
     public let code: Int
     /// `curl_easy_strerror(code)` plus the error buffer's detail when it has one.
     public let message: String
-    /// What was being done, e.g. `GET https://example.com/feed.xml`.
+    /// What was being done, for example `GET https://example.com/feed.xml`.
     public let context: String
 
     init(code: CURLcode, detail: String, context: String) {

@@ -1,6 +1,8 @@
 import CCurl
 
-/// An owned `curl_slist` (header lists, SMTP recipients). libcurl does not copy the list:
+/// An owned `curl_slist` (header lists, SMTP recipients).
+///
+/// libcurl does not copy the list:
 /// keep this object alive for the whole transfer.
 final class CurlStringList {
     private(set) var head: UnsafeMutablePointer<curl_slist>?

@@ -82,7 +82,7 @@ public enum DateParser: Sendable {
         return results
     }
 
-    /// Formats `date` as ISO 8601 with a numeric offset, e.g. `2019-05-31T05:47:39+08:00`.
+    /// Formats `date` as ISO 8601 with a numeric offset, for example `2019-05-31T05:47:39+08:00`.
     ///
     /// - Parameters:
     ///   - date: The instant.

@@ -6,17 +6,19 @@ public import Foundation
 public struct ExtractedArticle: Sendable, Equatable {
     /// The page URL the article was extracted from.
     public var url: URL
-    /// The headline, without the site-name suffix of `<title>`. Empty when nothing was found.
+    /// The headline, without the site-name suffix of `<title>`.
+    ///
+    /// Empty when nothing was found.
     public var title: String
     /// The publication instant, or `nil` when the page shows none.
     public var published: Date?
-    /// ``published`` as ISO 8601 with the offset of the zone used, e.g. `2019-05-31T05:47:39+08:00`.
+    /// ``published`` as ISO 8601 with the offset of the zone used, for example `2019-05-31T05:47:39+08:00`.
     public var publishedText: String?
     /// The author (`作者`/`记者`, byline or meta author); never the `责任编辑`.
     public var author: String?
-    /// The originating publication (`来源`), e.g. `新华网`.
+    /// The originating publication (`来源`), for example `新华网`.
     public var source: String?
-    /// The section, from the breadcrumb's last crumb or CMS column meta, e.g. `党建政法`.
+    /// The section, from the breadcrumb's last crumb or CMS column meta, for example `党建政法`.
     public var category: String?
     /// Plain-text body: paragraphs separated by `"\n\n"`, no entities, no boilerplate or trailer lines.
     public var bodyText: String

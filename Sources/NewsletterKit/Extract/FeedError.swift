@@ -13,7 +13,7 @@ public struct FeedError: Error, Sendable, Hashable {
     /// The URL of the document that failed.
     public let url: URL
 
-    /// The document parsed, but its root element is not `rss`, `rdf:RDF` or `feed` (e.g. an HTML page).
+    /// The document parsed, but its root element is not `rss`, `rdf:RDF` or `feed` (for example an HTML page).
     public static func notAFeed(_ url: URL, root: String) -> FeedError {
         FeedError(code: .notAFeed(root: root), url: url)
     }

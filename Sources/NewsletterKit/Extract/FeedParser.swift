@@ -66,7 +66,9 @@ public enum FeedParser: Sendable {
     }
 
     /// Sniffs whether bytes are a feed by their root element (`rss`, `rdf:RDF`, `feed`), skipping a BOM,
-    /// whitespace, the XML declaration, processing instructions, comments and a doctype. File names and
+    /// whitespace, the XML declaration, processing instructions, comments and a doctype.
+    ///
+    /// File names and
     /// `Content-Type` are never consulted.
     ///
     /// - Parameter bytes: The document bytes (UTF-8, UTF-16 with BOM, or any ASCII-compatible charset).

@@ -16,7 +16,7 @@ final class HTMLNode {
     let name: String
     /// Namespace URI of an XML element, if any.
     let namespace: String?
-    /// Attributes in document order; names are `prefix:local` when namespaced (e.g. `xml:base`).
+    /// Attributes in document order; names are `prefix:local` when namespaced (for example `xml:base`).
     var attributes: [(name: String, value: String)] {
         didSet { hintTokens = nil }
     }

@@ -386,8 +386,7 @@ public enum ListingExtractor: Sendable {
             }
             let tokens = ContentHints.tokens(current)
             if let word = tokens.first(where: { token in strongFurniture.contains { token == $0 || token.hasPrefix($0) }
-                })
-            {
+            }) {
                 furniture = furniture ?? "inside \(current.name) with class/id word '\(word)'"
             } else if let word = tokens.first(where: { token in
                 weakFurniture.contains { token == $0 || token.hasPrefix($0) }
@@ -701,7 +700,7 @@ public enum ListingExtractor: Sendable {
                 $0.trimmingCharacters(in: .whitespacesAndNewlines)
             }
             func variable(_ name: String) -> Int? {
-                guard let match = text.firstMatch(of: try! Regex("\\b\(name)\\s*=\\s*(\\d+)")),
+                guard let pattern = try? Regex("\\b\(name)\\s*=\\s*(\\d+)"), let match = text.firstMatch(of: pattern),
                     let value = match.output[1].substring
                 else { return nil }
                 return Int(value)
@@ -776,7 +775,7 @@ public enum ListingExtractor: Sendable {
         guard labels.count > 2 else { return host }
         if labels.allSatisfy({ $0.allSatisfy(\.isNumber) }) { return host }
         let secondLevel: Set<String> = ["gov", "com", "edu", "org", "net", "ac", "co", "gob"]
-        let keep = secondLevel.contains(String(labels[labels.count - 2])) && labels.last!.count == 2 ? 3 : 2
+        let keep = secondLevel.contains(String(labels[labels.count - 2])) && labels.last?.count == 2 ? 3 : 2
         return labels.suffix(keep).joined(separator: ".")
     }
 

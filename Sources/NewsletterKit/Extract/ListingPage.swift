@@ -21,7 +21,7 @@ public struct ListingPage: Sendable {
 
 /// One group of sibling items that each hold one link: a candidate for the page's main list.
 public struct ListingBlock: Sendable {
-    /// Where the block sits, e.g. `div.right > ul.list` (up to three levels, nearest last).
+    /// Where the block sits, for example `div.right > ul.list` (up to three levels, nearest last).
     public var path: String
     /// Items (links) in the block.
     public var linkCount: Int
@@ -29,7 +29,7 @@ public struct ListingBlock: Sendable {
     public var datedCount: Int
     /// The score; the highest wins.
     public var score: Double
-    /// Why the score is what it is, e.g. `followed by the pagination ×1.5`.
+    /// Why the score is what it is, for example `followed by the pagination ×1.5`.
     public var reasons: [String]
     /// The first few link titles.
     public var sampleTitles: [String]

@@ -20,6 +20,6 @@ public struct ParsedDate: Sendable, Equatable {
         self.hasTime = hasTime
     }
 
-    /// ISO 8601 text with the offset used, e.g. `2019-05-31T05:47:39+08:00` (`Z` is never used).
+    /// ISO 8601 text with the offset used, for example `2019-05-31T05:47:39+08:00` (`Z` is never used).
     public var iso8601: String { DateParser.iso8601(date, offset: offsetUsed) }
 }

@@ -101,8 +101,9 @@ package enum TextNormalizer {
         } ?? text
     }
 
-    /// Decodes HTML character references once: `&amp;` → `&`, `&#39;` → `'`, `&#x4E2D;` → `中`,
-    /// `&nbsp;` → U+00A0. Unknown names are left as they are.
+    /// Decodes HTML character references once, leaving unknown names as they are.
+    ///
+    /// `&amp;` → `&`, `&#39;` → `'`, `&#x4E2D;` → `中`, `&nbsp;` → U+00A0.
     static func decodeEntities(_ text: String) -> String {
         guard text.contains("&") else { return text }
         var result = ""

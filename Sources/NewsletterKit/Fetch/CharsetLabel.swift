@@ -7,9 +7,9 @@ import Foundation
 enum CharsetLabel {
     /// A supported encoding: its WHATWG name and the glibc iconv name used to decode it.
     struct Encoding: Sendable, Equatable {
-        /// WHATWG name, lowercased, e.g. `gb18030`.
+        /// WHATWG name, lowercased, for example `gb18030`.
         var name: String
-        /// Name passed to `iconv_open`, e.g. `GB18030`; `nil` for encodings decoded in Swift (UTF-8, windows-1252).
+        /// Name passed to `iconv_open`, for example `GB18030`; `nil` for encodings decoded in Swift (UTF-8, windows-1252).
         var iconvName: String?
 
         static let utf8 = Encoding(name: "utf-8", iconvName: nil)

@@ -2,7 +2,9 @@
 ///
 /// Produced by ``CharsetDecoder/decode(_:contentType:)``.
 public struct DecodedText: Sendable {
-    /// The decoded text; undecodable input bytes appear as U+FFFD. A leading byte-order mark is removed.
+    /// The decoded text; undecodable input bytes appear as U+FFFD.
+    ///
+    /// A leading byte-order mark is removed.
     public var text: String
     /// The WHATWG-style name of the charset used to decode, lowercased (for example `"utf-8"`, `"gb18030"`).
     public var charset: String

@@ -26,7 +26,7 @@ public struct HTTPResponse: Sendable {
     public var headers: [String: String]
     /// The body, decompressed (gzip/deflate, by what the bytes are: ``ContentCoding``); empty on 304.
     public var body: [UInt8]
-    /// Set when the `Content-Encoding` header did not match the bytes (e.g. `gzip` on plain XML), saying
+    /// Set when the `Content-Encoding` header did not match the bytes (for example `gzip` on plain XML), saying
     /// what was sent and how the body was read (case 31).
     public var contentCodingWarning: String?
 

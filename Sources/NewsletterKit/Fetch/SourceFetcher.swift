@@ -323,7 +323,7 @@ public struct SourceFetcher: Sendable {
         return article
     }
 
-    /// Whether a response can be a listing page: an HTML content type, or (none given, e.g. a
+    /// Whether a response can be a listing page: an HTML content type, or (none given, for example a
     /// `file:` URL) a body that starts with markup.
     static func looksLikeHTML(_ response: HTTPResponse) -> Bool {
         if let type = response.contentType?.lowercased(), !type.isEmpty {
@@ -333,7 +333,9 @@ public struct SourceFetcher: Sendable {
         return start.first == UInt8(ascii: "<")
     }
 
-    /// GET with the stored validators; a 304 answers with the stored body. New validators are added to
+    /// GET with the stored validators; a 304 answers with the stored body.
+    ///
+    /// New validators are added to
     /// `validators`, stored by the caller once the source has been read.
     private func fetchConditional(
         _ url: URL, now: Date, source: NewsletterConfig.Source, validators: inout [HTTPCacheEntry], logger: Logger

@@ -16,6 +16,7 @@ public struct CurlSMTPTransport: MailTransport {
     public var caFile: String?
     /// How long to wait for each server reply (the greeting, and each command's reply,
     /// including the one to the end of DATA), in seconds (`CURLOPT_SERVER_RESPONSE_TIMEOUT`).
+    ///
     /// Connecting may take at most `min(30, timeoutSeconds)` (`CURLOPT_CONNECTTIMEOUT`); one
     /// whole transaction at most ``transactionTimeoutSeconds`` (`CURLOPT_TIMEOUT`).
     public var timeoutSeconds: Int
@@ -149,7 +150,7 @@ final class CurlSMTPSession: MailSession {
     /// server is treated as one without SMTPUTF8.
     static let libcurlSpeaksSMTPUTF8 = curl_version_info(CURLVERSION_FIRST).pointee.version_num >= 0x07_45_00
 
-    /// The server's EHLO keywords (upper-case, e.g. `SMTPUTF8`, `PIPELINING`) from the current connection's
+    /// The server's EHLO keywords (upper-case, for example `SMTPUTF8`, `PIPELINING`) from the current connection's
     /// greeting, read through the debug callback; `nil` until a connection was made.
     private(set) var extensions: Set<String>?
     private var senderCache: (given: String, address: MailAddress)?
@@ -310,7 +311,9 @@ final class CurlSMTPSession: MailSession {
 
 extension CurlSMTPSession {
     /// The whole message was handed to libcurl but no reply to the end of DATA came (a timeout,
-    /// or the connection closed): the server may have taken it. Not a temporary failure: a retry
+    /// or the connection closed): the server may have taken it.
+    ///
+    /// Not a temporary failure: a retry
     /// could deliver it twice.
     fileprivate static func uncertainOutcome(_ error: CurlError, code: Int, upload: UploadState) -> SMTPOutcome? {
         let noReply: [CURLcode] = [CURLE_OPERATION_TIMEDOUT, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_SEND_ERROR]

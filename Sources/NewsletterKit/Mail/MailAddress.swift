@@ -64,7 +64,9 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
         email[..<(email.lastIndex(of: "@") ?? email.endIndex)]
     }
 
-    /// Whether the address can only travel with SMTPUTF8 (RFC 6531): its local part is not ASCII. The domain
+    /// Whether the address can only travel with SMTPUTF8 (RFC 6531): its local part is not ASCII.
+    ///
+    /// The domain
     /// never needs it: it is always held as A-labels.
     public var requiresSMTPUTF8: Bool {
         !localPart.utf8.allSatisfy { $0 < 0x80 }

@@ -1,4 +1,6 @@
-/// Opens sessions to a mail server. ``CurlSMTPTransport`` in production; tests may record.
+/// Opens sessions to a mail server.
+///
+/// ``CurlSMTPTransport`` in production; tests may record.
 public protocol MailTransport: Sendable {
     /// Opens a session. Each session is used by one thread at a time and may keep its connection.
     /// - Throws: when the session cannot be set up at all (e.g. libcurl cannot start).

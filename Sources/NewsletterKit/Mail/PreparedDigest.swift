@@ -3,7 +3,9 @@ public import Foundation
 /// A digest's message rendered and MIME-encoded once, personalised per recipient by splicing: the header
 /// fields To, Message-ID and List-Unsubscribe are written for each recipient, and in both bodies only the
 /// lines that carry the subscriber's name or unsubscribe link are wrapped and encoded again
-/// (``PersonalizedBody``). No template is rendered per recipient.
+/// (``PersonalizedBody``).
+///
+/// No template is rendered per recipient.
 ///
 /// Every message equals ``MessageComposer/compose(_:for:messageID:date:)`` byte for byte. Where the fast path
 /// cannot promise that — a recipient whose values push the HTML part over or under a different size-budget

@@ -2,7 +2,9 @@ import Foundation
 
 /// A received message (or one MIME part of it), parsed loosely enough for bounces from real
 /// mail servers: headers unfolded, `multipart/*` split into parts, `message/rfc822` parsed as a
-/// nested message, base64 and quoted-printable bodies decoded. Never throws: what cannot be parsed
+/// nested message, base64 and quoted-printable bodies decoded.
+///
+/// Never throws: what cannot be parsed
 /// stays as text.
 struct InboundMessage: Sendable {
     /// Header fields in order, names as written, values unfolded.

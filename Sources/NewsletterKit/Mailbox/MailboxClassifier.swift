@@ -4,7 +4,7 @@ import Foundation
 public struct BounceNotice: Sendable, Equatable {
     /// The address the report names (`Final-Recipient`, or the address in a non-standard bounce).
     public var recipient: String?
-    /// The RFC 3463 status, e.g. `5.1.1`; `5.0.0`/`4.0.0` when only an SMTP code or words were given.
+    /// The RFC 3463 status, for example `5.1.1`; `5.0.0`/`4.0.0` when only an SMTP code or words were given.
     public var status: String
     /// A 5.x.x status: the address is disabled at once (hard bounce).
     public var permanent: Bool { status.hasPrefix("5") }

@@ -3,7 +3,9 @@ import GRDB
 public import Logging
 
 /// Building the digest: fetch every source, select what is new, and turn it into the digest's
-/// content. Writes only articles, source history and the HTTP cache; never digests.
+/// content.
+///
+/// Writes only articles, source history and the HTTP cache; never digests.
 public struct DigestBuilder: Sendable {
     public let config: NewsletterConfig
     public let database: AppDatabase
@@ -24,7 +26,9 @@ public struct DigestBuilder: Sendable {
     }
 
     /// Fetches every source, several at once (at most two requests per host, four overall);
-    /// one failing source never stops the others. Results keep the configuration's order.
+    /// one failing source never stops the others.
+    ///
+    /// Results keep the configuration's order.
     public func fetchAll(now: Date) async -> FetchSummary {
         let sourceFetcher = SourceFetcher(fetcher: HostLimitedFetcher(fetcher), database: database)
         let lookbackDays = config.lookbackDays

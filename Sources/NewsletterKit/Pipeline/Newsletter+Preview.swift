@@ -30,7 +30,9 @@ extension Newsletter {
     }
 
     /// The message `subscriber` would get for this week's digest, for `send --test`: nothing is
-    /// frozen, recorded or marked. When nothing is new (the week's issue already went out), it is
+    /// frozen, recorded or marked.
+    ///
+    /// When nothing is new (the week's issue already went out), it is
     /// the last issue that went out, as its subscribers got it, and `lastIssue` names it.
     /// - Throws: ``NewsletterError`` when every source failed, or nothing is new and no issue has
     ///   gone out yet.

@@ -1,5 +1,5 @@
 extension DigestContent {
-    /// The file name of this issue's page in the archive, e.g. `2019-06-08-3f2a9c0d.html`: the issue
+    /// The file name of this issue's page in the archive, for example `2019-06-08-3f2a9c0d.html`: the issue
     /// date and a hash of the articles' keys, so that the name is known before the digest is stored
     /// (messages link it) and two issues of one day do not collide.
     public var archivePageName: String {

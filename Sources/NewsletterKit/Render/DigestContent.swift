@@ -4,14 +4,16 @@ public struct DigestContent: Codable, Sendable, Equatable {
     public var title: String
     /// The Subject (plain text; RFC 2047-encoded only when the message is assembled).
     public var subject: String
-    /// The issue's date as shown, e.g. `2019-06-08`.
+    /// The issue's date as shown, for example `2019-06-08`.
     public var issueDate: String
     /// The articles, newest first.
     public var items: [DigestItem]
     /// Sources that could not be fetched this run, by name (shown in the summary, not to readers).
     public var failedSources: [String]
     /// How the articles are arranged: `.source` shows a heading per source when the items come from
-    /// more than one (the items are then in source order). `nil` (digests frozen before this
+    /// more than one (the items are then in source order).
+    ///
+    /// `nil` (digests frozen before this
     /// setting existed) means one list.
     public var groupBy: NewsletterConfig.Grouping?
 
@@ -31,7 +33,7 @@ public struct DigestItem: Codable, Sendable, Equatable {
     public var title: String
     /// The article page's absolute URL.
     public var url: String
-    /// The publish time as shown, in the source's zone, e.g. `2019-06-04 21:30`.
+    /// The publish time as shown, in the source's zone, for example `2019-06-04 21:30`.
     public var date: String
     /// The 来源 line, if the page names one.
     public var origin: String?

@@ -9,7 +9,7 @@ public struct BounceRecord: Sendable, Equatable {
     public var digestID: Int64
     /// `true` for a 5.x.x status (hard bounce), `false` for 4.x.x (soft).
     public var permanent: Bool
-    /// The RFC 3463 status, e.g. `5.1.1`.
+    /// The RFC 3463 status, for example `5.1.1`.
     public var status: String
     public var diagnostic: String?
 

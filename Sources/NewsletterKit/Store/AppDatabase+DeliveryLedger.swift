@@ -64,6 +64,7 @@ extension AppDatabase {
 
     /// The next page of the digest's pending deliveries, in ledger order, after `position` (0 for
     /// the first page): at most `limit` of them, so a send holds one page in memory, never the list.
+    ///
     /// Deliveries in the page whose address is no longer active in the (successfully loaded)
     /// subscriber list are settled as failed in the same transaction and not returned.
     /// - Returns: the deliveries to send, and where the next page starts (`nil`: no more rows).
@@ -232,7 +233,9 @@ extension AppDatabase {
     }
 
     /// Turns every uncertain delivery back into a pending one (`send --resend-uncertain`) and
-    /// reopens its digest. Returns how many.
+    /// reopens its digest.
+    ///
+    /// Returns how many.
     public func resendUncertain(at date: Date) async throws -> Int {
         try await writer.write { db in
             let ids = try Delivery.filter(Delivery.Columns.status == Delivery.Status.uncertain.rawValue)

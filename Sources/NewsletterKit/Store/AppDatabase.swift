@@ -20,7 +20,9 @@ import Glibc
 /// every 1,000 outcomes. So a kill -9 costs at most the one message in flight per connection; a
 /// power cut at most the last second's (at most 1,000) records, whose people get a second copy.
 public struct AppDatabase: Sendable {
-    /// The connection pool (WAL) or queue (in memory). Only `Store/` uses it.
+    /// The connection pool (WAL) or queue (in memory).
+    ///
+    /// Only `Store/` uses it.
     let writer: any DatabaseWriter
     /// The state file, for error messages (`:memory:` for tests).
     public let path: String
@@ -102,7 +104,9 @@ public struct AppDatabase: Sendable {
         }
     }
 
-    /// The schema, one migration per version. Never edit a registered migration: add one.
+    /// The schema, one migration per version.
+    ///
+    /// Never edit a registered migration: add one.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in

@@ -25,13 +25,15 @@ public struct Delivery: Codable, Sendable, FetchableRecord, PersistableRecord {
     public var status: Status
     /// Attempts that reached the server with this recipient (fatal session errors do not count).
     public var attempts: Int
-    /// The last SMTP reply code (e.g. 250, 451, 550), if any arrived.
+    /// The last SMTP reply code (for example 250, 451, 550), if any arrived.
     public var replyCode: Int?
     /// The last SMTP reply line, or the transport error.
     public var reply: String?
     public var messageID: String
     /// When the first temporary failure (4xx or lost connection) happened: the give-up time
-    /// counts from here. Fatal session errors (unreachable server, TLS, AUTH) never set it.
+    /// counts from here.
+    ///
+    /// Fatal session errors (unreachable server, TLS, AUTH) never set it.
     public var firstAttemptAt: Date?
     public var updatedAt: Date
 

@@ -25,7 +25,9 @@ public struct StoredArticle: Codable, Sendable, Equatable, FetchableRecord, Pers
     /// Whether ``publishedAt`` is known only to the day: shown as a date, never with an invented `00:00`.
     public var publishedDateOnly: Bool = false
     /// The publisher's date when it was more than 24 h after the fetch and so set aside: ``publishedAt`` is
-    /// then the first-seen time (see ``FutureDate``). Kept for the record, never shown in a digest.
+    /// then the first-seen time (see ``FutureDate``).
+    ///
+    /// Kept for the record, never shown in a digest.
     public var statedPublishedAt: Date?
 
     public enum Columns: Sendable {

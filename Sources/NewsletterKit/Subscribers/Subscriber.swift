@@ -18,12 +18,14 @@ public struct Subscriber: Sendable, Equatable {
     /// The display name, possibly empty.
     public var name: String
     public var status: Status
-    /// A token kept in the list's `token` column: older versions wrote a random one per row. Accepted for
+    /// A token kept in the list's `token` column: older versions wrote a random one per row.
+    ///
+    /// Accepted for
     /// unsubscribing beside the derived token; new rows leave it empty.
     public var storedToken: String
     /// When the subscriber was added (date only, ISO 8601), possibly empty.
     public var added: String
-    /// Values of the list's other columns (e.g. `部门` from a spreadsheet), by header name; kept as they are.
+    /// Values of the list's other columns (for example `部门` from a spreadsheet), by header name; kept as they are.
     public var extra: [String: String]
     /// Derives ``token``; set by ``SubscriberList`` for every row it hands out.
     var tokens: SubscriberTokens?

@@ -225,7 +225,9 @@ public struct SubscriberList: Sendable {
     }
 
     /// A subscription from a form (double opt-in): the address becomes `pending` and gets no digest until
-    /// ``confirm(token:now:)``. An existing name is replaced only when the row was not active.
+    /// ``confirm(token:now:)``.
+    ///
+    /// An existing name is replaced only when the row was not active.
     /// - Throws: ``MailAddressError`` when the address is invalid.
     @discardableResult
     public mutating func addPending(email: String, name: String?, today: String) throws -> PendingOutcome {
@@ -274,13 +276,17 @@ public struct SubscriberList: Sendable {
         return setStatus(.unsubscribed, at: index, unless: [.unsubscribed])
     }
 
-    /// Unsubscribes `email`. - Returns: the change, or `nil` when the address is not in the list.
+    /// Unsubscribes `email`.
+    ///
+    /// - Returns: the change, or `nil` when the address is not in the list.
     public mutating func unsubscribe(email: String) -> Change? {
         guard let index = index(of: email) else { return nil }
         return setStatus(.unsubscribed, at: index, unless: [.unsubscribed])
     }
 
-    /// Marks `email` as bounced (permanent delivery failures). An unsubscribed row stays unsubscribed.
+    /// Marks `email` as bounced (permanent delivery failures).
+    ///
+    /// An unsubscribed row stays unsubscribed.
     /// - Returns: the change, or `nil` when the address is not in the list.
     @discardableResult
     public mutating func markBounced(email: String) -> Change? {
@@ -299,7 +305,9 @@ public struct SubscriberList: Sendable {
         return Change(subscriber: subscribers[index], previousStatus: previous, changed: true)
     }
 
-    /// Deletes `email`'s row. - Returns: the deleted row, or `nil` when it was not in the list.
+    /// Deletes `email`'s row.
+    ///
+    /// - Returns: the deleted row, or `nil` when it was not in the list.
     @discardableResult
     public mutating func remove(email: String) -> Subscriber? {
         guard let index = index(of: email) else { return nil }

@@ -46,7 +46,9 @@ public final class SubscriberListCache: Sendable {
         self.tokens = tokens
     }
 
-    /// The last snapshot, without looking at the file (`nil` before the first read). It may be stale:
+    /// The last snapshot, without looking at the file (`nil` before the first read).
+    ///
+    /// It may be stale:
     /// use it only for answers that are checked again under the lock.
     public var lastSnapshot: Snapshot? { state.withLock { $0 } }
 

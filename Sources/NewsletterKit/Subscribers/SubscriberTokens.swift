@@ -299,7 +299,9 @@ public struct SubscriberTokenIndex: Sendable {
     }
 }
 
-/// An HMAC keyed once and copied for each message. `HMAC<SHA256>` is not declared `Sendable`, but it is a
+/// An HMAC keyed once and copied for each message.
+///
+/// `HMAC<SHA256>` is not declared `Sendable`, but it is a
 /// value whose hash states are copy-on-write (the stored one is never mutated, each copy's first update
 /// copies the state), so sharing the stored one between threads is safe.
 private struct PreparedHMAC: @unchecked Sendable {

@@ -44,7 +44,10 @@ struct ArchiveWriterTests {
         var id: String
         var entries: [Entry]
         var indexLinks: [String]
-        enum CodingKeys: String, CodingKey { case title, id, entries, indexLinks = "index_links" }
+        enum CodingKeys: String, CodingKey {
+            case title, id, entries
+            case indexLinks = "index_links"
+        }
     }
 
     static func parse(_ folder: URL) throws -> Parsed {
@@ -121,7 +124,9 @@ struct ArchiveWriterTests {
         let folder = try TemporaryFolder()
         let url = try TestConfig.write(
             in: folder, sources: [("a", "https://www.example.com/")],
-            extra: ["archive_url: https://news.example.com/archive", "archive_dir: archive", "html_budget_bytes: 20000"])
+            extra: [
+                "archive_url: https://news.example.com/archive", "archive_dir: archive", "html_budget_bytes: 20000",
+            ])
         let config = try NewsletterConfig.load(from: url)
         let renderer = try DigestRenderer(
             directory: nil, htmlBudgetBytes: config.htmlBudgetBytes, archiveURL: config.archiveURL,

@@ -43,7 +43,9 @@ struct CrashResumeEndToEndTests {
 }
 
 /// Issue 9, "disk filled during a send": the state file cannot grow (a file-size limit, as on a
-/// full disk), so the next outcome cannot be recorded. Sending stops at once, `send` exits 1
+/// full disk), so the next outcome cannot be recorded.
+///
+/// Sending stops at once, `send` exits 1
 /// naming the state file; only the message in flight went out unrecorded, and the rerun sends
 /// the rest: nobody missed, at most one repeat.
 @Suite(.serialized)
@@ -81,7 +83,9 @@ struct DiskFullEndToEndTests {
 
 extension DiskFullEndToEndTests {
     /// Issue 9, "state folder read-only": found before anything is sent (the error names the state
-    /// file), not after messages went out unrecorded. Root ignores file modes, so as root the run
+    /// file), not after messages went out unrecorded.
+    ///
+    /// Root ignores file modes, so as root the run
     /// is made as `nobody`, for whom the root-owned folder is read-only.
     @Test func readOnlyStateFolderIsRefusedBeforeSending() throws {
         let folder = try TemporaryFolder()

@@ -82,6 +82,7 @@ struct DeliveryFaultEndToEndTests {
     }
 
     /// Case 26 A/C: the process is killed (SIGKILL) while the third message waits for its 250.
+    ///
     /// The rerun resends the frozen digest to the rest only: s1 and s2 once, the one in flight at
     /// most twice (the documented window), nobody zero.
     @Test func killedRunIsResumed() throws {

@@ -161,7 +161,9 @@ struct ExactlyOnceEndToEndTests {
     }
 
     /// An empty (0-byte) or corrupt state file is an error naming the file: never a fresh start
-    /// (the whole digest again), never "every source failed". The file is left as it was.
+    /// (the whole digest again), never "every source failed".
+    ///
+    /// The file is left as it was.
     @Test(arguments: [("empty", Data()), ("corrupt", Data(String(repeating: "not a database ", count: 400).utf8))])
     func brokenStateFileIsAnErrorNamingIt(kind: String, bytes: Data) throws {
         let folder = try TemporaryFolder()

@@ -142,7 +142,9 @@ struct SendStatusCommandTests {
         let http = try HTTPTestServer(folder: folder, root: WeeklyDigestEndToEndTests.snapshot("2019-06-01"))
         let smtp = try SMTPTestServer(folder: folder)
         let config = try Self.setup(in: folder, http: http, smtpPort: smtp.port)
-        let command = [try RepoPaths.executable.path, "send", "--config", config.path, "--now", "2019-06-01T08:00:00+08:00"]
+        let command = [
+            try RepoPaths.executable.path, "send", "--config", config.path, "--now", "2019-06-01T08:00:00+08:00",
+        ]
         // script(1) runs the command with a pseudo-terminal as its standard output and error.
         let quoted = command.map { "'" + $0.replacingOccurrences(of: "'", with: #"'\''"#) + "'" }.joined(separator: " ")
         let result = try run(["/usr/bin/script", "-qfec", quoted, "/dev/null"], deadline: .seconds(120))
@@ -151,7 +153,8 @@ struct SendStatusCommandTests {
         #expect(result.stdout.contains(clear + "fetching 2/2"), "\(result.stdout.debugDescription)")
         #expect(result.stdout.contains(clear + "delivering 2/2"), "\(result.stdout.debugDescription)")
         // The next line (here the failed source) replaces the live line; nothing is stamped.
-        #expect(result.stdout.contains("delivering 2/2" + clear + "source failed: 博客"), "\(result.stdout.debugDescription)")
+        #expect(
+            result.stdout.contains("delivering 2/2" + clear + "source failed: 博客"), "\(result.stdout.debugDescription)")
         #expect(result.stdout.contains("\ndelivered: 2 accepted"), "\(result.stdout.debugDescription)")
         #expect(!result.stdout.contains(#/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ /#))
     }

@@ -8,7 +8,7 @@ struct FeedEntityRepairTests {
     static func feed(_ name: String) throws -> Feed {
         try FeedParser.parse(
             bytes: try Fixtures.bytes("cases/\(name)"), contentType: "application/rss+xml",
-            url: URL(string: "https://devblog.example.com/feed.xml")!, timeZone: nil, fetchedAt: Date())
+            url: Fixtures.url("https://devblog.example.com/feed.xml"), timeZone: nil, fetchedAt: Date())
     }
 
     @Test func everyItemIsKeptWithItsCharacters() throws {

@@ -12,7 +12,7 @@ struct ListingSelectorTests {
         <div class="right"><div class="lst"><p><a href="/news/x1.html">第一篇正文标题</a></p><p><a href="/news/x2.html">第二篇正文标题</a></p></div>
         <div class="pg"><a href="/news/more2.html" class="go">往后</a></div></div></body></html>
         """
-    static let url = URL(string: "http://www.example.gov.cn/news/index.html")!
+    static let url = Fixtures.url("http://www.example.gov.cn/news/index.html")
 
     @Test(arguments: [
         ("div.right .lst a", ["/news/x1.html", "/news/x2.html"]), (".lst > p", ["/news/x1.html", "/news/x2.html"]),

@@ -6,7 +6,7 @@ import Testing
 
 /// Titles are text, authors are people or desks, bylines move into the author field, dates stay dates.
 struct TitleBylineTests {
-    static let url = URL(string: "http://www.example.gov.cn/xw/202202/t20220217_1.html")!
+    static let url = Fixtures.url("http://www.example.gov.cn/xw/202202/t20220217_1.html")
 
     static func extract(_ html: String) throws -> ExtractedArticle {
         ArticleExtractor.extract(

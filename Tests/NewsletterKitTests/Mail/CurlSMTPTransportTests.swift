@@ -20,7 +20,7 @@ struct CurlSMTPTransportTests {
         caFile: String? = nil, host: String = "127.0.0.1"
     ) -> CurlSMTPTransport {
         CurlSMTPTransport(
-            url: URL(string: "smtp://\(host):\(port)")!, starttls: starttls, username: username, password: password,
+            url: Fixtures.url("smtp://\(host):\(port)"), starttls: starttls, username: username, password: password,
             caFile: caFile, timeoutSeconds: 20, heloDomain: "example.com")
     }
 

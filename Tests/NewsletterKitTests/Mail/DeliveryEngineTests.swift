@@ -8,8 +8,10 @@ import Testing
 struct DeliveryEngineTests {
     static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
-    /// Case 24 against aiosmtpd: s2 gets 451 after DATA once, s4 421 at MAIL FROM once (connection
-    /// closed; the server cannot know the recipient at MAIL FROM, so the 421 comes at RCPT TO), s5 550. s1–s4 each receive the message exactly once; s5 is not retried.
+    /// Case 24 against aiosmtpd: s1–s4 each receive the message exactly once; s5 is not retried.
+    ///
+    /// s2 gets 451 after DATA once, s4 421 at MAIL FROM once (connection closed; the server cannot
+    /// know the recipient at MAIL FROM, so the 421 comes at RCPT TO), s5 550.
     @Test func temporaryFailuresAreRetriedPermanentOnesAreNot() throws {
         let folder = try TemporaryFolder()
         let server = try SMTPTestServer(

@@ -19,7 +19,9 @@ struct GoldenMessageTests {
     }
 
     /// Compares `bytes` with the golden file; on a mismatch writes them to a temporary file and says how
-    /// to regenerate. With `NEWSLETTER_UPDATE_GOLDEN` set, rewrites the golden file instead.
+    /// to regenerate.
+    ///
+    /// With `NEWSLETTER_UPDATE_GOLDEN` set, rewrites the golden file instead.
     static func compareWithGolden(_ bytes: [UInt8], file: URL) throws {
         if ProcessInfo.processInfo.environment["NEWSLETTER_UPDATE_GOLDEN"] != nil {
             try Data(bytes).write(to: file)

@@ -6,7 +6,9 @@ import Testing
 
 /// Case 38: IDN domains leave as A-labels computed by the tool, SMTPUTF8 only for a UTF-8 local part and only
 /// towards a server that offers it, otherwise a permanent failure for that recipient alone; headers 7-bit
-/// unless SMTPUTF8 was declared. Servers S1 (no SMTPUTF8) and S2 (SMTPUTF8) are
+/// unless SMTPUTF8 was declared.
+///
+/// Servers S1 (no SMTPUTF8) and S2 (SMTPUTF8) are
 /// Tests/Support/smtputf8_server.py on 127.0.0.1.
 @Suite(.serialized)
 struct InternationalAddressTests {
@@ -118,7 +120,7 @@ struct InternationalAddressTests {
         let composer = MessageComposer(config: config, renderer: renderer)
         let content = MessageComposerTests.content(items: 2, title: { "标题\($0)" }, excerpt: { _ in "摘要。" })
         let transport = CurlSMTPTransport(
-            url: URL(string: "smtp://127.0.0.1:\(server.port)")!, starttls: .off, username: nil, password: nil,
+            url: Fixtures.url("smtp://127.0.0.1:\(server.port)"), starttls: .off, username: nil, password: nil,
             caFile: nil, timeoutSeconds: 20, heloDomain: "news.example.com")
         let session = try transport.makeSession()
         var run = Run()

@@ -47,7 +47,7 @@ struct MessageComposerTests {
     /// Sends `bytes` through libcurl to `server` and expects the stored copy to be byte-identical.
     static func sendAndCompare(_ messages: [[UInt8]], server: SMTPTestServer) throws {
         let transport = CurlSMTPTransport(
-            url: URL(string: "smtp://127.0.0.1:\(server.port)")!, starttls: .off, username: nil, password: nil,
+            url: Fixtures.url("smtp://127.0.0.1:\(server.port)"), starttls: .off, username: nil, password: nil,
             caFile: nil,
             timeoutSeconds: 30, heloDomain: "news.example.com")
         let session = try transport.makeSession()
@@ -194,7 +194,7 @@ struct MessageComposerTests {
         let folder = try TemporaryFolder()
         let server = try SMTPTestServer(folder: folder, faults: Self.strictFaults)
         let transport = CurlSMTPTransport(
-            url: URL(string: "smtp://127.0.0.1:\(server.port)")!, starttls: .off, username: nil, password: nil,
+            url: Fixtures.url("smtp://127.0.0.1:\(server.port)"), starttls: .off, username: nil, password: nil,
             caFile: nil,
             timeoutSeconds: 30, heloDomain: "news.example.com")
         let session = try transport.makeSession()

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// `newsletter send --test ADDRESS` through the built executable: the fixture site over HTTP and aiosmtpd
-/// on 127.0.0.1. The test message is the one a subscriber would get, sent to one address; nothing is
+/// `newsletter send --test ADDRESS` through the built executable, with the fixture site and aiosmtpd.
+///
+/// The site is served over HTTP and aiosmtpd listens on 127.0.0.1. The test message is the one a subscriber would get, sent to one address; nothing is
 /// frozen, recorded or marked, so the real `send` afterwards still sends the digest to everyone.
 @Suite(.serialized)
 struct SendTestCommandTests {

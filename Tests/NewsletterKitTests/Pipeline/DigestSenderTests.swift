@@ -35,7 +35,9 @@ struct DigestSenderTests {
     static let lockedCount = 16
 
     /// Issue 9, "database locked by another process": the outcome cannot be recorded, so sending
-    /// stops at once and the error names the state file. Only the message in flight is unrecorded;
+    /// stops at once and the error names the state file.
+    ///
+    /// Only the message in flight is unrecorded;
     /// the next run sends the rest, and nobody gets more than two copies (one person at most).
     @Test func lockedDatabaseStopsSendingAtOnce() async throws {
         // Once intermittent in full-suite runs on a loaded machine: the wait below gave up after 30 s of fetching
@@ -111,7 +113,9 @@ struct DigestSenderTests {
 
     /// Issue 9, "an SMTP outage longer than give_up_after_hours": deliveries whose attempts hit
     /// a fatal error (server unreachable) are never given up, whatever their age; everyone gets
-    /// the issue when the server is back. One clock: the times recorded are the run's.
+    /// the issue when the server is back.
+    ///
+    /// One clock: the times recorded are the run's.
     @Test func outageLongerThanTheGiveUpTimeGivesNobodyUp() async throws {
         let folder = try TemporaryFolder()
         let gone = try SMTPTestServer(folder: folder)

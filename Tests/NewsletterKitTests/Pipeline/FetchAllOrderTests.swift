@@ -6,7 +6,9 @@ import Testing
 @testable import NewsletterKit
 
 /// Results of the parallel fetch come back in configuration and feed order whatever order the fetches
-/// finish in. Issue 9: Swift 6.3.1 `-O` dropped the index each task-group child returns on success
+/// finish in.
+///
+/// Issue 9: Swift 6.3.1 `-O` dropped the index each task-group child returns on success
 /// (scripts/compiler-bugs/async-tuple-result), so `fetchAll` trapped on `config.sources[index]` and
 /// article pages came back in finishing order. The bug shows only in optimized builds: CI runs these
 /// tests in release mode too (`scripts/sanitize.sh release`).

@@ -15,7 +15,8 @@ struct SourceProblemsTests {
     static func newsletter(_ folder: TemporaryFolder, path: String, sourceOptions: [String] = []) throws -> (
         Newsletter, FolderFetcher
     ) {
-        try TestConfig.write(in: folder, title: "t", sources: [("s", "http://site.example.com\(path)")], sourceOptions: sourceOptions)
+        try TestConfig.write(
+            in: folder, title: "t", sources: [("s", "http://site.example.com\(path)")], sourceOptions: sourceOptions)
         let root = folder.file("site")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let fetcher = FolderFetcher(root: root)
@@ -41,10 +42,12 @@ struct SourceProblemsTests {
     }
 
     /// `full_text: true`: the page fills in the body, but the feed's own title and date stay.
+    ///
     /// Entries older than the window are not fetched; an unreadable date is not shown as one.
     @Test func fullTextKeepsTheFeedTitleAndSkipsOldEntries() async throws {
         let folder = try TemporaryFolder()
-        let (newsletter, fetcher) = try Self.newsletter(folder, path: "/feed.xml", sourceOptions: ["    full_text: true"])
+        let (newsletter, fetcher) = try Self.newsletter(
+            folder, path: "/feed.xml", sourceOptions: ["    full_text: true"])
         let feed = """
             <?xml version="1.0" encoding="utf-8"?>
             <rss version="2.0"><channel><title>示例</title><link>http://site.example.com/</link>

@@ -6,7 +6,9 @@ import Synchronization
 
 /// The fixture site's 2019-06-08 digest (two articles), built in-process the way `send` builds it:
 /// week 1 (2019-06-01) is sent to a recording transport, then week 2 is fetched, selected and turned
-/// into content. Used by the golden messages and the headless Chromium test.
+/// into content.
+///
+/// Used by the golden messages and the headless Chromium test.
 enum FixtureDigest {
     static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
     static let week1 = Date(timeIntervalSince1970: 1_559_347_200)  // 2019-06-01T08:00:00+08:00

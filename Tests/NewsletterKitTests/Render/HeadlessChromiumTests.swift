@@ -63,6 +63,7 @@ struct HeadlessChromiumTests {
     }
 
     /// Counts pixels in a PNG's rectangle that differ clearly from the rectangle's most common colour.
+    ///
     /// Python's zlib undoes the PNG filters (no PIL needed); prints `ink total`.
     static let pixelCounter = #"""
         import sys, zlib, struct

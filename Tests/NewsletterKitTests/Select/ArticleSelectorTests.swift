@@ -4,11 +4,12 @@ import Testing
 @testable import NewsletterKit
 
 struct ArticleSelectorTests {
-    static let zone = TimeZone(identifier: "Asia/Shanghai")!
+    static let zone = Fixtures.zone("Asia/Shanghai")
 
     static func date(_ text: String) -> Date {
         let formatter = ISO8601DateFormatter()
-        return formatter.date(from: text)!
+        guard let date = formatter.date(from: text) else { preconditionFailure("not ISO 8601: \(text)") }
+        return date
     }
 
     static func article(
@@ -23,7 +24,9 @@ struct ArticleSelectorTests {
     }
 
     /// Case 09: run 1 on 2026-11-22 sees a future event and an old weekly (first fetch); run 2 on
-    /// 2026-11-29 adds a new article and a back-dated late one. Run 2 selects exactly the two.
+    /// 2026-11-29 adds a new article and a back-dated late one.
+    ///
+    /// Run 2 selects exactly the two.
     @Test func caseNineLateAndFutureItems() {
         let run1 = "2026-11-22T08:00:00+08:00"
         let run2 = "2026-11-29T08:00:00+08:00"

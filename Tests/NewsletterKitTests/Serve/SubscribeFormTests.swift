@@ -176,7 +176,9 @@ struct SubscribeFormTests {
         #expect(try SubscriptionServerTests.statuses(folder)["pending@example.org"] == .pending)
     }
 
-    /// Per address: the fourth submission within the hour gets 429 with a page and no mail. Per client: the
+    /// Per address: the fourth submission within the hour gets 429 with a page and no mail.
+    ///
+    /// Per client: the
     /// eleventh POST within ten minutes gets 429 and adds nothing; another client (`X-Real-IP` from the web
     /// server on loopback) is not limited by it.
     @Test func rateLimitedPerAddressAndPerClient() throws {

@@ -6,7 +6,9 @@ import Testing
 /// Every command's `--help` has a discussion with an example, laid out so that ArgumentParser's
 /// wrapping at 80 columns never pushes an indented line (a table row, an example) back to column 0.
 struct HelpTextTests {
-    static func commands(_ command: any ParsableCommand.Type, path: String = "newsletter") -> [(String, any ParsableCommand.Type)] {
+    static func commands(_ command: any ParsableCommand.Type, path: String = "newsletter") -> [(
+        String, any ParsableCommand.Type
+    )] {
         [(path, command)]
             + command.configuration.subcommands.flatMap {
                 commands($0, path: path + " " + ($0.configuration.commandName ?? "\($0)".lowercased()))

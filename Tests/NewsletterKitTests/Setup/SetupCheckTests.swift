@@ -141,7 +141,8 @@ struct SetupCheckTests {
     /// instead of listing one-click as if it were sent.
     @Test func oneClickWithAnHTTPLinkIsSaidToBeLeftOut() throws {
         let folder = try TemporaryFolder()
-        let file = try Self.setup(in: folder, sources: [("栏目", "http://127.0.0.1:9/")], smtp: ["  url: smtp://127.0.0.1:2525"])
+        let file = try Self.setup(
+            in: folder, sources: [("栏目", "http://127.0.0.1:9/")], smtp: ["  url: smtp://127.0.0.1:2525"])
         let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(
             of: "https://news.example.com/u", with: "http://news.example.com/u")
         try Data(text.utf8).write(to: file)
@@ -160,7 +161,8 @@ struct SetupCheckTests {
             passwordEnvironmentVariable: "UNSET_SMTP_PASSWORD", caFile: nil, connections: 1, ratePerSecond: 0,
             timeoutSeconds: 5, retryDelays: [], giveUpAfterHours: 48)
         let config = URL(fileURLWithPath: "/srv/newsletter/newsletter.yml")
-        let transport = try CurlSMTPTransport(settings: settings, heloDomain: "example.com", configFile: config, environment: [:])
+        let transport = try CurlSMTPTransport(
+            settings: settings, heloDomain: "example.com", configFile: config, environment: [:])
         #expect(transport.password == nil && transport.username == nil)
         settings.username = "digest@example.com"
         #expect(throws: NewsletterError.self) {

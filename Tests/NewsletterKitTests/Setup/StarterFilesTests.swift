@@ -119,7 +119,8 @@ struct StarterFilesTests {
             line -> String in
             let indent = line.prefix { $0 == " " }
             let rest = line.dropFirst(indent.count)
-            guard rest.hasPrefix("# "), rest.dropFirst(2).range(of: #"^[a-z_]+:( |$)"#, options: .regularExpression) != nil
+            guard rest.hasPrefix("# "),
+                rest.dropFirst(2).range(of: #"^[a-z_]+:( |$)"#, options: .regularExpression) != nil
             else { return String(line) }
             return String(indent) + String(rest.dropFirst(2))
         }.joined(separator: "\n")

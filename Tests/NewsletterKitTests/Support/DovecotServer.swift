@@ -3,6 +3,7 @@ import Testing
 
 /// Debian's Dovecot on free 127.0.0.1 ports (IMAP and POP3) with a throw-away configuration,
 /// passwd-file and Maildir (Tests/Support/dovecot_server.py); mail is stored as `nobody`.
+///
 /// Stopped with SIGTERM on `stop()` or deinit.
 final class DovecotServer: @unchecked Sendable {
     static let user = "bounces@news.example.com"

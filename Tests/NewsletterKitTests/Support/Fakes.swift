@@ -4,6 +4,7 @@ import Synchronization
 @testable import NewsletterKit
 
 /// Serves files of a folder as `http://site.example.com/<path>`; a path listed in `failures` fails.
+///
 /// The folder can be switched between calls (weekly snapshots).
 final class FolderFetcher: HTTPFetching {
     let root = Mutex<URL>(URL(fileURLWithPath: "/nonexistent"))

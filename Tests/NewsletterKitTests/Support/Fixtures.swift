@@ -7,6 +7,18 @@ enum Fixtures {
         var description: String { "fixture not found: \(path)" }
     }
 
+    /// A URL written in a test; a typo stops the test run with the text.
+    static func url(_ text: String) -> URL {
+        guard let url = URL(string: text) else { preconditionFailure("not a URL: \(text)") }
+        return url
+    }
+
+    /// A zone named in a test; a typo stops the test run with the name.
+    static func zone(_ identifier: String) -> TimeZone {
+        guard let zone = TimeZone(identifier: identifier) else { preconditionFailure("no zone \(identifier)") }
+        return zone
+    }
+
     /// The bytes of `Resources/<path>`.
     static func bytes(_ path: String) throws -> [UInt8] {
         guard let base = Bundle.module.url(forResource: "Resources", withExtension: nil) else {

@@ -2,7 +2,9 @@ import Foundation
 import Testing
 
 /// `newsletter serve` started by a test on a free 127.0.0.1 port (`--port 0 --ready-file`),
-/// stopped with SIGTERM on `stop()` or deinit. Its output goes to `log`.
+/// stopped with SIGTERM on `stop()` or deinit.
+///
+/// Its output goes to `log`.
 final class ServeProcess: @unchecked Sendable {
     let process: Process
     let port: Int

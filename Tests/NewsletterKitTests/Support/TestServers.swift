@@ -180,7 +180,10 @@ struct ParsedMessage: Decodable {
         let content: String
 
         enum CodingKeys: String, CodingKey {
-            case contentType = "content_type", charset, transferEncoding = "transfer_encoding", content
+            case contentType = "content_type"
+            case charset
+            case transferEncoding = "transfer_encoding"
+            case content
         }
     }
 
@@ -201,9 +204,14 @@ struct ParsedMessage: Decodable {
 
     enum CodingKeys: String, CodingKey {
         case subject, from, to, date, defects, parts
-        case messageID = "message_id", listID = "list_id", listUnsubscribe = "list_unsubscribe"
-        case listUnsubscribePost = "list_unsubscribe_post", contentType = "content_type", bareLF = "bare_lf"
-        case maxLineOctets = "max_line_octets", endsWithCRLF = "ends_with_crlf"
+        case messageID = "message_id"
+        case listID = "list_id"
+        case listUnsubscribe = "list_unsubscribe"
+        case listUnsubscribePost = "list_unsubscribe_post"
+        case contentType = "content_type"
+        case bareLF = "bare_lf"
+        case maxLineOctets = "max_line_octets"
+        case endsWithCRLF = "ends_with_crlf"
     }
 
     static func parse(_ files: [URL]) throws -> [ParsedMessage] {
