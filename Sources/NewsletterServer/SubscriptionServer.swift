@@ -38,8 +38,13 @@ public struct SubscriptionServer: Sendable {
     let addressLimiter = RateLimiter(limit: addressLimit, window: addressWindow)
 
     /// Prepares the server for `config`.
-    /// - Parameter environment: where the SMTP password (`smtp.password_env`) and the token secret are
-    ///   looked up.
+    ///
+    /// - Parameters:
+    ///   - config: the loaded configuration: `unsubscribe_url`, the templates folder, the subscribers file, the
+    ///     token secret and the optional `smtp:` section used for confirmation mails.
+    ///   - logger: where the server logs requests, template fallbacks and list changes.
+    ///   - environment: where the SMTP password (`smtp.password_env`) and the token secret are
+    ///     looked up.
     /// - Throws: ``ServerError`` when `unsubscribe_url` is missing or has no token place, a template does
     ///   not parse, the token secret cannot be read, or the SMTP password variable is not set.
     public init(
@@ -92,6 +97,7 @@ public struct SubscriptionServer: Sendable {
     /// Listens on `host:port` until SIGINT or SIGTERM (graceful shutdown: requests in flight finish).
     ///
     /// - Parameters:
+    ///   - host: the host name or IP address to bind, for example `127.0.0.1`.
     ///   - port: the TCP port; 0 lets the kernel choose one (reported to `onReady`).
     ///   - onReady: called once the socket listens, with the bound port.
     /// - Throws: when the address cannot be bound.

@@ -40,7 +40,12 @@ public struct ArchiveWriter: Sendable {
     public var listID: String
     private let renderer: DigestRenderer
 
-    /// - Parameter renderer: renders the issue pages (its templates); the size budget does not apply.
+    /// Prepares a writer for the archive that `config` describes.
+    ///
+    /// - Parameters:
+    ///   - config: supplies the folder (`archive_dir`), the public address (`archive_url`), the title, the
+    ///     From address's domain (the feed's tag authority) and the list id.
+    ///   - renderer: renders the issue pages (its templates); the size budget does not apply.
     public init(config: NewsletterConfig, renderer: DigestRenderer) {
         directory = config.archiveDirectory
         baseURL = config.archiveURL
@@ -51,7 +56,10 @@ public struct ArchiveWriter: Sendable {
     }
 
     /// Writes every issue's page, the index and the feed.
+    ///
     /// - Parameter issues: the digests that went out, in any order.
+    /// - Returns: the archive folder, the number of issues, and the files written because they were new or
+    ///   changed (unchanged files are left alone).
     /// - Throws: ``AtomicFile/WriteError`` naming the file that could not be written.
     public func write(_ issues: [Issue]) throws -> Summary {
         let ordered = issues.sorted { ($0.date, $0.content.archivePageName) > ($1.date, $1.content.archivePageName) }

@@ -8,6 +8,7 @@ extension NewsletterConfig {
     /// Reads and validates a configuration file.
     ///
     /// - Parameter file: the YAML file; relative paths inside it are resolved against its folder.
+    /// - Returns: the validated configuration, with its paths resolved against the file's folder.
     /// - Throws: ``ConfigError`` naming the file, the line and the key of the first problem
     ///   (unknown keys, missing required keys, values of the wrong shape).
     public static func load(from file: URL) throws -> NewsletterConfig {

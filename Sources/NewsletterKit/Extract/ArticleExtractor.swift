@@ -30,6 +30,7 @@ public enum ArticleExtractor: Sendable {
     ///   - url: The page URL.
     ///   - timeZone: Zone for datelines that name none.
     ///   - charset: Reported back in ``ExtractedArticle/charset``.
+    /// - Returns: The extracted article; fields that cannot be found are `nil` or empty, never an error.
     public static func extract(html: String, url: URL, timeZone: TimeZone, charset: String = "utf-8")
         -> ExtractedArticle
     {
@@ -47,7 +48,10 @@ extension ArticleExtractor {
     ///   - selectors: The source's `title`, `date` and `body` selectors (CSS subset or XPath, see ``PageSelector``); the
     ///     `date` element's `datetime` or `content` attribute is read before its text.
     ///   - article: The guess from ``extract(bytes:contentType:url:timeZone:)``.
-    ///   - bytes, contentType, url, timeZone: The page as fetched.
+    ///   - bytes: The page bytes exactly as fetched.
+    ///   - contentType: The HTTP `Content-Type` header value, if any, used to decode `bytes`.
+    ///   - url: The page URL; links and images in a selected body are resolved against it.
+    ///   - timeZone: Zone for a selected date that names none.
     /// - Returns: The article and, when a selector matched nothing (or its date is unreadable), its name and
     ///   text, e.g. `title: h1.headline`.
     public static func applying(
@@ -97,6 +101,9 @@ extension ArticleExtractor {
     /// - Parameters:
     ///   - page: The headline extracted from the page (may be empty).
     ///   - link: The listing link's text (whole `title=""` when the text was cut with `…`).
+    /// - Returns: `page` or `link`, unchanged: `link` when `page` is empty; `page` when the link text has fewer
+    ///   than 4 letters or digits, or ends in `…` or `...` (cut short); otherwise `page` when it holds the link
+    ///   text, else `link`.
     public static func preferredTitle(page: String, link: String) -> String {
         let linkStem = link.trimmingCharacters(in: CharacterSet(charactersIn: "….· "))
         func squeeze(_ text: String) -> String {

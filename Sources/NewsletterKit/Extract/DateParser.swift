@@ -87,6 +87,7 @@ public enum DateParser: Sendable {
     /// - Parameters:
     ///   - date: The instant.
     ///   - offset: UTC offset in seconds to display the wall-clock time in.
+    /// - Returns: The wall-clock time at `offset`, to the second, followed by the offset as `+hh:mm` or `-hh:mm`.
     public static func iso8601(_ date: Date, offset: Int) -> String {
         let local = Int(floor(date.timeIntervalSince1970)) + offset
         let days = Int(floor(Double(local) / 86_400))

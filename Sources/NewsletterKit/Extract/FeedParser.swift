@@ -72,6 +72,8 @@ public enum FeedParser: Sendable {
     /// `Content-Type` are never consulted.
     ///
     /// - Parameter bytes: The document bytes (UTF-8, UTF-16 with BOM, or any ASCII-compatible charset).
+    /// - Returns: `true` when the root element's local name (any prefix) is `rss`, `RDF` or `feed`; `false`
+    ///   otherwise, including for bytes that do not start with markup.
     public static func looksLikeFeed(_ bytes: [UInt8]) -> Bool {
         var data = bytes
         if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {

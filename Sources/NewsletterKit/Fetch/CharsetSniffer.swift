@@ -95,8 +95,11 @@ enum CharsetSniffer {
 
     /// Interprets bytes as Latin-1 so that ASCII markup can be searched whatever the real encoding.
     ///
-    /// - Parameter lowercased: Also lowercase, giving what `latin1(bytes).lowercased()` gives: within
-    ///   Latin-1 only A–Z, U+00C0–U+00D6 and U+00D8–U+00DE change, each to the scalar 0x20 above.
+    /// - Parameters:
+    ///   - bytes: The raw bytes, in any encoding; each byte becomes the scalar of the same value.
+    ///   - lowercased: Also lowercase, giving what `latin1(bytes).lowercased()` gives: within
+    ///     Latin-1 only A–Z, U+00C0–U+00D6 and U+00D8–U+00DE change, each to the scalar 0x20 above.
+    /// - Returns: One character per byte (U+0000–U+00FF), so the text has as many scalars as there are bytes.
     static func latin1<S: Sequence<UInt8>>(_ bytes: S, lowercased: Bool = false) -> String {
         // Built as UTF-8 directly: U+0080–U+00FF are two bytes, C2 or C3 then 0x80 + the low six bits.
         var utf8: [UInt8] = []

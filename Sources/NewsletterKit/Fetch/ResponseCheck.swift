@@ -69,6 +69,9 @@ public enum ResponseCheck {
     ///   - response: the answer (its `url` is the final URL after redirects).
     ///   - requested: the URL that was asked for.
     ///   - expectingFeed: whether the source is a feed (`not a feed` applies then).
+    /// - Returns: `.login` (a redirect or meta refresh to a sign-in path, or a small page asking for a
+    ///   password), `.emptyBody` (nothing but whitespace), `.challenge` (a small bot-check or block page),
+    ///   `.notAFeed`, or `nil` when the answer may be the content (always for `304 Not Modified`).
     public static func classify(_ response: HTTPResponse, requested: URL, expectingFeed: Bool) -> UnusableResponse? {
         if response.isNotModified { return nil }
         let redirected = canonical(response.url) != canonical(requested)

@@ -41,10 +41,13 @@ public enum SubscriberRequests: Sendable {
     /// Applies every request under one lock and writes the list once (nothing is written when no
     /// row changed).
     ///
+    /// - Parameters:
+    ///   - requests: the subscribe, confirm and unsubscribe requests, applied in order.
+    ///   - file: the subscriber list to change; its lock is `FILE.lock`.
+    ///   - tokens: the list's tokens (``SubscriberTokens/init(config:environment:)``).
     /// - Complexity: O(*n* + *m*) for *n* rows and *m* requests.
     /// - Returns: one outcome per request, in order.
     /// - Throws: ``SubscriberError`` or a file error naming the path.
-    /// - Parameter tokens: the list's tokens (``SubscriberTokens/init(config:environment:)``).
     public static func apply(_ requests: [SubscriberRequest], to file: URL, tokens: SubscriberTokens?) throws
         -> [SubscriberRequestOutcome]
     {

@@ -41,7 +41,12 @@ public struct CurlSMTPTransport: MailTransport {
     public var transactionTimeoutSeconds: Int { timeoutSeconds * 4 }
 
     /// The transport for a newsletter's `smtp:` settings.
+    ///
     /// - Parameters:
+    ///   - settings: the `smtp:` section: server URL, STARTTLS policy, username, `password_env`, CA file
+    ///     and reply timeout (seconds).
+    ///   - heloDomain: the name sent in EHLO, normally the From address's domain.
+    ///   - configFile: the configuration file, named in the error when the password is missing.
     ///   - environment: where `password_env` is looked up. Without a `username` there is no login
     ///     (no AUTH) and `password_env` is not read.
     /// - Throws: ``NewsletterError`` naming the config file when there is a username and the

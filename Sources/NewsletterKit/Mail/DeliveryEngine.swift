@@ -71,6 +71,7 @@ public struct DeliveryEngine: Sendable {
     ///
     /// - Parameters:
     ///   - jobs: the recipients, in order.
+    ///   - logger: receives a debug line, with the server's reply, for each accepted message.
     ///   - compose: builds the recipient's message (CRLF, complete); called on a worker thread.
     ///     When it throws, nothing is sent to that recipient, nothing is recorded (the delivery
     ///     stays pending) and the run stops (``Report/buildError``).
@@ -78,6 +79,8 @@ public struct DeliveryEngine: Sendable {
     ///     its next message. `final` is `true` when no more attempts follow in this run. When it
     ///     throws, every session stops before its next message (``Report/recordingError``): only
     ///     the messages in flight are at risk.
+    /// - Returns: the counts of accepted, permanently failed, deferred and uncertain deliveries, and why the
+    ///   run stopped early, if it did.
     public func deliver(
         _ jobs: [Job],
         logger: Logger,
@@ -97,11 +100,17 @@ public struct DeliveryEngine: Sendable {
 
     /// ``deliver(_:logger:compose:record:)`` with the jobs read page by page, so that memory holds one
     /// page of recipients, never the whole list.
+    ///
     /// - Parameters:
     ///   - pages: the next page of jobs, in order; an empty page when there are no more. Called under
     ///     the queue's lock when the previous page is used up. When it throws, no further message
     ///     starts (``Report/recordingError``: the ledger cannot be read).
     ///   - sessions: at most this many sessions (fewer than ``connections`` for a short list).
+    ///   - logger: receives a debug line, with the server's reply, for each accepted message.
+    ///   - compose: builds the recipient's message, as in ``deliver(_:logger:compose:record:)``.
+    ///   - record: called once per attempt outcome, as in ``deliver(_:logger:compose:record:)``.
+    /// - Returns: the counts of accepted, permanently failed, deferred and uncertain deliveries, and why the
+    ///   run stopped early, if it did.
     public func deliver(
         pages: @escaping @Sendable () throws -> [Job],
         sessions: Int = .max,

@@ -14,5 +14,7 @@ public protocol MailSession: AnyObject {
     ///   - envelopeSender: the RFC 5321 `MAIL FROM` address.
     ///   - recipient: the single `RCPT TO` address.
     ///   - message: the complete RFC 5322 message, CRLF line ends, not dot-stuffed.
+    /// - Returns: how the server answered: accepted, a temporary or permanent failure with its reply, an
+    ///   uncertain delivery (no reply to the end of DATA), or a fatal failure that stops the run.
     func send(envelopeSender: String, recipient: String, message: [UInt8]) -> SMTPOutcome
 }

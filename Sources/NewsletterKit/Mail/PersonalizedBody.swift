@@ -152,6 +152,8 @@ struct PersonalizedBody: Sendable {
     /// - Parameters:
     ///   - name: The subscriber's name as the template receives it; no CR or LF.
     ///   - url: The subscriber's unsubscribe URL, or `""` when the template got none.
+    /// - Returns: The part's body bytes in its transfer encoding (quoted-printable or base64 lines), or `nil`
+    ///   when the recipient's share of non-ASCII text calls for the other encoding.
     func encode(name: String, url: String) -> [UInt8]? {
         var finished: [String] = []
         finished.reserveCapacity(personalLines.count)

@@ -38,8 +38,14 @@ public enum MailboxClassification: Sendable, Equatable {
 /// copy in the text.
 public enum MailboxClassifier: Sendable {
     /// Classifies one raw message (RFC 5322 bytes).
-    /// - Parameter unsubscribePrefix: the token marker of our `mailto:` subjects, e.g. `unsubscribe-weekly-`
-    ///   (any `unsubscribe-LIST-` is accepted; this one is tried first).
+    ///
+    /// - Parameters:
+    ///   - bytes: the whole message as fetched from the mailbox, headers and body.
+    ///   - unsubscribePrefix: the token marker of our `mailto:` subjects, e.g. `unsubscribe-weekly-`
+    ///     (any `unsubscribe-LIST-` is accepted; this one is tried first).
+    /// - Returns: a bounce (its notices and the returned message's Message-IDs) or a report without a failure,
+    ///   an auto-reply, an unsubscribe request with its token, or else `unclassifiable` with the reason
+    ///   (checked in that order).
     public static func classify(_ bytes: [UInt8], unsubscribePrefix: String = "unsubscribe-") -> MailboxClassification {
         classify(InboundMessage(bytes), unsubscribePrefix: unsubscribePrefix)
     }

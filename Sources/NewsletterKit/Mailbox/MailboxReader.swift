@@ -51,9 +51,15 @@ public struct MailboxReader: Sendable {
     }
 
     /// Reads and processes the mailbox once.
-    /// - Parameter password: the mailbox password (from `mailbox.password_env`).
-    /// - Throws: ``MailboxError`` when the mailbox cannot be read (nothing is marked then);
-    ///   ``RunLockError`` when another mailbox run holds the lock; list and database errors.
+    ///
+    /// - Parameters:
+    ///   - password: the mailbox password (from `mailbox.password_env`).
+    ///   - now: the run's time, recorded with each bounce and processed message.
+    /// - Returns: what the run did: messages examined, bounces, addresses disabled or unsubscribed, and the
+    ///   messages left alone with the reason.
+    /// - Throws: ``MailboxError`` when the configuration has no `mailbox:` section or the mailbox cannot be
+    ///   read (nothing is marked then); ``RunLockError`` when another mailbox run holds the lock; list and
+    ///   database errors (``SubscriberError`` from the list or its token secret, GRDB's `DatabaseError`).
     public func run(password: String?, now: Date) throws -> MailboxReport {
         guard let settings = config.mailbox else {
             throw MailboxError("\(config.file.path): no mailbox section (mailbox: url, username, password_env)")

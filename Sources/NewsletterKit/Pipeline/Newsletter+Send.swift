@@ -9,13 +9,19 @@ extension Newsletter {
     /// (crash, 4xx deferrals) are resumed first, with their frozen content (case 26). When
     /// nothing is new, nothing is sent and no SMTP connection is opened (case 10). Everything
     /// that could make a message fail to build is checked before the digest is frozen.
+    ///
     /// - Parameters:
     ///   - now: the run's time; the run's one clock (``RunClock``) starts here.
     ///   - dryRun: select, render and check, but neither send nor record anything.
+    ///   - transport: the mail transport the messages go out through (SMTP in production).
     ///   - resendUncertain: first turn every uncertain delivery (no reply to the end of DATA) back
     ///     into a pending one, accepting that some of those people get the issue twice.
-    /// - Throws: ``RunLockError`` when another run is active; ``StoreError`` when the state folder
-    ///   is not writable or full; ``NewsletterError`` when every source failed, the subscriber list
+    /// - Returns: what the run did: the digest frozen (if any), the digests resumed, the fetch summary, the
+    ///   delivery counts and failed, uncertain and disabled recipients, and the archive written (or why not).
+    /// - Throws: ``ConfigError`` when neither `unsubscribe_url` nor `unsubscribe_mailto` is set;
+    ///   ``RunLockError`` when another run is active; ``StoreError`` when the state folder
+    ///   is not writable or full (a database error is rethrown as a ``StoreError`` naming the state file);
+    ///   ``NewsletterError`` when every source failed, the subscriber list
     ///   is missing, or a message would not build; database and file errors.
     public func send(now: Date, dryRun: Bool, transport: any MailTransport, resendUncertain: Bool = false)
         async throws -> SendReport

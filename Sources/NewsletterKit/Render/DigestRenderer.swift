@@ -64,6 +64,8 @@ public struct DigestRenderer: Sendable {
     /// Loads the templates.
     /// - Parameters:
     ///   - directory: the user's templates folder, or `nil` for the built-in defaults.
+    ///   - htmlBudgetBytes: the HTML part's budget in bytes as transmitted (see ``htmlBudgetBytes``).
+    ///   - archiveURL: the archive page linked from the "N more" line, or `nil` for no link.
     ///   - logger: receives a warning for each template that falls back to the default.
     /// - Throws: ``RenderError`` naming the file and line of a template that does not parse.
     public init(directory: URL?, htmlBudgetBytes: Int = 90_000, archiveURL: String? = nil, logger: Logger) throws {

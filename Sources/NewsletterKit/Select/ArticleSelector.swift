@@ -39,6 +39,9 @@ public struct ArticleSelector: Sendable {
     ///   - sentFingerprints: fingerprints of those articles.
     ///   - sourceFirstFetched: each source's first fetch time, by source name.
     ///   - now: the run's clock.
+    /// - Returns: the extracted articles not yet sent (by key or fingerprint, one per fingerprint) that were
+    ///   published within the last ``lookbackDays`` days or added late to their source, at most
+    ///   ``firstRunMaxItems`` per source from its first fetch, newest first.
     /// - Complexity: O(*n* log *n*) for *n* articles.
     public func select(
         from articles: [StoredArticle],

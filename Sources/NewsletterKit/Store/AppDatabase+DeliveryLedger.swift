@@ -22,7 +22,16 @@ public struct DeliveryAttempt: Sendable {
 extension AppDatabase {
     /// Stores the digest, its articles and one pending delivery per recipient, in one
     /// transaction, before anything is sent: from here on its articles count as sent.
-    /// - Parameter messageID: makes each recipient's Message-ID (kept across resends).
+    ///
+    /// - Parameters:
+    ///   - content: what the digest says (subject and items), stored as JSON; its items' keys mark the
+    ///     articles as sent, in item order.
+    ///   - recipients: the email addresses to deliver to, one pending delivery each.
+    ///   - messageID: makes each recipient's Message-ID (kept across resends).
+    ///   - date: the freeze time: the digest's `createdAt` and each delivery's `updatedAt`.
+    /// - Returns: the stored digest, with its new row id and the status `sending`.
+    /// - Throws: ``StoreError`` when the digest gets no row id; GRDB's `DatabaseError` when the write
+    ///   fails (the transaction is rolled back: nothing is stored).
     public func freezeDigest(
         _ content: DigestContent, recipients: [String], messageID: @Sendable () -> String, at date: Date
     ) async throws -> DigestRecord {
@@ -129,7 +138,9 @@ extension AppDatabase {
     }
 
     /// Records outcomes, each with the time it was reported at, in one transaction.
+    ///
     /// - Parameters:
+    ///   - batch: the attempts to record, in order, each with the time its outcome was reported at.
     ///   - giveUpHours: a temporary failure is given up when its first one is older than this.
     ///   - reportedHours: the figure named in the "gave up after N h" reply (default `giveUpHours`).
     ///   - sync: fsync the write-ahead log at this commit (`synchronous = FULL`), making this and

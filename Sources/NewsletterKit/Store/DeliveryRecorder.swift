@@ -41,7 +41,10 @@ public final class DeliveryRecorder: @unchecked Sendable {
     private var unsynced = 0
     private var lastSync = ContinuousClock.now
 
+    /// Prepares a recorder that writes the run's outcomes to `database`.
+    ///
     /// - Parameters:
+    ///   - database: the state database whose delivery ledger receives the outcomes.
     ///   - clock: the run's clock: the time recorded for each outcome.
     ///   - giveUpHours: temporary failures older than this are given up (see
     ///     ``AppDatabase/record(_:at:giveUpBefore:giveUpHours:sync:)``).

@@ -29,6 +29,8 @@ struct CSVParser {
     ///   - bytes: UTF-8 text without a BOM.
     ///   - separator: the field separator (`,`, `;` or TAB).
     ///   - limit: stop after this many records (used to read only the header).
+    /// - Returns: the records in file order, each with its fields (quotes removed) and its first and last
+    ///   line; a record with an unclosed quote carries a ``Record/problem``.
     /// - Complexity: O(*n*) in the number of bytes (a file with several unclosed quotes rescans from each).
     static func records(_ bytes: [UInt8], separator: UInt8, limit: Int = .max) -> [Record] {
         bytes.withUnsafeBufferPointer { buffer in

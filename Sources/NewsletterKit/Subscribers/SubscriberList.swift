@@ -56,7 +56,12 @@ public struct SubscriberList: Sendable {
     /// Reads a list; a missing file is an empty list.
     ///
     /// Invalid or duplicate rows are reported in ``problems`` (never dropped silently).
-    /// - Parameter tokens: derives the subscribers' tokens; pass `nil` only where no token is used.
+    ///
+    /// - Parameters:
+    ///   - file: the subscriber list (CSV or spreadsheet text, in any of the encodings it may be saved in).
+    ///   - tokens: derives the subscribers' tokens; pass `nil` only where no token is used.
+    /// - Returns: the list's subscribers in file order, with its problems, extra columns, kept rows and
+    ///   encoding; an empty list when the file is missing or empty.
     /// - Throws: ``SubscriberError`` when the file cannot be read, decoded, or has no email column.
     /// - Complexity: O(*n*) in the file's size.
     public static func load(from file: URL, tokens: SubscriberTokens?) throws -> SubscriberList {
@@ -364,6 +369,7 @@ public struct SubscriberList: Sendable {
     /// The list as CSV bytes: header first, CRLF line ends, RFC 4180 quoting.
     /// - Parameter byteOrderMark: start with a UTF-8 BOM, so that Excel (Chinese Excel included) opens the
     ///   file as UTF-8 instead of the system code page.
+    /// - Returns: the UTF-8 bytes of the header, every subscriber's row and every kept row, in list order.
     /// - Complexity: O(*n*).
     public func csvBytes(byteOrderMark: Bool = false) -> [UInt8] {
         var out: [UInt8] = byteOrderMark ? [0xEF, 0xBB, 0xBF] : []

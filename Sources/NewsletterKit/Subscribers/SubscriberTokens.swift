@@ -188,6 +188,7 @@ public struct SubscriberTokens: Sendable {
     /// - Parameters:
     ///   - email: the address, any spelling with the same ``SubscriberAddress/key(_:)``.
     ///   - now: when the form was submitted; the token expires ``confirmationValidity`` later.
+    /// - Returns: the token, `EXPIRY-MAC` as described above, safe in a URL as is.
     public func confirmationToken(for email: String, now: Date) -> String {
         let expiry = String(Int64((now.timeIntervalSince1970 + Self.confirmationValidity).rounded(.down)))
         return expiry + "-" + mac("confirm-until", SubscriberAddress.key(email), expiry)

@@ -10,7 +10,11 @@ public enum AtomicFile: Sendable {
     }
 
     /// Writes `data` to a temporary file beside `url`, flushes it to disk, then renames it over `url`.
-    /// - Parameter createFolders: create missing parent folders first.
+    ///
+    /// - Parameters:
+    ///   - data: the file's whole new content.
+    ///   - url: the file URL to write; an existing file is replaced, a folder there is an error.
+    ///   - createFolders: create missing parent folders first.
     /// - Throws: ``WriteError`` naming the path.
     public static func write(_ data: Data, to url: URL, createFolders: Bool = true) throws {
         let folder = url.deletingLastPathComponent()

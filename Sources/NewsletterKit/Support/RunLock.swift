@@ -15,9 +15,13 @@ public final class RunLock: Sendable {
     public let path: String
 
     /// Takes the lock.
-    /// - Parameter wait: block until the lock is free (`true`), or fail at once when it is held.
+    ///
+    /// - Parameters:
+    ///   - path: the lock file's path; it and its missing parent folders are created.
+    ///   - wait: block until the lock is free (`true`), or fail at once when it is held.
     /// - Throws: ``RunLockError`` with `isHeld` when another process holds it and `wait` is `false`;
-    ///   a ``RunLockError`` naming the path when the lock file cannot be opened.
+    ///   a ``RunLockError`` naming the path when the lock file cannot be opened; Foundation's `CocoaError`
+    ///   when the parent folder cannot be created.
     public init(path: String, wait: Bool = false) throws {
         self.path = path
         try FileManager.default.createDirectory(

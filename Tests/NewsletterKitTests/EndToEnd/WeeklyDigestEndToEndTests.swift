@@ -124,7 +124,6 @@ struct WeeklyDigestEndToEndTests {
         #expect(try smtp.messages().count == 3)
     }
 
-    /// - Parameter oneClick: whether `List-Unsubscribe-Post` must be there (test sends have no real token).
     /// Case 20: each message carries its own subscriber's token only; unsubscribing by token (what
     /// an unsubscribe endpoint does with the one-click POST) takes effect on the next run.
     @Test func unsubscribeByTokenStopsTheNextDigest() throws {
@@ -154,6 +153,12 @@ struct WeeklyDigestEndToEndTests {
         #expect(secondWeek == ["reader2@example.com"])
     }
 
+    /// Checks a sent digest's MIME structure, line ends, charset and list headers.
+    ///
+    /// - Parameters:
+    ///   - message: the parsed message as the test SMTP server received it.
+    ///   - oneClick: whether `List-Unsubscribe-Post` must be there (test sends have no real token).
+    /// - Throws: nothing today: every check is an `#expect`, which records a failure instead of throwing.
     static func checkWellFormed(_ message: ParsedMessage, oneClick: Bool = true) throws {
         #expect(message.defects.isEmpty, "defects: \(message.defects)")
         #expect(!message.bareLF)

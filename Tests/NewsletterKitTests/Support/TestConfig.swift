@@ -6,6 +6,8 @@ enum TestConfig {
     /// Writes the config into `folder` and returns its URL.
     ///
     /// - Parameters:
+    ///   - folder: the test's temporary folder; the config is written there as `newsletter.yml`.
+    ///   - title: the newsletter's `title`, also the From display name.
     ///   - sources: name and URL of each source.
     ///   - sourceOptions: extra lines for every source (e.g. `"    full_text: true"`).
     ///   - smtpPort: the loopback SMTP server's port (1 when nothing is sent).
@@ -13,6 +15,8 @@ enum TestConfig {
     ///   - extra: extra top-level lines.
     ///   - unsubscribeMailto: written as `unsubscribe_mailto` unless `extra` sets an unsubscribe key
     ///     (`send` refuses bulk mail without a way out).
+    /// - Returns: the URL of the written `newsletter.yml`.
+    /// - Throws: Foundation's `CocoaError` when the file cannot be written.
     @discardableResult
     static func write(
         in folder: TemporaryFolder, title: String = "党建周报", sources: [(name: String, url: String)],
