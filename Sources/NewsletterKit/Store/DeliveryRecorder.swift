@@ -47,7 +47,7 @@ public final class DeliveryRecorder: @unchecked Sendable {
     ///   - database: the state database whose delivery ledger receives the outcomes.
     ///   - clock: the run's clock: the time recorded for each outcome.
     ///   - giveUpHours: temporary failures older than this are given up (see
-    ///     ``AppDatabase/record(_:at:giveUpBefore:giveUpHours:sync:)``).
+    ///     ``AppDatabase/record(_:at:giveUpBefore:giveUpHours:)``).
     public init(database: AppDatabase, clock: RunClock, giveUpHours: Double) {
         self.database = database
         self.clock = clock
