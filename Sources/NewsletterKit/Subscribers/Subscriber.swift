@@ -74,11 +74,21 @@ public struct Subscriber: Sendable, Equatable {
     /// A display name as stored: control characters (CR, LF, TAB …) and runs of white space become
     /// one space, trimmed.
     public static func cleanName(_ name: String) -> String {
-        if name.utf8.allSatisfy({ $0 >= 0x21 && $0 < 0x7F || $0 == 0x20 }), name.first != " ", name.last != " ",
-            !name.contains("  ")
-        {
-            return name
+        // Nearly every name needs no change: say so in one pass without building a new string.
+        var previousBlank = true
+        var unchanged = true
+        for scalar in name.unicodeScalars {
+            let blank =
+                scalar.value < 0x80
+                ? scalar.value < 0x21 || scalar.value == 0x7F
+                : scalar.properties.isWhitespace || scalar.properties.generalCategory == .control
+            if blank, scalar != " " || previousBlank {
+                unchanged = false
+                break
+            }
+            previousBlank = blank
         }
+        if unchanged, !previousBlank || name.isEmpty { return name }
         var result = ""
         var pendingSpace = false
         for scalar in name.unicodeScalars {

@@ -88,7 +88,7 @@ public struct SubscriberList: Sendable {
         if let tokens {
             for index in list.subscribers.indices { list.subscribers[index].tokens = tokens }
         }
-        list.positions = Dictionary(uniqueKeysWithValues: zip(rows.keys, rows.keys.indices))
+        list.positions = rows.positions
         return list
     }
 
@@ -133,7 +133,7 @@ public struct SubscriberList: Sendable {
     /// The position of `email` (any spelling with the same ``SubscriberAddress/key(_:)``).
     /// - Complexity: O(1) on average.
     public func index(of email: String) -> Int? {
-        positions[SubscriberAddress.key(email.trimmingCharacters(in: .whitespaces))]
+        positions[SubscriberAddress.key(email.trimmingSpaces())]
     }
 
     /// The row of `email`, or `nil`.

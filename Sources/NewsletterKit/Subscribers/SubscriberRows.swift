@@ -35,6 +35,8 @@ public struct SubscriberRows: Sendable {
     var keptRows: [[String: String]]
     /// ``SubscriberAddress/key(_:)`` of each of ``subscribers``.
     var keys: [String]
+    /// The position in ``subscribers`` of each key.
+    var positions: [String: Int]
 
     /// Rejected rows and duplicates together, in line order, as errors naming file and line.
     public var problems: [SubscriberError] {
@@ -75,8 +77,8 @@ public struct SubscriberRows: Sendable {
         subscribers.reserveCapacity(table.records.count)
         lines.reserveCapacity(table.records.count)
         keys.reserveCapacity(table.records.count)
-        var firstLine: [String: Int] = [:]
-        firstLine.reserveCapacity(table.records.count)
+        positions = [:]
+        positions.reserveCapacity(table.records.count)
 
         for record in table.records {
             let fields = record.fields
@@ -114,13 +116,13 @@ public struct SubscriberRows: Sendable {
                 continue
             }
             let key = SubscriberAddress.key(cleaned.email)
-            if let first = firstLine[key] {
-                duplicates.append(Duplicate(line: record.line, firstLine: first, email: cleaned.email))
+            if let first = positions[key] {
+                duplicates.append(Duplicate(line: record.line, firstLine: lines[first], email: cleaned.email))
                 keep()
                 continue
             }
             var status = Subscriber.Status.active
-            let statusText = field(columns.status).trimmingCharacters(in: .whitespaces).lowercased()
+            let statusText = field(columns.status).trimmingSpaces().lowercased()
             if !statusText.isEmpty {
                 guard let parsed = Subscriber.Status(rawValue: statusText) else {
                     reject(
@@ -130,7 +132,7 @@ public struct SubscriberRows: Sendable {
                 }
                 status = parsed
             }
-            firstLine[key] = record.line
+            positions[key] = subscribers.count
             if cleaned.normalised { normalisedLines.append(record.line) }
             var extra: [String: String] = [:]
             for (index, name) in columns.extra {
@@ -140,8 +142,8 @@ public struct SubscriberRows: Sendable {
             subscribers.append(
                 Subscriber(
                     email: cleaned.email, name: Subscriber.cleanName(field(columns.name)), status: status,
-                    token: field(columns.token).trimmingCharacters(in: .whitespaces),
-                    added: field(columns.added).trimmingCharacters(in: .whitespaces), extra: extra))
+                    token: field(columns.token).trimmingSpaces(),
+                    added: field(columns.added).trimmingSpaces(), extra: extra))
             lines.append(record.line)
             keys.append(key)
         }
