@@ -23,7 +23,7 @@ OUTPUTS = [
         [("html", "digest.html.mustache"), ("text", "digest.txt.mustache")],
     ),
     (
-        ROOT / "Sources" / "NewsletterServer" / "ServerTemplates.swift",
+        ROOT / "Sources" / "NewsletterKit" / "Render" / "ServerTemplates.swift",
         "ServerTemplates",
         "The built-in pages and mails of `newsletter serve`",
         [
@@ -63,14 +63,14 @@ def render(enum: str, what: str, entries) -> str:
         f"/// {what}, used when no `Templates/` folder exists (or a file is missing).\n",
         "///\n",
         "/// They equal the repository's `Templates/` files byte for byte (a test checks this).\n",
-        f"enum {enum} {{\n",
+        f"package enum {enum} {{\n",
     ]
     for index, (name, file) in enumerate(entries):
         text = (TEMPLATES / file).read_bytes().decode("utf-8")
         if index:
             out.append("\n")
         out.append(f"    /// `{file}`.\n")
-        out.append(f"    static let {name} = {raw_literal(text)}\n")
+        out.append(f"    package static let {name} = {raw_literal(text)}\n")
     out.append("}\n")
     return "".join(out)
 

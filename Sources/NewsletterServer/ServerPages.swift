@@ -28,13 +28,18 @@ struct ServerPages: Sendable {
     /// - Throws: ``ServerError`` naming the template file and line when one does not parse.
     init(directory: URL?, title: String, logger: Logger) throws {
         self.title = title
-        unsubscribe = try Self.load(
-            "unsubscribe.html.mustache", from: directory, default: ServerTemplates.unsubscribe, logger: logger)
-        subscribe = try Self.load(
-            "subscribe.html.mustache", from: directory, default: ServerTemplates.subscribe, logger: logger)
-        confirmationText = try Self.load(
-            "confirm-subscription.txt.mustache", from: directory, default: ServerTemplates.confirmationText,
-            logger: logger)
+        let loader = TemplateLoader(
+            directory: directory, vocabulary: TemplateVocabulary.serverVariables, provider: "no serve page",
+            missingLevel: .info)
+        do {
+            unsubscribe = try loader.load(
+                "unsubscribe.html.mustache", builtIn: ServerTemplates.unsubscribe, logger: logger)
+            subscribe = try loader.load("subscribe.html.mustache", builtIn: ServerTemplates.subscribe, logger: logger)
+            confirmationText = try loader.load(
+                "confirm-subscription.txt.mustache", builtIn: ServerTemplates.confirmationText, logger: logger)
+        } catch {
+            throw ServerError("\(error)")
+        }
     }
 
     func unsubscribePage(_ state: UnsubscribeState, email: String = "", action: String = "") -> String {
@@ -52,30 +57,5 @@ struct ServerPages: Sendable {
     /// The plain-text body of the confirmation mail.
     func confirmationMail(email: String, link: String) -> String {
         confirmationText.render(["title": title, "email": email, "link": link])
-    }
-
-    private static func load(_ name: String, from directory: URL?, default fallback: String, logger: Logger) throws
-        -> MustacheTemplate
-    {
-        var source = fallback
-        var file = "built-in \(name)"
-        if let directory {
-            let url = directory.appendingPathComponent(name)
-            if let text = try? String(contentsOf: url, encoding: .utf8) {
-                source = text
-                file = url.path
-            } else {
-                logger.info("template \(url.path) is missing; using the built-in one")
-            }
-        }
-        do {
-            return try MustacheTemplate(string: source)
-        } catch let error as MustacheTemplate.ParserError {
-            throw ServerError(
-                "\(file):\(error.context.lineNumber): \(error.error) near '\(error.context.line.trimmingCharacters(in: .whitespaces))'"
-            )
-        } catch {
-            throw ServerError("\(file): \(error)")
-        }
     }
 }

@@ -9,8 +9,9 @@ extension NewsletterCommand {
             discussion: """
                 Writes into DIR (default: the current folder, created if missing):
                   newsletter.yml         every setting, its default and what it does
-                  Templates/             the digest's HTML and text templates (edit
-                                         freely)
+                  Templates/             the digest's HTML and text templates, and the
+                                         pages and confirmation mail of newsletter
+                                         serve (edit freely)
                   Subscribers/subscribers.csv   the subscriber list (header only)
                 A file that already exists is never overwritten: it is listed as kept, \
                 so running init again only adds what is missing.

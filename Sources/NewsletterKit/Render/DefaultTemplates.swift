@@ -3,9 +3,9 @@
 /// The built-in templates, used when no `Templates/` folder exists (or a file is missing).
 ///
 /// They equal the repository's `Templates/` files byte for byte (a test checks this).
-enum DefaultTemplates {
+package enum DefaultTemplates {
     /// `digest.html.mustache`.
-    static let html = ##"""
+    package static let html = ##"""
         <!DOCTYPE html>
         <html lang="zh-CN" xmlns="http://www.w3.org/1999/xhtml">
         <head>
@@ -78,7 +78,7 @@ enum DefaultTemplates {
         """##
 
     /// `digest.txt.mustache`.
-    static let text = #"""
+    package static let text = #"""
         {{%CONTENT_TYPE: TEXT}}
         {{title}}
         {{issue_date}} · 本期 {{article_count}} 篇

@@ -69,45 +69,13 @@ public struct DigestRenderer: Sendable {
     ///   - logger: receives a warning for each template that falls back to the default.
     /// - Throws: ``RenderError`` naming the file and line of a template that does not parse.
     public init(directory: URL?, htmlBudgetBytes: Int = 90_000, archiveURL: String? = nil, logger: Logger) throws {
-        htmlTemplate = try Self.load(
-            "digest.html.mustache", from: directory, default: DefaultTemplates.html, logger: logger)
-        textTemplate = try Self.load(
-            "digest.txt.mustache", from: directory, default: DefaultTemplates.text, logger: logger)
+        let loader = TemplateLoader(
+            directory: directory, vocabulary: TemplateVocabulary.variables, provider: "no digest",
+            missingLevel: .warning)
+        htmlTemplate = try loader.load("digest.html.mustache", builtIn: DefaultTemplates.html, logger: logger)
+        textTemplate = try loader.load("digest.txt.mustache", builtIn: DefaultTemplates.text, logger: logger)
         self.htmlBudgetBytes = htmlBudgetBytes
         self.archiveURL = archiveURL
-    }
-
-    private static func load(_ name: String, from directory: URL?, default fallback: String, logger: Logger) throws
-        -> MustacheTemplate
-    {
-        var source = fallback
-        var file = "built-in \(name)"
-        if let directory {
-            let url = directory.appendingPathComponent(name)
-            if let text = try? String(contentsOf: url, encoding: .utf8) {
-                source = text
-                file = url.path
-            } else {
-                logger.warning("template \(url.path) is missing or unreadable; using the built-in default")
-            }
-        }
-        do {
-            let template = try MustacheTemplate(string: source)
-            for (variable, line) in TemplateVocabulary.unknownVariables(in: source) {
-                logger.warning(
-                    "\(file):\(line): the template uses {{\(variable)}}, which no digest provides: it renders as nothing (misspelt?)"
-                )
-            }
-            return template
-        } catch let error as MustacheTemplate.ParserError {
-            throw RenderError(
-                file: file, line: error.context.lineNumber,
-                reason:
-                    "\(TemplateVocabulary.describe(error.error)), near '\(error.context.line.trimmingCharacters(in: .whitespaces))'"
-            )
-        } catch {
-            throw RenderError(file: file, line: nil, reason: "\(error)")
-        }
     }
 
     /// How much of a digest one rendering shows: the excerpt length and the number of items shown.

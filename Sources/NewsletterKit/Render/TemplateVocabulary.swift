@@ -4,7 +4,7 @@ import Mustache
 /// The words for template problems: parser errors in plain language instead of the parser's case
 /// names, and the variables a digest template may use, so that a misspelt one is a warning naming it
 /// rather than a silently empty spot in every message.
-enum TemplateVocabulary {
+package enum TemplateVocabulary {
     /// Every variable the digest templates get (see ``DigestRenderer``), top level and inside
     /// `groups`, `articles` and `links`.
     static let variables: Set<String> = [
@@ -30,9 +30,17 @@ enum TemplateVocabulary {
         }
     }
 
+    /// Every variable and section the pages and mails of `newsletter serve` get: the unsubscribe page's
+    /// states (`ask`, `done`, `invalid`), the subscribe page's (`form`, `sent`, `confirm`, `confirmed`,
+    /// `invalid`, `limited`, `unavailable`) and their values.
+    package static let serverVariables: Set<String> = [
+        "title", "email", "action", "link", "error", "ask", "done", "invalid", "form", "sent", "confirm", "confirmed",
+        "limited", "unavailable",
+    ]
+
     /// Variable names used in `source` (tags `{{name}}`, `{{{name}}}`, `{{&name}}`, `{{#name}}`,
-    /// `{{^name}}`) that no digest template gets, with the line of their first use.
-    static func unknownVariables(in source: String) -> [(name: String, line: Int)] {
+    /// `{{^name}}`) that are not in `known`, with the line of their first use.
+    static func unknownVariables(in source: String, known: Set<String> = variables) -> [(name: String, line: Int)] {
         var result: [(String, Int)] = []
         var seen = Set<String>()
         for (index, line) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -47,7 +55,7 @@ enum TemplateVocabulary {
                 if "!%=/>$<".contains(first) { continue }
                 if "#^&".contains(first) { tag = String(tag.dropFirst()).trimmingCharacters(in: .whitespaces) }
                 let name = tag.split(separator: ".").first.map(String.init) ?? tag
-                guard !name.isEmpty, name != ".", !variables.contains(name), seen.insert(name).inserted else {
+                guard !name.isEmpty, name != ".", !known.contains(name), seen.insert(name).inserted else {
                     continue
                 }
                 result.append((name, index + 1))

@@ -6,7 +6,8 @@ import Glibc
 
 /// The files `newsletter init` writes into a new newsletter's folder: a commented
 /// `newsletter.yml` (the comments are the reference of every setting), editable copies of the
-/// built-in templates, and an empty subscriber list.
+/// built-in templates (the digest's, and the pages and confirmation mail of `newsletter serve`), and an
+/// empty subscriber list.
 ///
 /// Existing files are never overwritten: each file is created with `O_CREAT | O_EXCL`, so even a
 /// file that appears between the check and the write is kept.
@@ -31,6 +32,9 @@ public enum StarterFiles: Sendable {
             File(path: NewsletterConfig.defaultFileName, contents: configText),
             File(path: "Templates/digest.html.mustache", contents: DefaultTemplates.html),
             File(path: "Templates/digest.txt.mustache", contents: DefaultTemplates.text),
+            File(path: "Templates/unsubscribe.html.mustache", contents: ServerTemplates.unsubscribe),
+            File(path: "Templates/subscribe.html.mustache", contents: ServerTemplates.subscribe),
+            File(path: "Templates/confirm-subscription.txt.mustache", contents: ServerTemplates.confirmationText),
             File(path: "Subscribers/subscribers.csv", contents: "email,name,status,token,added\r\n"),
         ]
     }
@@ -161,7 +165,9 @@ public enum StarterFiles: Sendable {
 
         # The subscriber list: a CSV file with the columns email,name,status,token,added.
         subscribers: Subscribers/subscribers.csv
-        # The folder of the digest's templates (digest.html.mustache, digest.txt.mustache).
+        # The folder of the templates: the digest's (digest.html.mustache, digest.txt.mustache) and the
+        # pages and confirmation mail of newsletter serve (unsubscribe.html.mustache, subscribe.html.mustache,
+        # confirm-subscription.txt.mustache).
         templates: Templates
         # The state database: articles seen, digests sent, every delivery.
         state: .newsletter/state.sqlite

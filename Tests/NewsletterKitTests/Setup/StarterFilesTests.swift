@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import NewsletterKit
+@testable import NewsletterServer
 
 /// `newsletter init`: the starter files, the commented configuration as a reference, and that
 /// nothing that exists is ever overwritten.
@@ -13,7 +14,8 @@ struct StarterFilesTests {
         let site = folder.file("site")
         for path in [
             "newsletter.yml", "Templates/digest.html.mustache", "Templates/digest.txt.mustache",
-            "Subscribers/subscribers.csv",
+            "Templates/unsubscribe.html.mustache", "Templates/subscribe.html.mustache",
+            "Templates/confirm-subscription.txt.mustache", "Subscribers/subscribers.csv",
         ] {
             #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent(path).path), "\(path)")
             #expect(result.stdout.contains("created site/\(path)"), "\(result.stdout)")
@@ -31,6 +33,16 @@ struct StarterFilesTests {
             try String(contentsOf: site.appendingPathComponent("Templates/digest.html.mustache"), encoding: .utf8)
                 == DefaultTemplates.html)
         _ = renderer
+        // The serve pages are written too, equal to the built-in ones, and load without a warning.
+        for (path, builtIn) in [
+            ("Templates/unsubscribe.html.mustache", ServerTemplates.unsubscribe),
+            ("Templates/subscribe.html.mustache", ServerTemplates.subscribe),
+            ("Templates/confirm-subscription.txt.mustache", ServerTemplates.confirmationText),
+        ] {
+            #expect(try String(contentsOf: site.appendingPathComponent(path), encoding: .utf8) == builtIn, "\(path)")
+        }
+        _ = try ServerPages(directory: config.templatesDirectory, title: config.title, logger: collector.logger)
+        #expect(collector.warnings.isEmpty, "\(collector.warnings)")
         let list = try SubscriberList.load(from: config.subscribersFile, tokens: nil)
         #expect(list.subscribers.isEmpty && list.problems.isEmpty)
     }
@@ -135,8 +147,10 @@ struct StarterFilesTests {
         try FileManager.default.createDirectory(at: folder.file("Templates"), withIntermediateDirectories: true)
         let mine = Data("title: mine\nfrom: me@example.com\n".utf8)
         let myTemplate = Data("{{%CONTENT_TYPE: TEXT}}\nmy own\n".utf8)
+        let myPage = Data("<p>{{#ask}}我的退订页 {{email}}{{/ask}}</p>\n".utf8)
         try mine.write(to: folder.file("newsletter.yml"))
         try myTemplate.write(to: folder.file("Templates/digest.txt.mustache"))
+        try myPage.write(to: folder.file("Templates/unsubscribe.html.mustache"))
 
         let result = try newsletter(["init"], in: folder.url)
         #expect(result.status == 0, "\(result.stderr)")
@@ -145,6 +159,10 @@ struct StarterFilesTests {
         #expect(result.stdout.contains("kept    newsletter.yml"), "\(result.stdout)")
         #expect(result.stdout.contains("kept    Templates/digest.txt.mustache"))
         #expect(result.stdout.contains("created Templates/digest.html.mustache"))
+        #expect(FileManager.default.contents(atPath: folder.file("Templates/unsubscribe.html.mustache").path) == myPage)
+        #expect(result.stdout.contains("kept    Templates/unsubscribe.html.mustache"))
+        #expect(result.stdout.contains("created Templates/subscribe.html.mustache"))
+        #expect(result.stdout.contains("created Templates/confirm-subscription.txt.mustache"))
         #expect(FileManager.default.fileExists(atPath: folder.file("Subscribers/subscribers.csv").path))
 
         // A second run keeps everything, including the files the first run wrote.

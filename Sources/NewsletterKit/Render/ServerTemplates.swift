@@ -3,9 +3,9 @@
 /// The built-in pages and mails of `newsletter serve`, used when no `Templates/` folder exists (or a file is missing).
 ///
 /// They equal the repository's `Templates/` files byte for byte (a test checks this).
-enum ServerTemplates {
+package enum ServerTemplates {
     /// `unsubscribe.html.mustache`.
-    static let unsubscribe = #"""
+    package static let unsubscribe = #"""
         <!DOCTYPE html>
         <html lang="zh-CN">
         <head>
@@ -51,7 +51,7 @@ enum ServerTemplates {
         """#
 
     /// `subscribe.html.mustache`.
-    static let subscribe = #"""
+    package static let subscribe = #"""
         <!DOCTYPE html>
         <html lang="zh-CN">
         <head>
@@ -127,7 +127,7 @@ enum ServerTemplates {
         """#
 
     /// `confirm-subscription.txt.mustache`.
-    static let confirmationText = #"""
+    package static let confirmationText = #"""
         {{%CONTENT_TYPE: TEXT}}
         您好！
 
