@@ -42,6 +42,7 @@ package enum TextNormalizer {
 
     /// Collapses runs of whitespace (including U+00A0 and zero-width spaces) to one space and trims the ends,
     /// also trimming U+3000 ideographic-space indentation.
+    ///
     /// The text of an HTML fragment with whitespace runs collapsed to one space (for the evaluation target).
     package static func collapsedText(ofHTML html: String) -> String {
         HTMLDocument.parseFragment(html).map { collapse($0.textContent) } ?? ""

@@ -26,10 +26,13 @@ package struct TemplateLoader: Sendable {
         self.missingLevel = missingLevel
     }
 
-    /// Loads `name` (e.g. `digest.html.mustache`).
+    /// Loads the template `name` from the folder, or the built-in copy when the folder has none.
+    ///
     /// - Parameters:
+    ///   - name: the file name in the templates folder, for example `digest.html.mustache`.
     ///   - builtIn: the template used when the folder has no readable file of that name.
     ///   - logger: receives the missing-file message and the unknown-variable warnings.
+    /// - Returns: the parsed template.
     /// - Throws: ``RenderError`` naming the file (or `built-in NAME`) and line of a template that does not
     ///   parse.
     package func load(_ name: String, builtIn: String, logger: Logger) throws -> MustacheTemplate {

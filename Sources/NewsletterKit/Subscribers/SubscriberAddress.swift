@@ -44,6 +44,7 @@ public enum SubscriberAddress: Sendable {
     /// Whether `bytes` is an address that ``MailAddress`` certainly accepts as it is: an ASCII dot-atom local
     /// part of at most 64 bytes and an ASCII host name of LDH labels (at least two, 1 to 63 bytes, no `-` at
     /// either end, no `--` anywhere, so that no label can be an A-label to check), 254 bytes at most in all.
+    ///
     /// Lists are almost all such addresses; checking them byte by byte keeps reading 100,000 rows linear
     /// and fast. Anything else (UTF-8, IDN, odd forms) goes through ``MailAddress``'s full rules.
     /// - Complexity: O(*n*) in the address length, no allocation.

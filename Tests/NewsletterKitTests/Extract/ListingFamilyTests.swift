@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import NewsletterEvaluation
+import Testing
 
 @testable import NewsletterKit
 
