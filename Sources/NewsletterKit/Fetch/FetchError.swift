@@ -83,7 +83,7 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
 
 /// URLs as printed in messages and logs: the values of query parameters that look like secrets
 /// (`token`, `key`, `sig`, `auth`, `password`, …) are replaced by `REDACTED` (case 30).
-public enum URLRedaction {
+public enum URLRedaction: Sendable {
     static let secretWords = ["token", "key", "sig", "auth", "pass", "secret", "session", "ticket"]
 
     /// `url` with secret-looking query values replaced.

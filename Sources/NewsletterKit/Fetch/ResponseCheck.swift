@@ -40,7 +40,7 @@ public enum UnusableResponse: Sendable, Equatable, CustomStringConvertible {
 /// for a feed source, a first element other than `rss`/`feed`/`rdf:RDF` (`Content-Type` is only a hint).
 /// Body markers only count on small pages (little visible text), so an article that mentions
 /// "captcha" or a listing page with a login box in its header is still read.
-public enum ResponseCheck {
+public enum ResponseCheck: Sendable {
     /// Path segment names (without extension, lowercased) that mean a sign-in page.
     static let loginSegments: Set<String> = [
         "login", "signin", "sign-in", "sign_in", "log-in", "logon", "passport", "sso", "cas", "userlogin",

@@ -11,7 +11,7 @@ public import Foundation
 /// high-water mark; on a source's first fetch such an item is recorded as seen and never sent (its date
 /// is not a real "within the last 7 days"). The same rule applies to feed entries, listing dates and
 /// article pages' dates.
-public enum FutureDate {
+public enum FutureDate: Sendable {
     /// How far ahead of the fetch time a publisher date is still believed: 24 hours.
     public static let tolerance: TimeInterval = 86_400
 

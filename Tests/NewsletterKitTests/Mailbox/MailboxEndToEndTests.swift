@@ -153,4 +153,48 @@ struct MailboxEndToEndTests {
         #expect(unset.stderr.contains("TEST_MAILBOX_PASSWORD"))
         #expect(try Data(contentsOf: folder.file("subscribers.csv")) == before)
     }
+
+    /// `imap://` and `pop3://` with `starttls: required`: the session is encrypted before the login
+    /// (the server's certificate checked against `ca_file`), and the mailbox is processed as in clear.
+    /// Against a server that offers no STARTTLS, `required` refuses to log in: exit 1, nothing changed.
+    @Test(arguments: ["imap", "pop3"])
+    func startTLSIsRequiredAndUsed(scheme: String) throws {
+        let folder = try TemporaryFolder()
+        let (cert, key) = try SetupCheckTests.certificate(in: folder)
+        try Data("email,name,status,token,added\r\nb@example.org,,active,1a2b3c4d5e6f7a8b,\r\n".utf8).write(
+            to: folder.file("subscribers.csv"))
+        var text = String(decoding: try Fixtures.bytes("mailbox/unsubscribe-subject.eml"), as: UTF8.self)
+        text = text.replacingOccurrences(of: "{{TOKEN}}", with: "1a2b3c4d5e6f7a8b")
+        let messages = [(name: "unsubscribe-subject.eml", bytes: Array(text.utf8))]
+        let plain = try DovecotServer(folder: folder, messages: messages)
+        let secure = try DovecotServer(folder: folder, messages: messages, tls: (cert, key))
+        func config(_ server: DovecotServer, name: String) throws -> URL {
+            let port = scheme == "imap" ? server.imapPort : server.pop3Port
+            let file = try TestConfig.write(
+                in: folder, sources: [("x", "http://127.0.0.1:1/x.html")],
+                extra: [
+                    "mailbox:", "  url: \(scheme)://127.0.0.1:\(port)\(scheme == "imap" ? "/INBOX" : "")",
+                    "  starttls: required", "  ca_file: \(cert)", "  username: \(DovecotServer.user)",
+                    "  password_env: TEST_MAILBOX_PASSWORD",
+                ])
+            let named = folder.file(name)
+            try FileManager.default.moveItem(at: file, to: named)
+            return named
+        }
+        let environment = ["TEST_MAILBOX_PASSWORD": DovecotServer.password]
+        let before = try Data(contentsOf: folder.file("subscribers.csv"))
+        let refused = try newsletter(
+            ["mailbox", "--config", try config(plain, name: "plain.yml").path], environment: environment)
+        #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
+        #expect(try Data(contentsOf: folder.file("subscribers.csv")) == before)
+
+        let result = try newsletter(
+            ["mailbox", "--config", try config(secure, name: "secure.yml").path], environment: environment)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("1 unsubscribed"), "\(result.stdout)")
+        #expect(try Self.statuses(folder)["b@example.org"] == .unsubscribed)
+        // Dovecot logged the login as a TLS session.
+        let log = try String(contentsOf: secure.directory.appendingPathComponent("dovecot.log"), encoding: .utf8)
+        #expect(log.contains("TLS"), "\(log)")
+    }
 }

@@ -18,9 +18,12 @@ final class DovecotServer: @unchecked Sendable {
     let imapPort: Int
     let pop3Port: Int
 
-    /// Writes `messages` (name → bytes) into the Maildir's `new/`, then starts Dovecot.
-    init(folder: TemporaryFolder, messages: [(name: String, bytes: [UInt8])], deadline: Duration = .seconds(30)) throws
-    {
+    /// Writes `messages` (name → bytes) into the Maildir's `new/`, then starts Dovecot; with `tls`
+    /// (PEM certificate and key files) it offers STARTTLS on both ports.
+    init(
+        folder: TemporaryFolder, messages: [(name: String, bytes: [UInt8])], tls: (cert: String, key: String)? = nil,
+        deadline: Duration = .seconds(30)
+    ) throws {
         directory = folder.file("dovecot-\(UUID().uuidString.prefix(8))")
         let new = directory.appendingPathComponent("Maildir/new")
         try FileManager.default.createDirectory(at: new, withIntermediateDirectories: true)
@@ -35,6 +38,7 @@ final class DovecotServer: @unchecked Sendable {
             "--user", Self.user, "--password", Self.password, "--ready-file", ready.path, "--lifetime", "600",
             "--parent-pid", "\(ProcessInfo.processInfo.processIdentifier)",
         ]
+        if let tls { process.arguments? += ["--tls-cert", tls.cert, "--tls-key", tls.key] }
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let end = ContinuousClock.now.advanced(by: deadline)
