@@ -154,8 +154,9 @@ struct MailboxEndToEndTests {
         #expect(try Data(contentsOf: folder.file("subscribers.csv")) == before)
     }
 
-    /// `imap://` and `pop3://` with `starttls: required`: the session is encrypted before the login
-    /// (the server's certificate checked against `ca_file`), and the mailbox is processed as in clear.
+    /// `imap://` and `pop3://` with `starttls: required` encrypt the session before the login.
+    ///
+    /// The server's certificate is checked against `ca_file`, and the mailbox is processed as in clear.
     /// Against a server that offers no STARTTLS, `required` refuses to log in: exit 1, nothing changed.
     @Test(arguments: ["imap", "pop3"])
     func startTLSIsRequiredAndUsed(scheme: String) throws {
