@@ -456,8 +456,7 @@ private struct ConfigReader {
     /// Whether `text` starts with a host name (`www.example.gov.cn/…`, `127.0.0.1:8080/…`,
     /// `localhost:8080`): a web address whose `https://` was left out, not a local file.
     ///
-    /// A bare file
-    /// name such as `feed.xml` or `news.rss` is not taken for one.
+    /// A bare file name such as `feed.xml` or `news.rss` is not taken for one.
     static func startsWithHostName(_ text: String) -> Bool {
         let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         let first = parts.first ?? ""

@@ -68,8 +68,7 @@ public enum FeedParser: Sendable {
     /// Sniffs whether bytes are a feed by their root element (`rss`, `rdf:RDF`, `feed`), skipping a BOM,
     /// whitespace, the XML declaration, processing instructions, comments and a doctype.
     ///
-    /// File names and
-    /// `Content-Type` are never consulted.
+    /// File names and `Content-Type` are never consulted.
     ///
     /// - Parameter bytes: The document bytes (UTF-8, UTF-16 with BOM, or any ASCII-compatible charset).
     /// - Returns: `true` when the root element's local name (any prefix) is `rss`, `RDF` or `feed`; `false`

@@ -335,8 +335,7 @@ public struct SourceFetcher: Sendable {
 
     /// GET with the stored validators; a 304 answers with the stored body.
     ///
-    /// New validators are added to
-    /// `validators`, stored by the caller once the source has been read.
+    /// New validators are added to `validators`, stored by the caller once the source has been read.
     private func fetchConditional(
         _ url: URL, now: Date, source: NewsletterConfig.Source, validators: inout [HTTPCacheEntry], logger: Logger
     ) async throws -> HTTPResponse {

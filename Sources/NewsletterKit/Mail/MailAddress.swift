@@ -66,8 +66,7 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the address can only travel with SMTPUTF8 (RFC 6531): its local part is not ASCII.
     ///
-    /// The domain
-    /// never needs it: it is always held as A-labels.
+    /// The domain never needs it: it is always held as A-labels.
     public var requiresSMTPUTF8: Bool {
         !localPart.utf8.allSatisfy { $0 < 0x80 }
     }

@@ -24,8 +24,7 @@ public struct MessageComposer: Sendable {
     /// One boundary per digest and date (so preview, test send and send differ only in the
     /// per-recipient fields): `=_NL_` and an FNV-1a hash of the content.
     ///
-    /// `=_` never occurs in
-    /// quoted-printable or base64 text; MIMEMessage still checks the bodies.
+    /// `=_` never occurs in quoted-printable or base64 text; MIMEMessage still checks the bodies.
     static func boundary(for content: DigestContent, date: Date) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         let seed =

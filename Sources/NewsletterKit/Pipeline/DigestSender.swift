@@ -174,8 +174,7 @@ public struct DigestSender: Sendable {
     /// Marks as `bounced` in the subscriber list every address among `candidates` whose last
     /// ``bounceLimit`` deliveries all failed with a 5xx reply (case 23).
     ///
-    /// The list is re-read and
-    /// written atomically, so edits made during the run are kept.
+    /// The list is re-read and written atomically, so edits made during the run are kept.
     func disableBouncing(_ candidates: [String]) async throws -> [String] {
         guard !candidates.isEmpty else { return [] }
         let limit = Self.bounceLimit

@@ -20,8 +20,7 @@ public struct Subscriber: Sendable, Equatable {
     public var status: Status
     /// A token kept in the list's `token` column: older versions wrote a random one per row.
     ///
-    /// Accepted for
-    /// unsubscribing beside the derived token; new rows leave it empty.
+    /// Accepted for unsubscribing beside the derived token; new rows leave it empty.
     public var storedToken: String
     /// When the subscriber was added (date only, ISO 8601), possibly empty.
     public var added: String

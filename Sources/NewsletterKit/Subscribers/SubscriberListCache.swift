@@ -48,8 +48,7 @@ public final class SubscriberListCache: Sendable {
 
     /// The last snapshot, without looking at the file (`nil` before the first read).
     ///
-    /// It may be stale:
-    /// use it only for answers that are checked again under the lock.
+    /// It may be stale: use it only for answers that are checked again under the lock.
     public var lastSnapshot: Snapshot? { state.withLock { $0 } }
 
     /// The list as the file holds it now: a `stat(2)` and the cached snapshot when the file is unchanged,

@@ -178,8 +178,8 @@ struct SubscribeFormTests {
 
     /// Per address: the fourth submission within the hour gets 429 with a page and no mail.
     ///
-    /// Per client: the
-    /// eleventh POST within ten minutes gets 429 and adds nothing; another client (`X-Real-IP` from the web
+    /// Per client: the eleventh POST within ten minutes gets 429 and adds nothing; another client (`X-Real-IP` from
+    /// the web
     /// server on loopback) is not limited by it.
     @Test func rateLimitedPerAddressAndPerClient() throws {
         let folder = try TemporaryFolder()
