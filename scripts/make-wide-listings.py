@@ -651,7 +651,62 @@ def english_gov_page2():
           EN_NOW, CN_ZONE)
 
 
+# A two-page VSB (博达) university news section in GBK, with article pages, for the pipeline test that later pages
+# are read by the first page's block: page 2 holds 2 items beside a 通知公告 box of 5 dated links.
+def paged_site():
+    root = os.path.join(os.path.dirname(OUT), "site-paged")
+    days = ["2024-06-13", "2024-06-12", "2024-06-12", "2024-06-11", "2024-06-10", "2024-06-10", "2024-06-09",
+            "2024-06-08", "2024-06-08", "2024-06-07"]
+    titles = CN_TITLES[:10]
+    notices = [("关于2024年端午节放假安排的通知", "2024-06-05"), ("关于开展2024年暑期社会实践活动的通知", "2024-06-04"),
+               ("关于举办第十届校园科技文化节的通知", "2024-06-03"), ("关于做好2024届毕业生离校工作的通知", "2024-06-02"),
+               ("关于公布2024年校级教学成果奖评审结果的公示", "2024-06-01")]
+
+    def put(path, html):
+        full = os.path.join(root, path)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "wb") as f:
+            f.write(html.encode("gbk"))
+
+    def listing(items, prefix, pager):
+        lis = "".join(
+            f'<li id="line_u8_{k}"><a href="{prefix}info/1021/{3400 - n}.htm" target="_blank" title="{titles[n]}">'
+            f'{titles[n]}</a><span>{days[n]}</span></li>' for k, n in enumerate(items))
+        side = "".join(
+            f'<li><a href="{prefix}../tzgg/info/1022/{2200 - k}.htm" title="{t}">{t}</a><em>{d}</em></li>'
+            for k, (t, d) in enumerate(notices))
+        return (
+            '<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk">'
+            '<title>学院新闻-示例大学</title><META Name="keywords" Content="示例大学,学院新闻"></head><body>'
+            f'<div class="header"><div class="logo"><a href="{prefix}../index.htm"><img src="{prefix}../images/logo.png">'
+            f'</a></div><ul class="nav"><li><a href="{prefix}../index.htm">首页</a></li><li><a href="{prefix}../xxgk.htm">'
+            f'学校概况</a></li><li><a href="{prefix}xyxw.htm">新闻中心</a></li><li><a href="{prefix}../jxky.htm">教学科研'
+            '</a></li></ul></div><div class="main clearfix"><div class="main_l"><div class="tzgg_box"><h3>通知公告</h3>'
+            f'<ul>{side}</ul></div></div><div class="main_r"><div class="location">当前位置：<a href="{prefix}../index.htm">'
+            f'首页</a> &gt;&gt; <a href="{prefix}xyxw.htm">学院新闻</a></div><div class="main_list"><ul>{lis}</ul></div>'
+            f'<div class="pb_sys_common pb_sys_normal pb_sys_style1">{pager}</div></div></div>'
+            '<div class="footer">版权所有 示例大学 地址：示例市示例路1号</div></body></html>')
+
+    put("xwzx/xyxw.htm", listing(range(8), "", '<span class="p_pages"><span class="p_t">共10条</span> '
+        '<span class="p_no_d">1</span><span class="p_no"><a href="xyxw/1.htm">2</a></span></span>'
+        '<span class="p_next p_fun"><a href="xyxw/1.htm">下页</a></span><span class="p_last p_fun">'
+        '<a href="xyxw/1.htm">尾页</a></span>'))
+    put("xwzx/xyxw/1.htm", listing(range(8, 10), "../", '<span class="p_first p_fun"><a href="../xyxw.htm">首页</a>'
+        '</span><span class="p_prev p_fun"><a href="../xyxw.htm">上页</a></span><span class="p_pages">'
+        '<span class="p_no"><a href="../xyxw.htm">1</a></span><span class="p_no_d">2</span></span>'))
+    for n in range(10):
+        put(f"xwzx/info/1021/{3400 - n}.htm",
+            '<html><head><meta charset="gbk"><title>' + titles[n] + '</title></head><body><div class="content">'
+            f'<h1>{titles[n]}</h1><div class="info">发布时间：{days[n]} 来源：党委宣传部</div><div class="v_news_content">'
+            f'<p>{titles[n]}。本报讯 近日，学校召开专题会议，对相关工作进行部署，会议强调要抓好落实。</p></div></div></body></html>')
+    for k, (t, d) in enumerate(notices):
+        put(f"tzgg/info/1022/{2200 - k}.htm",
+            f'<html><head><meta charset="gbk"><title>{t}</title></head><body><h1>{t}</h1><div>发布时间：{d}</div>'
+            f'<div class="v_news_content"><p>{t}。各单位：现将有关事项通知如下。</p></div></body></html>')
+
+
 if __name__ == "__main__":
+    paged_site()
     for make in [sse_dl_dd, hanweb_table_records, zfxxgk_table, dedecms_dynamic, discuz_forum, jeecms, media_people,
                  wordpress_slugs, wordpress_short_last_page, ghost_cards, drupal_views, protocol_relative,
                  trs_short_last_page, div_rows_doc_numbers, english_gov_page2]:

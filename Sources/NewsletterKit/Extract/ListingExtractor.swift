@@ -39,19 +39,34 @@ public enum ListingExtractor: Sendable {
     ///   - now: The fetch time; a date shown without a year (`[02-13]`) is taken as the latest such day
     ///     not after it.
     ///   - selectors: Per-source selectors; a selector matching nothing sets ``ListingPage/selectorMiss``.
+    ///   - blockShape: The ``ListingPage/blockShape`` chosen on the listing's first page, for its later pages.
     /// - Returns: The links, the next-page URL and the scored candidate blocks; no links when nothing
     ///   article-like was found.
     public static func extract(
         bytes: [UInt8], contentType: String?, url: URL, timeZone: TimeZone, now: Date = Date(),
-        selectors: Selectors = Selectors()
+        selectors: Selectors = Selectors(), sameBlockAs blockShape: String? = nil
     ) -> ListingPage {
         let decoded = CharsetDecoder.decode(bytes, contentType: contentType)
-        return extract(html: decoded.text, url: url, timeZone: timeZone, now: now, selectors: selectors)
+        return extract(
+            html: decoded.text, url: url, timeZone: timeZone, now: now, selectors: selectors, sameBlockAs: blockShape)
     }
 
     /// Extracts a listing from already-decoded HTML text.
+    ///
+    /// A later page of a listing (page 2, the short last page) takes the block of the first page's shape when
+    /// it has one, instead of guessing again among a few items and a longer sidebar.
+    ///
+    /// - Parameters:
+    ///   - html: The decoded page.
+    ///   - url: The page URL; links are resolved against it (or `<base href>`).
+    ///   - timeZone: Zone for the dates shown beside links.
+    ///   - now: The fetch time, for dates shown without a year.
+    ///   - selectors: Per-source selectors; a selector matching nothing sets ``ListingPage/selectorMiss``.
+    ///   - blockShape: The ``ListingPage/blockShape`` chosen on the listing's first page.
+    /// - Returns: The links, the next-page URL and the scored candidate blocks.
     public static func extract(
-        html: String, url: URL, timeZone: TimeZone, now: Date = Date(), selectors: Selectors = Selectors()
+        html: String, url: URL, timeZone: TimeZone, now: Date = Date(), selectors: Selectors = Selectors(),
+        sameBlockAs blockShape: String? = nil
     ) -> ListingPage {
         guard let root = HTMLDocument.parseHTML(html) else { return ListingPage(links: [], nextPage: nil) }
         expandHanwebRecords(root)
@@ -95,8 +110,10 @@ public enum ListingExtractor: Sendable {
                 links: links, nextPage: pagination?.url,
                 selectorMiss: links.isEmpty ? "links: \(selector)" : selectorMiss)
         }
-        let (links, blocks) = chooseLinks(root, context: &context)
-        return ListingPage(links: links, nextPage: pagination?.url, blocks: blocks, selectorMiss: selectorMiss)
+        let (links, blocks, shape) = chooseLinks(root, context: &context, sameBlockAs: blockShape)
+        var page = ListingPage(links: links, nextPage: pagination?.url, blocks: blocks, selectorMiss: selectorMiss)
+        page.blockShape = shape
+        return page
     }
 
     // MARK: - Candidates
@@ -109,6 +126,43 @@ public enum ListingExtractor: Sendable {
         var sectionPath: Bool
         var inSection: Bool
         var titleLength: Int
+        /// How well the anchor reads as the item's title (see ``anchorStrength(_:title:length:)``).
+        var strength: Int
+    }
+
+    /// Ranks anchors to the same page: one holding or inside a heading first, then link text over a
+    /// `title`/`alt` attribute, and never a date, a count or a "read more" label; then the longer text.
+    private static func anchorStrength(_ anchor: HTMLNode, title: String, length: Int) -> Int {
+        var strength = min(length, 200)
+        let headings: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
+        var inHeading = !anchor.descendants(named: headings).isEmpty
+        var node = anchor.parent
+        for _ in 0..<2 where !inHeading {
+            guard let current = node else { break }
+            inHeading = headings.contains(current.name)
+            node = current.parent
+        }
+        if inHeading { strength += 2_000 }
+        let text = TextNormalizer.collapse(anchor.textContent)
+        if !text.isEmpty { strength += 1_000 }
+        let lower = text.lowercased()
+        if text.allSatisfy({ $0.isNumber || $0.isWhitespace || "-/:.年月日".contains($0) })
+            || readMorePrefixes.contains(where: lower.hasPrefix)
+        {
+            strength -= 1_500
+        }
+        return strength
+    }
+
+    private static let readMorePrefixes = ["continue reading", "read more", "more", "阅读全文", "查看全文", "详细", "更多"]
+
+    /// `url` without its `#fragment`.
+    static func withoutFragment(_ url: URL) -> URL {
+        guard url.fragment != nil, var components = URLComponents(url: url, resolvingAgainstBaseURL: true) else {
+            return url
+        }
+        components.fragment = nil
+        return components.url ?? url
     }
 
     struct Context {
@@ -142,11 +196,15 @@ public enum ListingExtractor: Sendable {
             }
             let title = ListingExtractor.title(of: anchor)
             guard !title.isEmpty else { return nil }
-            return (ListingLink(url: url, title: title, date: nil), title)
+            // A fragment (`#more-12`, `#respond`) never makes another article.
+            let page = ListingExtractor.withoutFragment(url)
+            return (ListingLink(url: page, title: title, date: nil), title)
         }
     }
 
-    private static func chooseLinks(_ root: HTMLNode, context: inout Context) -> ([ListingLink], [ListingBlock]) {
+    private static func chooseLinks(_ root: HTMLNode, context: inout Context, sameBlockAs blockShape: String?)
+        -> ([ListingLink], [ListingBlock], String?)
+    {
         var counter = 0
         var order: [ObjectIdentifier: Int] = [:]
         root.walk { node in
@@ -164,24 +222,42 @@ public enum ListingExtractor: Sendable {
         let sectionMeaningful = pageDirectory.count > 1
 
         var candidates: [Candidate] = []
-        var seen: Set<String> = []
+        var indexByURL: [String: Int] = [:]
         for anchor in root.descendants(named: ["a"]) {
             if let pagination = context.paginationNode, anchor === pagination || isInside(anchor, pagination) {
                 continue
             }
             guard let (link, title) = context.candidate(anchor) else { continue }
             let key = link.url.absoluteString
-            guard !seen.contains(key) else { continue }
             let length = TextNormalizer.visibleLength(title)
-            if length < 2 || ContentHints.isBoilerplate(title) || moreLabels.contains(title.lowercased()) { continue }
-            seen.insert(key)
+            let lower = title.lowercased()
+            if length < 2 || ContentHints.isBoilerplate(title) || moreLabels.contains(lower)
+                || nextLabels.contains(lower) || pageLabels.contains(lower)
+            {
+                continue
+            }
+            let strength = anchorStrength(anchor, title: title, length: length)
+            // Several anchors to one page (icon, image, title, "Continue reading", date, reply count): the
+            // one that reads as its title stands for it.
+            if let existing = indexByURL[key] {
+                if strength > candidates[existing].strength {
+                    candidates[existing].anchor = anchor
+                    candidates[existing].link = link
+                    candidates[existing].item = itemNode(anchor, keys: keys)
+                    candidates[existing].titleLength = length
+                    candidates[existing].strength = strength
+                }
+                continue
+            }
+            indexByURL[key] = candidates.count
             let item = itemNode(anchor, keys: keys)
             let path = link.url.path
             candidates.append(
                 Candidate(
                     anchor: anchor, link: link, item: item, articlePath: isArticlePath(link.url),
                     sectionPath: isSectionPath(link.url),
-                    inSection: sectionMeaningful && path.hasPrefix(pageDirectory + "/"), titleLength: length))
+                    inSection: sectionMeaningful && path.hasPrefix(pageDirectory + "/"), titleLength: length,
+                    strength: strength))
         }
         let candidateAnchors = Set(candidates.map { ObjectIdentifier($0.anchor) })
         func candidateCount(_ node: HTMLNode) -> Int {
@@ -198,7 +274,8 @@ public enum ListingExtractor: Sendable {
         for index in candidates.indices {
             var item = candidates[index].item
             // An item holding several links (title, image, channel tag, author): when the title's own
-            // container is not a list, the item is the nearest ancestor repeated 3+ times beside itself.
+            // container is not a list, the item is the nearest ancestor repeated 3+ times beside itself
+            // (an `<article>` twice: the short last page of a blog).
             if let container = item.parent,
                 container.elementChildren.filter({ holdsCandidate($0) }).count < 3
             {
@@ -208,7 +285,7 @@ public enum ListingExtractor: Sendable {
                         let grand = current.parent
                     else { break }
                     let repeated = grand.elementChildren.filter { $0.name == current.name && holdsCandidate($0) }.count
-                    if repeated >= 3 && candidateCount(current) <= 6 {
+                    if repeated >= (current.name == "article" ? 2 : 3) && candidateCount(current) <= 6 {
                         item = current
                         break
                     }
@@ -278,8 +355,17 @@ public enum ListingExtractor: Sendable {
                 ? lhs.score > rhs.score
                 : (order[ObjectIdentifier(lhs.container)] ?? 0) < (order[ObjectIdentifier(rhs.container)] ?? 0)
         }
-        guard let winner = scored.first, winner.score >= 1.5 else {
-            return ([], scored.prefix(8).map { block($0.container, $0.indices, $0.score, $0.reasons, false) })
+        // A later page of a listing takes the block of the first page's shape when it has one.
+        if let blockShape, let same = scored.firstIndex(where: { shape(of: $0.container) == blockShape }),
+            same != 0
+        {
+            var taken = scored.remove(at: same)
+            taken.reasons.append("the block chosen on the listing's first page")
+            scored.insert(taken, at: 0)
+        }
+        let keepsShape = blockShape != nil && scored.first.map { shape(of: $0.container) == blockShape } == true
+        guard let winner = scored.first, winner.score >= 1.5 || keepsShape else {
+            return ([], scored.prefix(8).map { block($0.container, $0.indices, $0.score, $0.reasons, false) }, nil)
         }
         // Like siblings: same tag and class under the same parent (a list split into several `ul`s).
         let signature = groupSignature(winner.container)
@@ -316,7 +402,7 @@ public enum ListingExtractor: Sendable {
         let blocks = scored.prefix(8).map {
             block($0.container, $0.indices, $0.score, $0.reasons, chosenIDs.contains(ObjectIdentifier($0.container)))
         }
-        return (links, blocks)
+        return (links, blocks, shape(of: winner.container))
 
         func block(_ container: HTMLNode, _ indices: [Int], _ score: Double, _ reasons: [String], _ chosen: Bool)
             -> ListingBlock
@@ -428,6 +514,12 @@ public enum ListingExtractor: Sendable {
     private static let sidebarHeadings = [
         "热点", "热门", "推荐", "排行", "相关", "友情链接", "图片新闻", "猜你喜欢", "专题", "点击排行", "精彩图片", "Related",
         "Popular", "Trending",
+    ]
+    /// Pagination links other than "next": back, first and last page.
+    private static let pageLabels: Set<String> = [
+        "上一页", "上页", "前一页", "首页", "尾页", "末页", "最后一页", "previous", "previous page", "prev", "« previous",
+        "newer posts", "newer entries", "« newer posts", "newer posts »", "← newer posts", "newer posts →", "newer",
+        "older", "first", "last", "first page", "last page", "« first", "last »",
     ]
     private static let moreLabels: Set<String> = ["更多", "更多>>", "更多>", "more", "more>>", "more »", "查看更多", ">>", "详细"]
 
@@ -555,6 +647,7 @@ public enum ListingExtractor: Sendable {
         if let found = DateParser.firstDate(in: text, timeZone: timeZone) {
             return (found.date.date, found.date.hasTime)
         }
+        if let found = englishDate(in: text, timeZone: timeZone) { return (found, false) }
         let normalized = String(String.UnicodeScalarView(text.unicodeScalars.map(DateParser.normaliseScalar)))
         guard
             let match = normalized.firstMatch(
@@ -577,11 +670,41 @@ public enum ListingExtractor: Sendable {
         return nil
     }
 
+    private static let monthNames = [
+        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
+        "nov": 11, "dec": 12,
+    ]
+
+    /// An English date with the month's name, as blogs and English sites show it beside links:
+    /// `March 8, 2024`, `Mar. 8th, 2024`, `8 Mar 2024`, `8 March, 2024` (a day; no time).
+    static func englishDate(in text: String, timeZone: TimeZone) -> Date? {
+        var parts: (month: Substring, day: Substring, year: Substring)?
+        if let match = text.firstMatch(
+            of:
+                /(?i)\b(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b/
+        ) {
+            parts = (match.1, match.2, match.3)
+        } else if let match = text.firstMatch(
+            of:
+                /(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?,?\s+(\d{4})\b/
+        ) {
+            parts = (match.2, match.1, match.3)
+        }
+        guard let parts, let month = monthNames[String(parts.month.prefix(3)).lowercased()],
+            let day = Int(parts.day), let year = Int(parts.year), (1...31).contains(day)
+        else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar.date(from: DateComponents(year: year, month: month, day: day))
+    }
+
     // MARK: - Titles and targets
 
     /// The link's title: its text, or the whole `title=""` (or image `alt`) when the text is cut short or empty.
     static func title(of anchor: HTMLNode) -> String {
-        var title = TextNormalizer.collapse(anchor.textContent)
+        // A link that wraps a whole card (tag, heading, excerpt): the heading is the title.
+        let heading = anchor.descendants(named: ["h1", "h2", "h3", "h4", "h5", "h6"]).first
+        var title = TextNormalizer.collapse((heading ?? anchor).textContent)
         let attribute = TextNormalizer.collapse(anchor.attribute("title") ?? "")
         let truncated = title.hasSuffix("…") || title.hasSuffix("...") || title.hasSuffix("..")
         if !attribute.isEmpty, title.isEmpty || truncated {
@@ -760,6 +883,23 @@ public enum ListingExtractor: Sendable {
 
     // MARK: - URLs
 
+    /// The path of element names and classes from `<body>` down to `node` (`div.main/div.right/ul`); ids are
+    /// kept only when they hold no digit (generated ids differ from page to page).
+    static func shape(of node: HTMLNode) -> String {
+        var parts: [String] = []
+        var current: HTMLNode? = node
+        while let element = current, element.name != "body", element.name != "html" {
+            var part = element.name
+            if let id = element.attribute("id"), !id.isEmpty, !id.contains(where: \.isNumber) { part += "#" + id }
+            let classes = (element.attribute("class") ?? "").split(whereSeparator: \.isWhitespace)
+                .filter { !$0.contains(where: \.isNumber) }
+            if !classes.isEmpty { part += "." + classes.joined(separator: ".") }
+            parts.append(part)
+            current = element.parent
+        }
+        return parts.reversed().joined(separator: "/")
+    }
+
     private static func groupSignature(_ node: HTMLNode) -> String {
         node.name + "." + (node.attribute("class") ?? "")
     }
@@ -779,10 +919,26 @@ public enum ListingExtractor: Sendable {
         return labels.suffix(keep).joined(separator: ".")
     }
 
+    /// Path segments that name an archive, not a post (`/category/news/`, `/tag/x/`, `/page/2/`).
+    private static let archiveSegments: Set<String> = [
+        "category", "categories", "tag", "tags", "author", "authors", "page", "topic", "topics", "section",
+        "sections", "series", "archive", "archives", "feed", "search",
+    ]
+
+    /// A blog permalink ending in a slug of three or more words (`/city-council-approves-new-budget/`,
+    /// `/2024/03/some-post/`), outside `/category/`, `/tag/`, `/author/` or `/page/N/`.
+    static func isSlugPermalink(_ url: URL) -> Bool {
+        let segments = url.path.split(separator: "/").map { $0.lowercased() }
+        guard let last = segments.last, !segments.contains(where: archiveSegments.contains) else { return false }
+        let words = last.split(separator: "-").filter { word in word.contains(where: \.isLetter) }
+        return words.count >= 3 && last.count >= 12 && !last.contains(".")
+    }
+
     /// Paths of section front pages (`/xwzx/`, `index.html`, `list_2.html`), not articles.
     static func isSectionPath(_ url: URL) -> Bool {
         let last = url.lastPathComponent.lowercased()
-        if url.path.hasSuffix("/") || url.path.isEmpty { return url.query == nil }
+        if isSlugPermalink(url) { return false }
+        if url.hasDirectoryPath || url.path.isEmpty { return url.query == nil }
         return last.hasPrefix("index") || last.hasPrefix("list") || last.hasPrefix("default")
     }
 
@@ -794,6 +950,7 @@ public enum ListingExtractor: Sendable {
             return true
         }
         if path.range(of: #"t(19|20)\d{6}_\d+"#, options: .regularExpression) != nil { return true }
+        if isSlugPermalink(url) { return true }
         if path.range(of: #"/\d{3,}\.s?html?$"#, options: .regularExpression) != nil { return true }
         if path.range(of: #"/(show|content|art|detail|article)[-_/]"#, options: .regularExpression) != nil
             && digits >= 2

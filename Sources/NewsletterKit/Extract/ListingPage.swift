@@ -10,6 +10,11 @@ public struct ListingPage: Sendable {
     public var blocks: [ListingBlock]
     /// A configured selector that matched nothing (`links` or `next_page`), naming it; `nil` otherwise.
     public var selectorMiss: String?
+    /// The chosen block's place in the page, for reading the listing's later pages by it.
+    ///
+    /// Element names and classes from `<body>` down (`div.main/div.right/div.right_list/ul`); `nil` when
+    /// selectors chose the links or nothing was chosen.
+    public var blockShape: String?
 
     public init(links: [ListingLink], nextPage: URL?, blocks: [ListingBlock] = [], selectorMiss: String? = nil) {
         self.links = links

@@ -167,10 +167,10 @@ public struct SourceFetcher: Sendable {
         validators: inout [HTTPCacheEntry], logger: Logger
     ) async throws -> [Candidate] {
         let selectors = ListingExtractor.Selectors(links: source.selectors.links, nextPage: source.selectors.nextPage)
-        func extract(_ response: HTTPResponse) throws -> ListingPage {
+        func extract(_ response: HTTPResponse, sameBlockAs shape: String? = nil) throws -> ListingPage {
             let page = ListingExtractor.extract(
                 bytes: response.body, contentType: response.contentType, url: response.url,
-                timeZone: source.timeZone, now: now, selectors: selectors)
+                timeZone: source.timeZone, now: now, selectors: selectors, sameBlockAs: shape)
             if let miss = page.selectorMiss {
                 throw SourceError.selectorMatchedNothing(source: source.name, selector: miss, url: response.url)
             }
@@ -186,6 +186,8 @@ public struct SourceFetcher: Sendable {
             }
             throw SourceError.noLinks(first.url, explanation: explanation)
         }
+        // Later pages are read by the block chosen on the first (the short last page has few items).
+        let firstShape = page.blockShape
         var visited: Set<URL> = [first.url]
         var pages = 1
         while true {
@@ -209,7 +211,7 @@ public struct SourceFetcher: Sendable {
                 if let what = ResponseCheck.classify(response, requested: nextURL, expectingFeed: false) {
                     throw FetchError.unusable(what, status: response.status, url: response.url)
                 }
-                page = try extract(response)
+                page = try extract(response, sameBlockAs: firstShape)
             } catch {
                 logger.warning("listing page skipped", metadata: ["error": "\(error)"])
                 break

@@ -52,6 +52,80 @@ struct ListingFamilyTests {
         #expect(page.links.count == item.truth.links.count)
     }
 
+    static let wideFolder = RepoPaths.resources.appendingPathComponent("listings-wide")
+    static let wideNames: [String] = {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: wideFolder.path)) ?? []
+        return files.filter { $0.hasSuffix(".expected.json") }.map { String($0.dropLast(".expected.json".count)) }
+            .sorted()
+    }()
+
+    /// The wider set (Resources/listings-wide, scripts/make-wide-listings.py): layouts written from real CMS
+    /// markup before the extractor was changed for them (SSE dl/dd with PDFs, Hanweb table records, 政务公开
+    /// columns, DedeCMS list.php, Discuz!, Jeecms, 人民网, WordPress and Ghost `/slug/` permalinks, Drupal, …).
+    @Test(arguments: wideNames)
+    func widerLayoutIsReadRight(_ name: String) throws {
+        let cases = try ListingEvaluation.loadCases(in: Self.wideFolder)
+        let item = try #require(cases.first { $0.name == name })
+        let outcome = try #require(ListingEvaluation.run([item]).first)
+        #expect(outcome.notes == [], "\(name)")
+    }
+
+    @Test(arguments: [
+        ("March 8, 2024", "2024-03-08"), ("Posted on Mar. 8th, 2024 by Jane", "2024-03-08"),
+        ("8 Mar 2024", "2024-03-08"), ("28 February, 2024", "2024-02-28"), ("Sept 3, 2023", "2023-09-03"),
+    ])
+    func englishDatesBesideLinks(_ text: String, _ expected: String) throws {
+        let now = try #require(DateParser.parse("2024-03-10T09:00:00Z", timeZone: .gmt))
+        let found = try #require(ListingExtractor.date(in: text, timeZone: .gmt, now: now))
+        #expect(DateParser.iso8601(found.0, timeZone: .gmt).hasPrefix(expected))
+        #expect(found.1 == false)
+    }
+
+    @Test(arguments: ["the market 8, 2024 rally", "Mayor 12, 2024", "version 8 2024"])
+    func wordsThatOnlyStartLikeAMonthAreNotDates(_ text: String) throws {
+        #expect(ListingExtractor.englishDate(in: text, timeZone: .gmt) == nil)
+    }
+
+    @Test(arguments: [
+        ("https://news.example.org/city-council-approves-new-budget/", true),
+        ("https://news.example.org/2024/03/08/storm-damage-what-to-know/", true),
+        ("https://news.example.org/category/press-releases-and-statements/", false),
+        ("https://news.example.org/tag/city-council-budget-news/", false),
+        ("https://news.example.org/category/local/page/2/", false),
+        ("https://news.example.org/local-news/", false),
+        ("http://www.example.gov.cn/xwzx/gzdt/", false),
+    ])
+    func slugPermalinksAreArticlesNotSections(_ url: String, _ article: Bool) throws {
+        let parsed = try #require(URL(string: url))
+        #expect(ListingExtractor.isSlugPermalink(parsed) == article)
+        #expect(ListingExtractor.isSectionPath(parsed) == !article)
+    }
+
+    @Test func severalAnchorsToOnePageGiveTheTitleAnchor() throws {
+        let url = try #require(URL(string: "https://bbs.example.com/forum.php?mod=forumdisplay&fid=2"))
+        let row = { (tid: Int, title: String) in
+            """
+            <tbody id="normalthread_\(tid)"><tr><td class="icn"><a href="forum.php?mod=viewthread&amp;tid=\(tid)" \
+            title="新窗口打开"><img src="folder.gif"></a></td><th><a href="forum.php?mod=viewthread&amp;tid=\(tid)#new" \
+            class="s xst">\(title)</a></th><td class="num"><a href="forum.php?mod=viewthread&amp;tid=\(tid)">12</a></td>\
+            <td class="by"><em><span>2022-2-19</span></em></td></tr></tbody>
+            """
+        }
+        let html =
+            "<html><body><table>" + row(3, "关于开展春季植树活动的通知") + row(2, "全市春耕备耕工作会议召开")
+            + row(1, "关于调整部分公交线路的通告") + "</table></body></html>"
+        let page = ListingExtractor.extract(html: html, url: url, timeZone: .gmt)
+        #expect(page.links.map(\.title) == ["关于开展春季植树活动的通知", "全市春耕备耕工作会议召开", "关于调整部分公交线路的通告"])
+        #expect(page.links.first?.url.absoluteString == "https://bbs.example.com/forum.php?mod=viewthread&tid=3")
+    }
+
+    @Test func aCardLinkIsTitledByItsHeading() throws {
+        let root = try #require(
+            HTMLDocument.parseFragment(
+                #"<a href="/a-long-post-slug/"><span>Engineering</span><h2>How we rebuilt it</h2><p>Excerpt.</p></a>"#))
+        #expect(ListingExtractor.title(of: try #require(root.first("a"))) == "How we rebuilt it")
+    }
+
     @Test func trsPaginationFromCreatePageHTML() throws {
         let url = try #require(URL(string: "http://www.example.gov.cn/xwzx/index_3.html"))
         let html = """
