@@ -15,7 +15,7 @@ extension NewsletterCommand {
                 cannot be recorded, sending stops at once. A message with no reply to the end \
                 of DATA is recorded as uncertain and not resent unless --resend-uncertain is \
                 given. A source that has failed in alert_after_failed_runs runs in a row \
-                (default 3) is reported with ALERT on standard error.
+                (default 2) is reported with ALERT on standard error.
 
                 Exit status (for cron and scripts):
                   0    all good: every message accepted, or nothing new (nothing sent,

@@ -13,7 +13,7 @@ extension NewsletterCommand {
                                accepted, failed (permanently), deferred (pending after a
                                temporary failure), pending (not tried yet) and uncertain
                   sources      when each source last worked, and how many runs in a row
-                               it has failed; ALERT from alert_after_failed_runs (3)
+                               it has failed; ALERT from alert_after_failed_runs (2)
                   failed       each failed or uncertain delivery with the server's reply
                   subscribers  counts by status (active, pending, unsubscribed, bounced)
                 Exit status: 0; 2 when a source is alerting or a digest is unfinished, so \

@@ -153,7 +153,7 @@ private struct ConfigReader {
             archiveURL: try string(values, "archive_url", required: false),
             archiveDirectory: resolve(try string(values, "archive_dir", required: false) ?? "archive"),
             groupBy: try grouping(values),
-            alertAfterFailedRuns: try int(values, "alert_after_failed_runs", default: 3, range: 1...1000)
+            alertAfterFailedRuns: try int(values, "alert_after_failed_runs", default: 2, range: 1...1000)
         )
         config.mailbox = try values["mailbox"].map { try self.mailbox($0.value) }
         return config

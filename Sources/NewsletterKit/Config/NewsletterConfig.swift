@@ -136,7 +136,10 @@ public struct NewsletterConfig: Sendable {
     /// How the digest's articles are arranged.
     public var groupBy: Grouping = .source
     /// A source failing in this many consecutive runs is reported loudly by `send` and `status`.
-    public var alertAfterFailedRuns: Int = 3
+    ///
+    /// Default 2 (case 30): for a weekly job the second failed run in a row is already two weeks of a
+    /// source missing from the digests; one failure alone (a site's brief outage) stays a plain line.
+    public var alertAfterFailedRuns: Int = 2
     /// The unsubscribe/bounce mailbox that `newsletter mailbox` reads, if any.
     public var mailbox: Mailbox? = nil
 

@@ -50,9 +50,8 @@ public struct SourceFetcher: Sendable {
                 what, status: first.status, url: first.url, detail: Self.redirectNote(source.url, first.url))
         }
         var candidates: [Candidate]
-        let knownSource = try await database.writer.read { db in
-            try SourceState.fetchOne(db, key: source.name) != nil
-        }
+        let state = try await database.writer.read { db in try SourceState.fetchOne(db, key: source.name) }
+        let knownSource = state != nil
         switch kind {
         case .feed:
             candidates = try feedCandidates(first, source: source, now: now, windowStart: windowStart, logger: logger)
@@ -60,11 +59,14 @@ public struct SourceFetcher: Sendable {
             guard Self.looksLikeHTML(first) else {
                 throw SourceError.notHTML(first.url, contentType: first.contentType)
             }
-            // A source fetched before: back-dated articles within `late_days` before the window still count.
-            let earliest =
-                !knownSource
-                ? windowStart.addingTimeInterval(-86_400)
-                : windowStart.addingTimeInterval(-Double(source.lateDays) * 86_400)
+            // A source fetched before: back-dated articles within `late_days` before the window still count, and
+            // after an outage longer than that everything since (one day before) its last successful fetch.
+            var earliest = windowStart.addingTimeInterval(-86_400)
+            if let state {
+                earliest = min(
+                    windowStart.addingTimeInterval(-Double(source.lateDays) * 86_400),
+                    state.lastFetchedAt.addingTimeInterval(-86_400))
+            }
             candidates = try await listingCandidates(
                 first, source: source, now: now, earliest: earliest, knownSource: knownSource,
                 validators: &validators, logger: logger)
@@ -135,7 +137,8 @@ public struct SourceFetcher: Sendable {
             let day = example.published.map { DateParser.iso8601($0, timeZone: source.timeZone).prefix(10) } ?? "?"
             let rule =
                 knownSource
-                ? "dated before the lookback window and its late_days grace of \(source.lateDays) days"
+                ? "dated before the lookback window, its late_days grace of \(source.lateDays) days and the "
+                    + "source's last successful fetch"
                 : "dated before the lookback window on the source's first fetch"
             result.notFetched.append(
                 "\(source.name): \(skipped.count) article(s) recorded as seen but not sent (\(rule)), e.g. "

@@ -74,7 +74,7 @@ public struct DigestBuilder: Sendable {
         let input = try await database.selectionInput()
         return selector.select(
             from: input.candidates, sentKeys: input.sentKeys, sentFingerprints: input.sentFingerprints,
-            sourceFirstFetched: input.sourceFirstFetched, now: now)
+            sourceFirstFetched: input.sourceFirstFetched, sourceFetches: input.sourceFetches, now: now)
     }
 
     /// The digest's content for `articles` as of `now`.

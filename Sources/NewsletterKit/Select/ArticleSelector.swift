@@ -8,7 +8,9 @@ public import Foundation
 /// - it was first seen inside the window after its source's first fetch and was published at most
 ///   `late_days` (per source, default 21: case 09's late item is dated 15 days before the window) before the window (a late-added or back-dated item; the back
 ///   catalogue found on a source's first fetch never counts this way, nor does an old item that only slid
-///   onto a listing's first page because a newer one was deleted).
+///   onto a listing's first page because a newer one was deleted); after an outage longer than that (the
+///   source's previous successful fetch is older than `late_days` before the window), the grace reaches back
+///   to one day before that previous fetch, so nothing published while the source could not be read is lost.
 ///
 /// Dates only filter and order; a feed's position or "newest seen" never decides (case 09).
 /// The window reaches 24 h past `now` (time-zone slips); dates further ahead were already replaced by
@@ -38,6 +40,7 @@ public struct ArticleSelector: Sendable {
     ///   - sentKeys: identity keys of articles in digests that went out.
     ///   - sentFingerprints: fingerprints of those articles.
     ///   - sourceFirstFetched: each source's first fetch time, by source name.
+    ///   - sourceFetches: each source's successful fetch times, oldest first, by source name.
     ///   - now: the run's clock.
     /// - Returns: the extracted articles not yet sent (by key or fingerprint, one per fingerprint) that were
     ///   published within the last ``lookbackDays`` days or added late to their source, at most
@@ -48,6 +51,7 @@ public struct ArticleSelector: Sendable {
         sentKeys: Set<String>,
         sentFingerprints: Set<String>,
         sourceFirstFetched: [String: Date],
+        sourceFetches: [String: [Date]] = [:],
         now: Date
     ) -> [StoredArticle] {
         let windowStart = now.addingTimeInterval(-Double(lookbackDays) * 86_400)
@@ -62,12 +66,15 @@ public struct ArticleSelector: Sendable {
             let latest = now.addingTimeInterval(FutureDate.tolerance)
             let inWindow = published >= windowStart && published <= latest
             let firstFetch = sourceFirstFetched[article.sourceName] ?? article.firstSeenAt
+            var graceStart = windowStart.addingTimeInterval(
+                -Double(lateDays[article.sourceName] ?? Self.defaultLateDays) * 86_400)
+            // Back from an outage: the grace reaches one day before the fetch that preceded this article's.
+            if let previous = sourceFetches[article.sourceName]?.last(where: { $0 < article.firstSeenAt }) {
+                graceStart = min(graceStart, previous.addingTimeInterval(-86_400))
+            }
             let lateAddition =
                 article.firstSeenAt > firstFetch && article.firstSeenAt >= windowStart && article.firstSeenAt <= now
-                && published <= latest
-                && published
-                    >= windowStart.addingTimeInterval(
-                        -Double(lateDays[article.sourceName] ?? Self.defaultLateDays) * 86_400)
+                && published <= latest && published >= graceStart
             guard inWindow || lateAddition else { continue }
             guard seenFingerprints.insert(article.fingerprint).inserted else { continue }
             if article.firstSeenAt <= firstFetch {

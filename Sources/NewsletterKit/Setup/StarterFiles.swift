@@ -204,8 +204,9 @@ public enum StarterFiles: Sendable {
         archive_dir: archive
         # The public address of archive_dir: enables the "view in browser" link in every message.
         # archive_url: https://news.example.com/archive/
-        # A source failing in this many runs in a row is reported loudly by send and status.
-        alert_after_failed_runs: 3
+        # A source failing in this many runs in a row is reported loudly by send and status
+        # (2: for a weekly job, two weeks without that source).
+        alert_after_failed_runs: 2
 
         """#
 }

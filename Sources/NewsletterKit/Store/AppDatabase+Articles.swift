@@ -9,7 +9,8 @@ extension AppDatabase {
         }
     }
 
-    /// Stores a source's new articles (an article stored already is kept) and notes the fetch.
+    /// Stores a source's new articles (an article stored already is kept) and notes the fetch (its
+    /// `sourceState` and a `sourceFetch` row).
     func storeArticles(_ articles: [StoredArticle], source: String, fetchedAt date: Date) async throws {
         try await writer.write { db in
             for article in articles { try article.insert(db, onConflict: .ignore) }
@@ -19,6 +20,7 @@ extension AppDatabase {
             } else {
                 try SourceState(name: source, firstFetchedAt: date, lastFetchedAt: date).insert(db)
             }
+            try Self.recordSourceFetch(db, source: source, at: date)
         }
     }
 
@@ -33,12 +35,13 @@ extension AppDatabase {
     }
 
     /// What article selection needs: extracted articles not yet in a digest, the keys and
-    /// fingerprints already sent, and when each source was first fetched.
+    /// fingerprints already sent, when each source was first fetched, and its successful fetch times.
     struct SelectionInput: Sendable {
         var candidates: [StoredArticle]
         var sentKeys: Set<String>
         var sentFingerprints: Set<String>
         var sourceFirstFetched: [String: Date]
+        var sourceFetches: [String: [Date]] = [:]
     }
 
     /// See ``SelectionInput``.
@@ -59,7 +62,8 @@ extension AppDatabase {
                 uniquingKeysWith: { first, _ in first })
             return SelectionInput(
                 candidates: candidates, sentKeys: Set(sent.map { $0["key"] as String }),
-                sentFingerprints: Set(sent.map { $0["fingerprint"] as String }), sourceFirstFetched: firstFetched)
+                sentFingerprints: Set(sent.map { $0["fingerprint"] as String }), sourceFirstFetched: firstFetched,
+                sourceFetches: try Self.sourceFetches(db))
         }
     }
 

@@ -198,6 +198,8 @@ public struct AppDatabase: Sendable {
         migrator.registerMigration("articleStatedPublishedAt") { db in
             try db.alter(table: "article") { t in t.add(column: "statedPublishedAt", .datetime) }
         }
+        // Issue 10: successful fetch times, for the window of a source back from an outage.
+        registerSourceFetchMigration(&migrator)
         return migrator
     }
 }
