@@ -1,5 +1,5 @@
 public import Foundation
-public import NewsletterKit
+import NewsletterKit
 
 /// Scores the extractor against fixtures that ship their ground truth, and times it.
 ///

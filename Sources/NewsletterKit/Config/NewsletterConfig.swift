@@ -34,38 +34,11 @@ public struct NewsletterConfig: Sendable {
         public var lateDays: Int = 21
     }
 
-    /// Per-source selectors: `links`, `next_page` (listing pages), `title`, `date`, `body` (article pages).
-    public struct Selectors: Sendable, Equatable {
-        public var links: String?
-        public var nextPage: String?
-        public var title: String?
-        public var date: String?
-        public var body: String?
+    /// Per-source selectors (``SourceSelectors``).
+    public typealias Selectors = SourceSelectors
 
-        public init(
-            links: String? = nil, nextPage: String? = nil, title: String? = nil, date: String? = nil,
-            body: String? = nil
-        ) {
-            self.links = links
-            self.nextPage = nextPage
-            self.title = title
-            self.date = date
-            self.body = body
-        }
-
-        /// Whether any article-page selector is set.
-        public var hasArticleSelectors: Bool { title != nil || date != nil || body != nil }
-    }
-
-    /// How STARTTLS is used on `smtp://` URLs.
-    public enum StartTLS: String, Sendable {
-        /// Abort unless the server upgrades to TLS (`CURLUSESSL_ALL`).
-        case required
-        /// Upgrade when offered (`CURLUSESSL_TRY`); only allowed for loopback servers or without AUTH.
-        case opportunistic
-        /// Plain text; only allowed for loopback servers.
-        case off
-    }
+    /// How STARTTLS is used on `smtp://` URLs (``StartTLSPolicy``).
+    public typealias StartTLS = StartTLSPolicy
 
     /// The SMTP relay.
     public struct SMTP: Sendable {

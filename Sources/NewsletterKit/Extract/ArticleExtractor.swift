@@ -55,7 +55,7 @@ extension ArticleExtractor {
     /// - Returns: The article and, when a selector matched nothing (or its date is unreadable), its name and
     ///   text, e.g. `title: h1.headline`.
     public static func applying(
-        _ selectors: NewsletterConfig.Selectors, to article: ExtractedArticle, bytes: [UInt8], contentType: String?,
+        _ selectors: SourceSelectors, to article: ExtractedArticle, bytes: [UInt8], contentType: String?,
         url: URL, timeZone: TimeZone
     ) -> (article: ExtractedArticle, miss: String?) {
         guard selectors.hasArticleSelectors else { return (article, nil) }

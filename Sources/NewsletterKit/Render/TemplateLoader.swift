@@ -1,6 +1,6 @@
-public import Foundation
-public import Logging
-public import Mustache
+package import Foundation
+package import Logging
+package import Mustache
 
 /// Reads the Mustache templates an operator may edit: `NAME` from the templates folder when it is there,
 /// else the built-in copy; used for the digest (``DigestRenderer``) and for the pages and mails of

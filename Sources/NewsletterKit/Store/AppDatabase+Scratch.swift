@@ -4,7 +4,7 @@ import GRDB
 extension AppDatabase {
     /// An in-memory copy of the state file (or an empty database when there is none), for work
     /// that must not change the real state, such as `newsletter check` fetching every source.
-    /// - Throws: ``NewsletterError`` naming the file when it exists but cannot be read.
+    /// - Throws: ``StoreError`` naming the file when it exists but cannot be read.
     public init(scratchCopyOf file: URL) throws {
         try self.init()
         guard FileManager.default.fileExists(atPath: file.path) else { return }
@@ -15,7 +15,7 @@ extension AppDatabase {
             try source.backup(to: writer)
             try Self.migrator.migrate(writer)
         } catch {
-            throw NewsletterError(description: "\(file.path): cannot read the state database (\(error))")
+            throw StoreError(path: file.path, reason: "cannot read the state database (\(error))")
         }
     }
 }

@@ -144,7 +144,7 @@ public struct SubscriberList: Sendable {
     /// The position of the row that `token` belongs to (see ``SubscriberTokens/verify(_:for:purpose:)``).
     ///
     /// Every row is checked with constant-time comparisons; without ``tokens`` only stored tokens match.
-    /// - Complexity: O(*n*) HMAC computations; build a ``SubscriberTokenIndex`` for many lookups.
+    /// - Complexity: O(*n*) HMAC computations; build a ``TokenIndex`` for many lookups.
     public func index(ofToken token: String, purpose: SubscriberTokens.Purpose = .unsubscribe) -> Int? {
         var found: Int?
         for (index, subscriber) in subscribers.enumerated() {

@@ -269,37 +269,6 @@ public struct SubscriberTokens: Sendable {
     }
 }
 
-/// Tokens of a whole list, for looking up many tokens against one list (a web server's clicks).
-///
-/// Building it computes one HMAC per row (O(*n*)); each lookup is a hash-table probe keyed by Swift's
-/// per-process seeded hash, then a constant-time comparison, so the time taken says nothing about how
-/// close a forged token came.
-public struct SubscriberTokenIndex: Sendable {
-    private var byToken: [String: String] = [:]
-
-    /// Indexes the `purpose` tokens (and, for unsubscribing, the stored tokens) of `subscribers`.
-    /// - Complexity: O(*n*) HMAC computations.
-    public init(
-        _ subscribers: some Sequence<Subscriber>, tokens: SubscriberTokens,
-        purpose: SubscriberTokens.Purpose = .unsubscribe
-    ) {
-        for subscriber in subscribers {
-            let key = SubscriberAddress.key(subscriber.email)
-            byToken[tokens.token(forKey: key, purpose: purpose)] = key
-            if purpose == .unsubscribe, subscriber.hasUsableStoredToken, byToken[subscriber.storedToken] == nil {
-                byToken[subscriber.storedToken] = key
-            }
-        }
-    }
-
-    /// The address key (``SubscriberAddress/key(_:)``) of the row that `token` belongs to, or `nil`.
-    public func key(for token: String) -> String? {
-        guard let entry = byToken.index(forKey: token) else { return nil }
-        let (stored, key) = byToken[entry]
-        return SubscriberTokens.constantTimeEqual(stored, token) ? key : nil
-    }
-}
-
 /// An HMAC keyed once and copied for each message.
 ///
 /// `HMAC<SHA256>` is not declared `Sendable`, but it is a

@@ -60,15 +60,15 @@ struct SubscriberTokensTests {
         #expect(SubscriberTokens.constantTimeEqual(a, b) == equal)
     }
 
-    @Test func indexFindsDerivedAndStoredTokens() {
-        let subscribers = [
-            Subscriber(email: "a@example.com"), Subscriber(email: "B@example.org", token: "1a2b3c4d"),
-        ]
-        let index = SubscriberTokenIndex(subscribers, tokens: Self.tokens)
-        #expect(index.key(for: Self.tokens.token(for: "a@example.com")) == "a@example.com")
-        #expect(index.key(for: Self.tokens.token(for: "b@example.org")) == "b@example.org")
-        #expect(index.key(for: "1a2b3c4d") == "b@example.org")
-        #expect(index.key(for: "1a2b3c4e") == nil)
+    @Test func indexFindsDerivedAndStoredTokens() throws {
+        var list = SubscriberList(file: URL(fileURLWithPath: "/nonexistent/list.csv"), tokens: Self.tokens)
+        try list.add(email: "a@example.com", name: nil, today: "2026-12-01")
+        try list.add(email: "B@example.org", name: nil, today: "2026-12-01")
+        let index = TokenIndex(list)
+        #expect(index.subscriber(withToken: Self.tokens.token(for: "a@example.com"))?.email == "a@example.com")
+        #expect(index.subscriber(withToken: Self.tokens.token(for: "b@example.org"))?.email == "B@example.org")
+        #expect(index.subscriber(withToken: "1a2b3c4e") == nil)
+        #expect(index.count == 2)
     }
 
     /// The secret is made once (0600, 64 hex digits) and read back by every later process.

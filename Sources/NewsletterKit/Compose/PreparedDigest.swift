@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A digest's message rendered and MIME-encoded once, personalised per recipient by splicing: the header
 /// fields To, Message-ID and List-Unsubscribe are written for each recipient, and in both bodies only the

@@ -10,7 +10,7 @@ public import Foundation
 /// - SeeAlso: https://curl.se/libcurl/c/CURLOPT_USE_SSL.html, https://curl.se/libcurl/c/CURLOPT_MAIL_RCPT.html
 public struct CurlSMTPTransport: MailTransport {
     public var url: URL
-    public var starttls: NewsletterConfig.StartTLS
+    public var starttls: StartTLSPolicy
     public var username: String?
     public var password: String?
     public var caFile: String?
@@ -24,7 +24,7 @@ public struct CurlSMTPTransport: MailTransport {
     public var heloDomain: String
 
     public init(
-        url: URL, starttls: NewsletterConfig.StartTLS, username: String?, password: String?, caFile: String?,
+        url: URL, starttls: StartTLSPolicy, username: String?, password: String?, caFile: String?,
         timeoutSeconds: Int, heloDomain: String
     ) {
         self.url = url
@@ -39,32 +39,6 @@ public struct CurlSMTPTransport: MailTransport {
     /// The limit for one whole transaction (connect to the reply to the end of DATA): four
     /// reply timeouts, so a server that trickles replies cannot hold a session forever.
     public var transactionTimeoutSeconds: Int { timeoutSeconds * 4 }
-
-    /// The transport for a newsletter's `smtp:` settings.
-    ///
-    /// - Parameters:
-    ///   - settings: the `smtp:` section: server URL, STARTTLS policy, username, `password_env`, CA file
-    ///     and reply timeout (seconds).
-    ///   - heloDomain: the name sent in EHLO, normally the From address's domain.
-    ///   - configFile: the configuration file, named in the error when the password is missing.
-    ///   - environment: where `password_env` is looked up. Without a `username` there is no login
-    ///     (no AUTH) and `password_env` is not read.
-    /// - Throws: ``NewsletterError`` naming the config file when there is a username and the
-    ///   password variable is not set.
-    public init(
-        settings: NewsletterConfig.SMTP, heloDomain: String, configFile: URL,
-        environment: [String: String] = ProcessInfo.processInfo.environment
-    ) throws {
-        let variable = settings.username == nil ? nil : settings.passwordEnvironmentVariable
-        let password = variable.flatMap { environment[$0] }
-        if let variable, password == nil {
-            throw NewsletterError(
-                description: "\(configFile.path): smtp.password_env: the environment variable \(variable) is not set")
-        }
-        self.init(
-            url: settings.url, starttls: settings.starttls, username: settings.username, password: password,
-            caFile: settings.caFile, timeoutSeconds: settings.timeoutSeconds, heloDomain: heloDomain)
-    }
 
     public func makeSession() throws -> any MailSession {
         try CurlSMTPSession(settings: self)
