@@ -705,7 +705,240 @@ def paged_site():
             f'<div class="v_news_content"><p>{t}。各单位：现将有关事项通知如下。</p></div></body></html>')
 
 
+# ---- Second batch: written after the first batch's fixes, scored before any change for them. ----
+
+# 16. 新华网-style dataList items with h3 titles, time and source spans, ?page=2 pagination.
+def xinhua_datalist():
+    host = "http://www.example.com.cn"
+    items, links = [], []
+    for i in range(10):
+        d = CN_DATES[i]
+        y, m, dd = d.split("-")
+        href = f"{host}/local/{y}-{m}/{dd}/c_{1128393000 - i * 131}.htm"
+        t = f"{d} {10 + i % 9:02d}:{(i * 9) % 60:02d}:{(i * 17) % 60:02d}"
+        links.append((href, CN_TITLES[i], f"{d}T{10 + i % 9:02d}:{(i * 9) % 60:02d}:{(i * 17) % 60:02d}+08:00"))
+        items.append(
+            f'<div class="item"><h3 class="tit"><a href="{href}" target="_blank">{CN_TITLES[i]}</a></h3>'
+            f'<div class="info"><span class="time">{t}</span><span class="source">来源：示例网</span></div>'
+            f'<p class="summary">{CN_TITLES[i]}。记者从有关部门获悉……</p></div>')
+    body = (
+        '<div class="nav"><a href="/">首页</a><a href="/politics/">时政</a><a href="/local/">地方</a>'
+        '<a href="/fortune/">财经</a></div><div class="main"><div class="column-title">地方频道</div>'
+        '<div class="dataList">' + "".join(items)
+        + '</div><div class="page"><span class="curr">1</span><a href="?page=2">2</a><a href="?page=3">3</a>'
+        '<a href="?page=2" class="next">下一页</a></div></div><div class="side"><div class="box"><h2>图片新闻</h2>'
+        '<ul><li><a href="/photo/2022-02/19/c_1128390001.htm"><img src="/a.jpg" alt="冬奥会赛场瞬间"></a>'
+        '<a href="/photo/2022-02/19/c_1128390001.htm">冬奥会赛场瞬间</a></li></ul></div></div>')
+    write("xinhua-datalist-query-page", "新华网-style media", host + "/local/", cn_page("地方", body, "示例网"), links,
+          host + "/local/?page=2", "div.item with h3 title, time with seconds, source; ?page=2 pagination")
+
+
+# 17. A 通知公告 marquee of dated links into the same section above the main list.
+def marquee_notice():
+    host = "http://www.example.gov.cn"
+    items, links = [], []
+    for i in range(12):
+        d = CN_DATES[i]
+        ymd = d.replace("-", "")
+        href = f"/zwgk/tzgg/{ymd[:6]}/t{ymd}_{5500 + i}.html"
+        links.append((host + href, CN_TITLES[i], d))
+        items.append(f'<li><a href="{href}" title="{CN_TITLES[i]}">{CN_TITLES[i]}</a><span class="time">{d}</span></li>')
+    marquee = "".join(
+        f'<a href="/zwgk/tzgg/202202/t202202{19 - k}_{5600 + k}.html">【{["通知", "公告", "公示"][k % 3]}】'
+        f'关于{["做好节后返岗", "开展安全检查", "公布评审结果", "征求意见", "调整办公时间"][k]}工作的通知'
+        f'（2022-02-{19 - k:02d}）</a>&nbsp;&nbsp;' for k in range(5))
+    body = (
+        cn_header() + '<div class="notice-bar"><span class="label">通知公告：</span><marquee direction="left" '
+        f'scrollamount="3" onmouseover="this.stop()" onmouseout="this.start()">{marquee}</marquee></div>'
+        '<div class="main"><div class="main-list"><h2>通知公告</h2><ul class="list">' + "".join(items)
+        + '</ul><div class="pager"><a href="index_1.html">下一页</a></div></div></div>' + cn_footer())
+    write("marquee-notice-bar", "TRS WCM", host + "/zwgk/tzgg/index.html", cn_page("通知公告", body), links,
+          host + "/zwgk/tzgg/index_1.html", "scrolling <marquee> of 5 dated links into the same section above the list")
+
+
+# 18. English news with a Trending numbered list of the same URL shape, no pagination (Load more button).
+def english_trending():
+    host = "https://www.example-news.com"
+    cards, links = [], []
+    for i in range(8):
+        iso, long, _ = EN_DAYS[i]
+        y, m, d = iso.split("-")
+        href = f"/news/{y}/{m}/{d}/{slug(EN_TITLES[i])}.html"
+        links.append((host + href, EN_TITLES[i], f"{iso}T{12 + i % 5:02d}:00:00Z"))
+        cards.append(
+            f'<div class="story-card"><a class="story-card__image" href="{href}"><img src="/img/{i}.jpg" alt=""></a>'
+            f'<div class="story-card__body"><span class="story-card__section">Local</span><h3 class="story-card__headline">'
+            f'<a href="{href}">{EN_TITLES[i]}</a></h3><p>Short description of the story.</p><time datetime='
+            f'"{iso}T{12 + i % 5:02d}:00:00Z">{long}</time></div></div>')
+    trending = "".join(
+        f'<li><span class="rank">{k + 1}</span><a href="/news/2024/03/0{k + 1}/{slug(t)}.html">{t}</a></li>'
+        for k, t in enumerate(["Mayor announces plan to expand bike lanes downtown",
+                               "High school team wins state championship",
+                               "New restaurant opens in the old train station",
+                               "Power outage affects thousands overnight",
+                               "Library book sale raises record amount"]))
+    body = (
+        '<header class="site-header"><a href="/" class="logo">Example News</a><nav><a href="/news/">News</a>'
+        '<a href="/sports/">Sports</a><a href="/opinion/">Opinion</a></nav></header><main><h1>Local News</h1>'
+        '<section class="story-list">' + "".join(cards)
+        + '<button class="load-more" data-next="/api/stories?section=local&offset=8">Load more</button></section>'
+        '<aside class="rail"><section class="trending"><h2>Trending</h2><ol>' + trending + '</ol></section></aside>'
+        '</main><footer><a href="/about/">About us</a> <a href="/privacy/">Privacy policy</a></footer>')
+    html = ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Local News | Example News</title>'
+            f'</head>\n<body>\n{body}\n</body></html>\n')
+    write("english-trending-load-more", "English news", host + "/news/local/", html, links, None,
+          "story cards with image link and headline link, <time datetime>, a Trending ol of the same URL shape, "
+          "no pagination link (Load more button)", EN_NOW, EN_ZONE)
+
+
+# 19. SiteFactory / ASP.NET: /Item/12345.aspx, date first as 2022/2/19, Index_2.aspx.
+def sitefactory_aspx():
+    host = "http://www.example.org.cn"
+    items, links = [], []
+    for i in range(12):
+        d = CN_DATES[i]
+        y, m, dd = d.split("-")
+        href = f"/Item/{24680 - i * 3}.aspx"
+        links.append((host + href, CN_TITLES[i], d))
+        items.append(f'<li><span class="time">{y}/{int(m)}/{int(dd)}</span><a href="{href}" target="_blank" '
+                     f'title="{CN_TITLES[i]}">{CN_TITLES[i]}</a></li>')
+    side = "".join(f'<li><a href="/Category_{15 + k}/Index.aspx">{t}</a></li>'
+                   for k, t in enumerate(["协会动态", "通知公告", "行业资讯", "政策法规", "会员风采"]))
+    body = (
+        cn_header() + '<div class="container"><div class="left"><div class="left_title">新闻中心</div><ul>' + side
+        + '</ul></div><div class="right"><div class="path">您现在的位置： <a href="/">首页</a> &gt;&gt; '
+        '<a href="/Category_15/Index.aspx">协会动态</a></div><ul class="list">' + "".join(items)
+        + '</ul><div class="pager"><span>共 96 条记录 当前 1/8 页</span> <a href="/Category_15/Index.aspx">首页</a> '
+        '<a href="/Category_15/Index_2.aspx">下一页</a> <a href="/Category_15/Index_8.aspx">尾页</a></div></div></div>'
+        + cn_footer())
+    write("sitefactory-aspx", "SiteFactory (ASP.NET)", host + "/Category_15/Index.aspx", cn_page("协会动态", body, "示例协会"),
+          links, host + "/Category_15/Index_2.aspx", "/Item/N.aspx article URLs, date first as 2022/2/19")
+
+
+# 20. University news cards: image, h4 title link, summary, the date split as <em>19</em> and 2022-02.
+def univ_split_date():
+    host = "https://news.example.edu.cn"
+    items, links = [], []
+    for i in range(9):
+        d = CN_DATES[i]
+        y, m, dd = d.split("-")
+        href = f"info/1002/{8800 - i}.htm"
+        links.append((f"{host}/{href}", CN_TITLES[i], d))
+        items.append(
+            f'<li><div class="date"><em>{dd}</em><span>{y}-{m}</span></div><div class="pic"><a href="{href}">'
+            f'<img src="/__local/{i}.jpg"></a></div><div class="txt"><h4><a href="{href}" title="{CN_TITLES[i]}">'
+            f'{CN_TITLES[i]}</a></h4><p>{CN_TITLES[i]}。2月{int(dd)}日，学校召开专题会议……</p></div></li>')
+    body = (
+        '<div class="header"><a href="index.htm">首页</a><a href="zhxw.htm">综合新闻</a><a href="mtjj.htm">媒体聚焦</a>'
+        '<a href="xsdt.htm">学术动态</a></div><div class="main"><div class="list-title">综合新闻</div><ul class="news-list">'
+        + "".join(items)
+        + '</ul><div class="pb_sys_common"><span class="p_next p_fun"><a href="zhxw/60.htm">下页</a></span></div></div>'
+        '<div class="footer">版权所有 示例大学党委宣传部</div>')
+    write("univ-split-date-cards", "VSB (university)", host + "/zhxw.htm", cn_page("综合新闻", body, "示例大学新闻网"),
+          links, host + "/zhxw/60.htm", "cards with the day in <em>19</em> and 2022-02 beside it; image link + h4 link")
+
+
+# 21. GOV.UK-style document list: slug paths without a trailing slash, <time> in a metadata list, ?page=2.
+def govuk_document_list():
+    host = "https://www.example.gov.uk"
+    items, links = [], []
+    for i in range(10):
+        iso, _, short = EN_DAYS[i]
+        href = f"/government/news/{slug(EN_TITLES[i])}"
+        links.append((host + href, EN_TITLES[i], f"{iso}T10:{i * 5:02d}:00Z"))
+        day, mon, year = short.split(" ")
+        full = {"Mar": "March", "Feb": "February"}[mon]
+        items.append(
+            f'<li class="gem-c-document-list__item"><a class="govuk-link gem-c-document-list__item-title" href="{href}">'
+            f'{EN_TITLES[i]}</a><p class="gem-c-document-list__item-description">Summary of the announcement.</p>'
+            f'<ul class="gem-c-document-list__item-metadata"><li class="gem-c-document-list__attribute">News story</li>'
+            f'<li class="gem-c-document-list__attribute">Updated: <time datetime="{iso}T10:{i * 5:02d}:00Z">{day} {full} {year}'
+            f'</time></li></ul></li>')
+    body = (
+        '<header class="govuk-header"><a href="/" class="govuk-header__link">GOV.EXAMPLE</a></header>'
+        '<div class="govuk-width-container"><div class="govuk-breadcrumbs"><ol><li><a href="/">Home</a></li>'
+        '<li><a href="/government">Government</a></li></ol></div><main class="govuk-main-wrapper"><h1>News and '
+        'communications</h1><div class="finder-results"><ul class="gem-c-document-list">' + "".join(items)
+        + '</ul></div><nav class="govuk-pagination" aria-label="Pagination"><div class="govuk-pagination__next">'
+        '<a class="govuk-link govuk-pagination__link" href="/search/news-and-communications?page=2" rel="next">'
+        '<span class="govuk-pagination__link-title">Next<span class="govuk-visually-hidden"> page</span></span>'
+        '<span class="govuk-pagination__link-label">2 of 40</span></a></div></nav></main></div>'
+        '<footer class="govuk-footer"><a href="/help/cookies">Cookies</a> <a href="/contact">Contact</a></footer>')
+    html = ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>News and communications</title>'
+            f'</head>\n<body>\n{body}\n</body></html>\n')
+    write("govuk-document-list", "GOV.UK finder", host + "/search/news-and-communications", html, links,
+          host + "/search/news-and-communications?page=2",
+          "slug paths with no trailing slash, the date in <time> inside a metadata list, next link text 'Next page 2 of 40'",
+          EN_NOW, EN_ZONE)
+
+
+# 22. Discuz! portal article list: one <dl> per article, dt title, dd summary, dd with category link and date.
+def discuz_portal():
+    host = "https://www.example.com"
+    dls, links = [], []
+    for i in range(10):
+        d = CN_DATES[i]
+        y, m, dd = d.split("-")
+        href = f"article-{3210 - i}-1.html"
+        links.append((f"{host}/{href}", CN_TITLES[i], f"{d}T{8 + i % 10:02d}:{(i * 6) % 60:02d}:00+08:00"))
+        dls.append(
+            f'<dl class="bbda cl"><dt class="xs2"><a href="{href}" target="_blank" class="xi2">{CN_TITLES[i]}</a></dt>'
+            f'<dd class="xs2 cl"><div class="atc"><a href="{href}" target="_blank"><img src="data/attachment/portal/{i}.jpg" '
+            f'alt="{CN_TITLES[i]}" class="tn" /></a></div>{CN_TITLES[i]}。……</dd><dd><label>分类: <a href="portal.php?mod=list&amp;catid=2" '
+            f'class="xi2">本地资讯</a></label><span class="xg1"> {y}-{int(m)}-{int(dd)} {8 + i % 10:02d}:{(i * 6) % 60:02d}</span></dd></dl>')
+    body = (
+        '<div id="hd"><ul id="nv"><li><a href="portal.php">门户</a></li><li><a href="forum.php">论坛</a></li></ul></div>'
+        '<div id="pt" class="bm cl"><a href="./">首页</a> <em>›</em> <a href="portal.php">门户</a> <em>›</em> 本地资讯</div>'
+        '<div id="ct" class="ct2 wp cl"><div class="mn"><div class="bm"><div class="bm_h cl"><h1 class="xs2">本地资讯</h1>'
+        '</div><div class="bm_c xld">' + "".join(dls)
+        + '</div></div><div class="pgs cl"><div class="pg"><strong>1</strong><a href="portal.php?mod=list&amp;catid=2&amp;page=2">2</a>'
+        '<a href="portal.php?mod=list&amp;catid=2&amp;page=2" class="nxt">下一页</a></div></div></div><div class="sd">'
+        '<div class="bm"><div class="bm_h"><h2>热门文章</h2></div><div class="bm_c"><ul class="xl xl1">'
+        + "".join(f'<li><a href="article-{3100 + k}-1.html">{t}</a></li>' for k, t in
+                  enumerate(["全市最美志愿者评选结果揭晓", "城区新增三处口袋公园", "地铁三号线开通时间确定"]))
+        + '</ul></div></div></div></div>')
+    write("discuz-portal-dl", "Discuz! portal", host + "/portal.php?mod=list&catid=2", cn_page("本地资讯", body, "示例社区"),
+          links, host + "/portal.php?mod=list&catid=2&page=2",
+          "one <dl> per article: dt title link, dd with image link (alt) and summary, dd with category link and "
+          "unpadded date with time; 热门文章 beside it")
+
+
+# 23. Typecho blog (Chinese): /archives/123/ permalinks ending in '/', date as 2022 年 02 月 19 日.
+def typecho_archives():
+    host = "https://blog.example.cn"
+    posts, links = [], []
+    for i in range(8):
+        d = CN_DATES[i]
+        y, m, dd = d.split("-")
+        href = f"{host}/archives/{412 - i * 2}/"
+        links.append((href, CN_TITLES[i], f"{d}T0{i % 9}:30:00+08:00"))
+        posts.append(
+            f'<article class="post" itemscope itemtype="http://schema.org/BlogPosting"><h2 class="post-title" '
+            f'itemprop="name headline"><a itemprop="url" href="{href}">{CN_TITLES[i]}</a></h2><ul class="post-meta">'
+            f'<li itemprop="author"><a href="{host}/author/1/">作者</a></li><li>时间: <time datetime="{d}T0{i % 9}:30:00+08:00" '
+            f'itemprop="datePublished">{y} 年 {m} 月 {dd} 日</time></li><li>分类: <a href="{host}/category/default/">默认分类</a>'
+            f'</li><li><a href="{href}#comments">暂无评论</a></li></ul><div class="post-content"><p>摘要……</p>'
+            f'<p class="more"><a href="{href}" title="{CN_TITLES[i]}">- 阅读剩余部分 -</a></p></div></article>')
+    recent = "".join(f'<li><a href="{host}/archives/{412 - k * 2}/">{CN_TITLES[k]}</a></li>' for k in range(5))
+    body = (
+        f'<header id="header"><a id="logo" href="{host}/">示例博客</a><nav id="nav-menu"><a href="{host}/">首页</a>'
+        f'<a href="{host}/about.html">关于</a></nav></header><div id="body"><div class="container"><div id="main">'
+        + "".join(posts)
+        + f'<ol class="page-navigator"><li class="current"><a href="{host}/">1</a></li><li><a href="{host}/page/2/">2</a>'
+        f'</li><li class="next"><a href="{host}/page/2/">后一页 &raquo;</a></li></ol></div><div id="secondary">'
+        '<section class="widget"><h3 class="widget-title">最新文章</h3><ul class="widget-list">' + recent
+        + '</ul></section></div></div></div><footer id="footer">由 Typecho 强力驱动</footer>')
+    html = ('<!DOCTYPE HTML>\n<html><head><meta charset="UTF-8"><title>示例博客</title></head>\n<body>\n'
+            + body + "\n</body></html>\n")
+    write("typecho-archives", "Typecho", host + "/", html, links, host + "/page/2/",
+          "/archives/N/ permalinks ending in '/', <time datetime> with a time but shown as 2022 年 02 月 19 日 "
+          "(truth: the datetime), '- 阅读剩余部分 -' link, '后一页 »' pagination, 最新文章 widget")
+
+
 if __name__ == "__main__":
+    for make in [xinhua_datalist, marquee_notice, english_trending, sitefactory_aspx, univ_split_date,
+                 govuk_document_list, discuz_portal, typecho_archives]:
+        make()
     paged_site()
     for make in [sse_dl_dd, hanweb_table_records, zfxxgk_table, dedecms_dynamic, discuz_forum, jeecms, media_people,
                  wordpress_slugs, wordpress_short_last_page, ghost_cards, drupal_views, protocol_relative,

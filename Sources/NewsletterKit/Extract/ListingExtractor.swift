@@ -232,7 +232,7 @@ public enum ListingExtractor: Sendable {
             let length = TextNormalizer.visibleLength(title)
             let lower = title.lowercased()
             if length < 2 || ContentHints.isBoilerplate(title) || moreLabels.contains(lower)
-                || nextLabels.contains(lower) || pageLabels.contains(lower)
+                || isNextLabel(lower) || pageLabels.contains(lower)
             {
                 continue
             }
@@ -767,6 +767,18 @@ public enum ListingExtractor: Sendable {
         "next page »", "next →", "→",
     ]
 
+    /// Words of a next-page link once arrows and quotes around them are dropped (`后一页 »`, `Next ›`, `下一页>>`).
+    private static let nextWords: Set<String> = [
+        "下一页", "下页", "下一頁", "后页", "後頁", "后一页", "後一頁", "next", "next page", "older posts", "older entries",
+    ]
+
+    /// Whether a link's lowercased text asks for the next page.
+    static func isNextLabel(_ text: String) -> Bool {
+        if nextLabels.contains(text) { return true }
+        let core = text.trimmingCharacters(in: CharacterSet(charactersIn: "»›>→<«‹←[]【】 \u{00A0}"))
+        return nextWords.contains(core)
+    }
+
     /// The next listing page and the node that holds the pagination.
     private static func findNextPage(_ root: HTMLNode, context: Context) -> (url: URL, node: HTMLNode)? {
         var fallback: (URL, HTMLNode)?
@@ -775,7 +787,7 @@ public enum ListingExtractor: Sendable {
             let text = TextNormalizer.collapse(link.textContent).lowercased()
             let relNext = rel.split(separator: " ").contains("next")
             let classNext = ContentHints.tokens(link).contains("next") && !text.isEmpty && text.count <= 12
-            guard relNext || nextLabels.contains(text) || classNext else { continue }
+            guard relNext || isNextLabel(text) || classNext else { continue }
             guard let url = linkTarget(link, base: context.base), url != context.page else { continue }
             if link.name == "link" {
                 fallback = fallback ?? (url, link)
