@@ -36,6 +36,9 @@ static inline CURLcode newsletter_curl_setopt_debug_callback(CURL *h, newsletter
 static inline CURLcode newsletter_curl_getinfo_long(CURL *h, CURLINFO i, long *v) {
     return curl_easy_getinfo(h, i, v);
 }
+static inline CURLcode newsletter_curl_getinfo_socket(CURL *h, CURLINFO i, curl_socket_t *v) {
+    return curl_easy_getinfo(h, i, v);
+}
 static inline CURLcode newsletter_curl_getinfo_string(CURL *h, CURLINFO i, char **v) {
     return curl_easy_getinfo(h, i, v);
 }

@@ -9,6 +9,7 @@ DIR/log.jsonl (one JSON object per line, see README.md).
         [--ready-file PATH] [--port N] [--lifetime SECONDS]
         [--tls-cert CERT --tls-key KEY] [--require-starttls]
         [--auth USER:PASSWORD] [--no-starttls-advertised] [--smtputf8]
+        [--pipelining] [--split-replies] [--multiline-replies]
         [--parent-pid PID] [--verbose]
 
 Only stdout output is a single line "READY <port>".  Exit status 0 after
@@ -35,11 +36,11 @@ HOST = "127.0.0.1"
 SERVER_NAME = "smtp.example.net"
 BARE_EOL = re.compile(rb"(?<!\r)\n|\r(?!\n)")
 
-PHASES = {"connect", "auth", "mail", "rcpt", "data"}
+PHASES = {"connect", "auth", "mail", "rcpt", "data", "data_command"}
 RULE_KEYS = {
     "phase", "rcpt", "mail_from", "code", "message", "times", "close",
     "drop_after_accept", "before_reply", "reject_bare_lf", "max_line_length",
-    "delay_seconds", "stall_after_greeting", "comment",
+    "delay_seconds", "stall_after_greeting", "stall_after_rcpt", "comment",
 }
 
 
@@ -81,6 +82,7 @@ class Faults:
         self.max_line_length = None
         self.delay_seconds = 0.0
         self.stall_after_greeting = False
+        self.stall_after_rcpt = False
         for i, r in enumerate(rules):
             if not isinstance(r, dict):
                 raise ValueError(f"rule {i}: not an object")
@@ -97,6 +99,8 @@ class Faults:
                 self.delay_seconds = float(r["delay_seconds"])
             if r.get("stall_after_greeting"):
                 self.stall_after_greeting = True
+            if r.get("stall_after_rcpt"):
+                self.stall_after_rcpt = True
             if "drop_after_accept" in r:
                 r["drop_after_accept"] = int(r["drop_after_accept"])
                 self.drop_rules.append(r)
@@ -125,7 +129,7 @@ class Faults:
             if "rcpt" in r:
                 if phase == "rcpt" and not self._eq(r["rcpt"], rcpt):
                     continue
-                if phase == "data" and not any(self._eq(r["rcpt"], x) for x in (rcpts or [])):
+                if phase in ("data", "data_command") and not any(self._eq(r["rcpt"], x) for x in (rcpts or [])):
                     continue
                 if phase in ("connect", "auth", "mail"):
                     continue
@@ -163,7 +167,7 @@ class _LoggingReader(asyncio.StreamReader):
     async def readuntil(self, separator=b"\n"):
         line = await super().readuntil(separator)
         if separator == b"\n" and not self._suppress and self._owner is not None:
-            self._owner._on_command_line(line)
+            self._owner._on_command_line(line, buffered=len(self._buffer))
         return line
 
 
@@ -176,6 +180,7 @@ class TestSMTP(SMTP):
         self.conn_id = None
         self._after_reply = None    # None | "close" | "drop"
         self._closed_by_server = False
+        self._in_data = False
 
     # ---- helpers
     @property
@@ -212,11 +217,14 @@ class TestSMTP(SMTP):
         reader.__class__ = _LoggingReader
         reader._owner = self
 
-    def _on_command_line(self, line: bytes):
+    def _on_command_line(self, line: bytes, buffered: int = 0):
+        if self._in_data:
+            return   # a line of the message, not a command
         text = line.rstrip(b"\r\n").decode("utf-8", "replace")
         verb, _, arg = text.partition(" ")
         verb = verb.upper()
-        fields = {"verb": verb, "tls": self.is_tls}
+        # buffered: bytes that had already arrived behind this line (a pipelined group, RFC 2920)
+        fields = {"verb": verb, "tls": self.is_tls, "buffered": buffered}
         if verb == "AUTH":
             parts = arg.split()
             fields["arg"] = parts[0] if parts else ""
@@ -242,11 +250,41 @@ class TestSMTP(SMTP):
             self.log("drop", suppressed_reply=text)
             self._close()
             return
-        await super().push(status)
+        if self.state.multiline and re.match(r"^[2-5]\d\d ", text) and "\r\n" not in text:
+            text = f"{text[:3]}-newsletter-test: first line of a multi-line reply\r\n{text}"
+            status = text
+        if self.state.split_replies:
+            # One byte per write, each flushed on its own: replies arrive split across reads.
+            data = (text + "\r\n").encode("utf-8", "replace")
+            for i in range(len(data)):
+                self._writer.write(data[i:i + 1])
+                await self._writer.drain()
+                await asyncio.sleep(0.0005)
+        else:
+            await super().push(status)
         code = text[:3]
         self.log("reply", reply=text, code=int(code) if code.isdigit() else None)
         if action == "close":
             self._close()
+
+    async def smtp_DATA(self, arg):
+        rule = None
+        if self.envelope.rcpt_tos:
+            rule = self.state.faults.match("data_command", mail_from=self.envelope.mail_from,
+                                           rcpts=self.envelope.rcpt_tos)
+        if rule is not None:
+            reply = Faults.reply(rule)
+            self.log("reject", phase="data_command", code=rule["code"], reply=reply,
+                     mail_from=self.envelope.mail_from, rcpt_tos=list(self.envelope.rcpt_tos))
+            if rule.get("close"):
+                self._after_reply = "close"
+            await self.push(reply)
+            return
+        self._in_data = bool(self.envelope.rcpt_tos) and self.envelope.mail_from is not None
+        try:
+            await super().smtp_DATA(arg)
+        finally:
+            self._in_data = False
 
     def _close(self):
         self._closed_by_server = True
@@ -258,12 +296,16 @@ class TestSMTP(SMTP):
 # Handler: hooks
 # --------------------------------------------------------------------------
 class State:
-    def __init__(self, maildir, faults, log, auth, hide_starttls):
+    def __init__(self, maildir, faults, log, auth, hide_starttls, pipelining=False, split_replies=False,
+                 multiline=False):
         self.maildir = maildir
         self.faults = faults
         self.log = log
         self.auth = auth                    # (user, password) or None
         self.hide_starttls = hide_starttls
+        self.pipelining = pipelining
+        self.split_replies = split_replies
+        self.multiline = multiline
         self.conn_counter = 0
         self.seq = 0
         self.accepted = 0
@@ -288,6 +330,8 @@ class Handler:
                 continue
             out.append(line)
         # fix continuation markers after filtering
+        if self.state.pipelining:
+            out.insert(1, "250-PIPELINING")
         out = [("250-" if i < len(out) - 1 else "250 ") + l[4:] for i, l in enumerate(out)]
         server.log("ehlo", hostname=hostname, tls=server.is_tls,
                    capabilities=[l[4:] for l in out[1:]])
@@ -307,6 +351,9 @@ class Handler:
         return "250 2.1.0 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.state.faults.stall_after_rcpt:
+            server.log("stall", after="rcpt")
+            await asyncio.sleep(3600)
         rule = self.state.faults.match("rcpt", mail_from=envelope.mail_from, rcpt=address)
         if rule is not None:
             reply = Faults.reply(rule)
@@ -424,6 +471,10 @@ def parse_args(argv):
     p.add_argument("--auth", metavar="USER:PASSWORD")
     p.add_argument("--no-starttls-advertised", action="store_true")
     p.add_argument("--smtputf8", action="store_true", help="advertise SMTPUTF8")
+    p.add_argument("--pipelining", action="store_true", help="advertise PIPELINING (RFC 2920)")
+    p.add_argument("--split-replies", action="store_true", help="write every reply one byte at a time")
+    p.add_argument("--multiline-replies", action="store_true",
+                   help="send every one-line reply as a two-line reply (NNN-... then NNN ...)")
     p.add_argument("--parent-pid", type=int, help="exit when this process is gone")
     p.add_argument("--verbose", action="store_true", help="aiosmtpd debug log on stderr")
     a = p.parse_args(argv)
@@ -461,7 +512,8 @@ async def amain(a):
 
     auth = tuple(a.auth.split(":", 1)) if a.auth is not None else None
     log = EventLog(os.path.join(a.maildir, "log.jsonl"))
-    state = State(a.maildir, faults, log, auth, hide_starttls)
+    state = State(a.maildir, faults, log, auth, hide_starttls, a.pipelining, a.split_replies,
+                  a.multiline_replies)
     handler = Handler(state)
     authenticator = make_authenticator(state)
 

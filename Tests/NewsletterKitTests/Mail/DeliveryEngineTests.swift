@@ -165,4 +165,58 @@ struct DeliveryEngineTests {
         #expect(recorded.withLock { $0["s2@example.com"] } == [.uncertain(reply: "no reply to the end of DATA")])
         #expect(transport.sessions.withLock { $0 } == 2)
     }
+
+    /// A stop request ends the rate limit's wait at once: with one message per 100 s, the run stops right after
+    /// the first message instead of sleeping out the interval.
+    @Test func stopRequestWakesTheRateLimitWait() {
+        let transport = RecordingTransport()
+        var engine = DeliveryEngine(
+            transport: transport, envelopeSender: "d@example.com", connections: 1, ratePerSecond: 0.01,
+            retryDelays: [])
+        let stop = StopRequest()
+        engine.stop = stop
+        let started = ContinuousClock.now
+        let report = engine.deliver(
+            (1...3).map { DeliveryEngine.Job(recipient: "s\($0)@example.com") }, logger: Self.logger
+        ) { _ in
+            Array("x\r\n".utf8)
+        } record: { _, _, _ in
+            // Asked from another thread while the worker waits for its next slot.
+            Thread.detachNewThread {
+                Thread.sleep(forTimeInterval: 0.2)
+                stop.request()
+            }
+        }
+        #expect(report.interrupted && report.accepted == 1)
+        #expect(transport.recipients == ["s1@example.com"])
+        #expect(ContinuousClock.now - started < .seconds(30), "the 100 s interval was slept out")
+    }
+
+    /// A stop request ends a retry's backoff at once; the retried delivery stays pending (not final).
+    @Test func stopRequestWakesTheRetryBackoff() {
+        let transport = RecordingTransport(script: [
+            "s1@example.com": [.temporaryFailure(code: 451, reply: "451 later")]
+        ])
+        var engine = DeliveryEngine(
+            transport: transport, envelopeSender: "d@example.com", connections: 2, ratePerSecond: 0,
+            retryDelays: [100])
+        let stop = StopRequest()
+        engine.stop = stop
+        let finals = Mutex<[String: Bool]>([:])
+        let started = ContinuousClock.now
+        let report = engine.deliver(
+            [DeliveryEngine.Job(recipient: "s1@example.com")], logger: Self.logger
+        ) { _ in
+            Array("x\r\n".utf8)
+        } record: { job, _, final in
+            finals.withLock { $0[job.recipient] = final }
+            Thread.detachNewThread {
+                Thread.sleep(forTimeInterval: 0.2)
+                stop.request()
+            }
+        }
+        #expect(report.interrupted && report.accepted == 0 && report.deferred == 0)
+        #expect(finals.withLock { $0 } == ["s1@example.com": false])
+        #expect(ContinuousClock.now - started < .seconds(30), "the 100 s backoff was slept out")
+    }
 }

@@ -1,6 +1,5 @@
 import Foundation
 public import Logging
-import Synchronization
 
 /// Sends one message per recipient over a few parallel sessions, at a limited rate, retrying
 /// 4xx replies with backoff and never retrying 5xx replies (cases 23, 24).
@@ -8,6 +7,14 @@ import Synchronization
 /// Each worker thread owns one ``MailSession`` (one libcurl handle, one connection reused across
 /// its messages). Every outcome is handed to `record` as soon as it is known, so the ledger is
 /// written right after each 250 (case 26).
+///
+/// The workers are threads, not tasks: a session blocks its thread in libcurl's connect and in
+/// `poll` while it waits for the server, which must not tie up Swift's cooperative thread pool (as
+/// many threads as cores). Their shared state is guarded by one `NSCondition` (a pthread mutex,
+/// which ThreadSanitizer understands; `Synchronization.Mutex` is a futex it cannot see on Linux,
+/// `scripts/sanitizer-notes/tsan-mutex/`). Every wait — the rate limit, a retry's backoff, a worker
+/// waiting for a retry another holds — waits on that condition with a deadline, so a stop request
+/// (``StopRequest/request()``) wakes it at once.
 public struct DeliveryEngine: Sendable {
     /// One message to one recipient.
     public struct Job: Sendable {
@@ -87,15 +94,9 @@ public struct DeliveryEngine: Sendable {
         compose: @escaping @Sendable (Job) throws -> [UInt8],
         record: @escaping @Sendable (_ job: Job, _ outcome: SMTPOutcome, _ final: Bool) throws -> Void
     ) -> Report {
-        let pages = Mutex(Optional(jobs))
+        let pages = OnePage(jobs)
         return deliver(
-            pages: {
-                pages.withLock { page in
-                    defer { page = nil }
-                    return page ?? []
-                }
-            }, sessions: max(1, jobs.count),
-            logger: logger, compose: compose, record: record)
+            pages: { pages.take() }, sessions: max(1, jobs.count), logger: logger, compose: compose, record: record)
     }
 
     /// ``deliver(_:logger:compose:record:)`` with the jobs read page by page, so that memory holds one
@@ -119,6 +120,9 @@ public struct DeliveryEngine: Sendable {
         record: @escaping @Sendable (_ job: Job, _ outcome: SMTPOutcome, _ final: Bool) throws -> Void
     ) -> Report {
         let shared = SharedState(pages: pages)
+        // A stop request wakes every wait at once.
+        let waker = stop?.onRequest { shared.broadcast() }
+        defer { if let waker { stop?.removeWaker(waker) } }
         let group = DispatchGroup()
         let workerCount = min(connections, max(1, sessions))
         for _ in 0..<workerCount {
@@ -130,7 +134,7 @@ public struct DeliveryEngine: Sendable {
             }
         }
         group.wait()
-        return shared.report.withLock { $0 }
+        return shared.locked { $0.report }
     }
 
     private func work(
@@ -143,113 +147,154 @@ public struct DeliveryEngine: Sendable {
         do {
             session = try transport.makeSession()
         } catch {
-            shared.report.withLock { $0.fatalError = "cannot open an SMTP session: \(error)" }
-            shared.queue.withLock { $0.stopped = true }
+            shared.stopRun { $0.report.fatalError = "cannot open an SMTP session: \(error)" }
             return
         }
         while true {
-            if stop?.isRequested == true {
-                shared.report.withLock { $0.interrupted = true }
-                shared.queue.withLock { $0.stopped = true }
+            guard let item = next(shared) else { return }
+            let message: [UInt8]
+            do {
+                message = try compose(item.job)
+            } catch {
+                shared.stopRun {
+                    $0.report.buildError =
+                        $0.report.buildError ?? "the message to \(item.job.recipient) could not be built: \(error)"
+                }
                 return
             }
-            let next = shared.queue.withLock { $0.take(now: Date()) }
-            switch next {
-            case .done:
+            let outcome = session.send(envelopeSender: envelopeSender, recipient: item.job.recipient, message: message)
+            let final: Bool
+            if case .temporaryFailure = outcome { final = item.retries >= retryDelays.count } else { final = true }
+            do {
+                try record(item.job, outcome, final)
+            } catch {
+                shared.stopRun { $0.report.recordingError = $0.report.recordingError ?? "\(error)" }
                 return
-            case .unreadable(let error):
-                shared.report.withLock {
-                    $0.recordingError = $0.recordingError ?? "cannot read the pending deliveries: \(error)"
-                }
-                return
-            case .wait(let seconds):
-                Thread.sleep(forTimeInterval: min(max(seconds, 0.01), 1))
-                continue
-            case .item(let item):
-                waitForRateLimit(shared.limiter)
-                let message: [UInt8]
-                do {
-                    message = try compose(item.job)
-                } catch {
-                    shared.report.withLock {
-                        $0.buildError =
-                            $0.buildError ?? "the message to \(item.job.recipient) could not be built: \(error)"
-                    }
-                    shared.queue.withLock { $0.stopped = true }
-                    return
-                }
-                let outcome = session.send(
-                    envelopeSender: envelopeSender, recipient: item.job.recipient, message: message)
-                let final: Bool
-                if case .temporaryFailure = outcome { final = item.retries >= retryDelays.count } else { final = true }
-                do {
-                    try record(item.job, outcome, final)
-                } catch {
-                    shared.report.withLock { $0.recordingError = $0.recordingError ?? "\(error)" }
-                    shared.queue.withLock { $0.stopped = true }
-                    return
-                }
-                switch outcome {
-                case .accepted:
-                    shared.report.withLock { $0.accepted += 1 }
-                    logger.debug("accepted", metadata: ["reply": "\(outcome.reply)"])
-                case .permanentFailure:
-                    shared.report.withLock { $0.permanentFailures += 1 }
-                case .uncertain:
-                    shared.report.withLock { $0.uncertain += 1 }
-                    // The connection may be out of step (a late 250 still to come): never reuse it.
-                    do {
-                        session = try transport.makeSession()
-                    } catch {
-                        shared.report.withLock { $0.fatalError = "cannot open an SMTP session: \(error)" }
-                        shared.queue.withLock { $0.stopped = true }
-                        return
-                    }
-                case .temporaryFailure:
-                    let retry = !final
-                    if retry {
-                        let delay = retryDelays[item.retries]
-                        shared.queue.withLock {
-                            $0.requeue(
-                                WorkItem(
-                                    job: item.job, retries: item.retries + 1,
-                                    notBefore: Date().addingTimeInterval(delay)))
-                        }
-                    } else {
-                        shared.report.withLock { $0.deferred += 1 }
-                    }
-                case .fatal(let reply):
-                    shared.report.withLock { $0.fatalError = reply }
-                    shared.queue.withLock { $0.stopped = true }
-                    return
-                }
-                shared.queue.withLock { $0.finish() }
             }
+            switch outcome {
+            case .accepted:
+                shared.locked { $0.report.accepted += 1 }
+                logger.debug("accepted", metadata: ["reply": "\(outcome.reply)"])
+            case .permanentFailure:
+                shared.locked { $0.report.permanentFailures += 1 }
+            case .uncertain:
+                shared.locked { $0.report.uncertain += 1 }
+                // The connection may be out of step (a late 250 still to come): never reuse it.
+                do {
+                    session = try transport.makeSession()
+                } catch {
+                    shared.stopRun { $0.report.fatalError = "cannot open an SMTP session: \(error)" }
+                    return
+                }
+            case .temporaryFailure:
+                if !final {
+                    let retry = WorkItem(
+                        job: item.job, retries: item.retries + 1,
+                        notBefore: Date().addingTimeInterval(retryDelays[item.retries]))
+                    shared.locked { $0.queue.requeue(retry) }
+                } else {
+                    shared.locked { $0.report.deferred += 1 }
+                }
+            case .fatal(let reply):
+                shared.stopRun { $0.report.fatalError = reply }
+                return
+            }
+            shared.locked { $0.queue.finish() }
+            shared.broadcast()
         }
     }
 
-    private func waitForRateLimit(_ limiter: borrowing Mutex<Date>) {
-        guard ratePerSecond > 0 else { return }
-        let interval = 1 / ratePerSecond
-        let slot = limiter.withLock { next -> Date in
-            let slot = max(Date(), next)
-            next = slot.addingTimeInterval(interval)
-            return slot
+    /// The next job to send, once the rate limit allows it; `nil` when there is none left or the run stops.
+    ///
+    /// Waits (on the shared condition, with a deadline) while only retries that are not due yet remain, and for
+    /// the rate limit's next slot; a stop request ends either wait at once.
+    private func next(_ shared: SharedState) -> WorkItem? {
+        shared.condition.lock()
+        defer { shared.condition.unlock() }
+        let item: WorkItem
+        taking: while true {
+            if stop?.isRequested == true {
+                shared.report.interrupted = true
+                shared.queue.stopped = true
+                return nil
+            }
+            switch shared.queue.take(now: Date()) {
+            case .done:
+                return nil
+            case .unreadable(let error):
+                shared.report.recordingError =
+                    shared.report.recordingError ?? "cannot read the pending deliveries: \(error)"
+                return nil
+            case .wait(let seconds):
+                // Woken early by a finished or requeued job, or a stop request.
+                _ = shared.condition.wait(until: Date().addingTimeInterval(min(max(seconds, 0.001), 1)))
+            case .item(let taken):
+                item = taken
+                break taking
+            }
         }
-        let wait = slot.timeIntervalSinceNow
-        if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+        guard ratePerSecond > 0 else { return item }
+        let slot = max(Date(), shared.nextSlot)
+        shared.nextSlot = slot.addingTimeInterval(1 / ratePerSecond)
+        while Date() < slot {
+            if stop?.isRequested == true {
+                // Taken but not sent: it stays pending in the ledger.
+                shared.report.interrupted = true
+                shared.queue.stopped = true
+                return nil
+            }
+            _ = shared.condition.wait(until: slot)
+        }
+        return item
     }
 }
 
-/// What the worker threads share.
-private final class SharedState: Sendable {
-    let queue: Mutex<WorkQueue>
-    let report = Mutex(DeliveryEngine.Report())
+/// The jobs of ``DeliveryEngine/deliver(_:logger:compose:record:)``: one page, handed out once.
+private final class OnePage: @unchecked Sendable {
+    private let lock = NSLock()
+    private var jobs: [DeliveryEngine.Job]?
+
+    init(_ jobs: [DeliveryEngine.Job]) { self.jobs = jobs }
+
+    func take() -> [DeliveryEngine.Job] {
+        lock.withLock {
+            defer { jobs = nil }
+            return jobs ?? []
+        }
+    }
+}
+
+/// What the worker threads share; every stored property is guarded by `condition`.
+private final class SharedState: @unchecked Sendable {
+    let condition = NSCondition()
+    var queue: WorkQueue
+    var report = DeliveryEngine.Report()
     /// The earliest time the next message may start (rate limit).
-    let limiter = Mutex(Date.distantPast)
+    var nextSlot = Date.distantPast
 
     init(pages: @escaping @Sendable () throws -> [DeliveryEngine.Job]) {
-        queue = Mutex(WorkQueue(pages: pages))
+        queue = WorkQueue(pages: pages)
+    }
+
+    func locked<T>(_ body: (SharedState) throws -> T) rethrows -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        return try body(self)
+    }
+
+    /// Marks the run stopped (no job starts after this) with a reason, and wakes every waiting worker.
+    func stopRun(_ reason: (SharedState) -> Void) {
+        condition.lock()
+        reason(self)
+        queue.stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func broadcast() {
+        condition.lock()
+        condition.broadcast()
+        condition.unlock()
     }
 }
 
@@ -311,8 +356,8 @@ private struct WorkQueue: Sendable {
         if let soonest = retries.map(\.notBefore).min() {
             return .wait(soonest.timeIntervalSince(now))
         }
-        // Nothing queued; an in-flight job may still requeue a retry.
-        return inFlight > 0 ? .wait(0.05) : .done
+        // Nothing queued; an in-flight job may still requeue a retry (its worker wakes this one).
+        return inFlight > 0 ? .wait(1) : .done
     }
 
     mutating func requeue(_ item: WorkItem) {

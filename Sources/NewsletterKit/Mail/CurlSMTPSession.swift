@@ -1,0 +1,412 @@
+import CCurl
+import Foundation
+
+/// One session of ``CurlSMTPTransport``: a connection set up by libcurl and reused for many messages, each
+/// sent in its own mail transaction.
+///
+/// libcurl connects with `CURLOPT_CONNECT_ONLY`: greeting, EHLO, STARTTLS and AUTH are libcurl's (so its TLS
+/// and login policies hold, case 25), and the server's EHLO reply is read through its debug callback. The
+/// transaction itself — `MAIL FROM`, `RCPT TO`, `DATA`, the dot-stuffed message and its end — is written here,
+/// because libcurl 7.88 sends those commands in lock-step. When the server offers `PIPELINING` (RFC 2920) the
+/// three commands go out in one write and their replies are read in order; otherwise one command at a time.
+///
+/// How replies become outcomes (``SMTPOutcome``):
+/// - `MAIL`, `RCPT` or `DATA` refused: the first refusal decides (4xx temporary, 5xx permanent). With
+///   pipelining, a refused `RCPT` makes the server refuse `DATA` too (503/554): no message is sent; should a
+///   server answer 354 anyway, only the terminator follows, so an empty message goes to no accepted recipient.
+///   `RSET` then brings the session back to a clean state (RFC 5321 §4.1.1.5).
+/// - The reply to the end of the data: 2xx accepted, 4xx temporary, 5xx permanent; none (timeout, closed
+///   connection, garbage) is ``SMTPOutcome/uncertain(reply:)`` and the connection is dropped, never reused
+///   out of step.
+/// - No reply to `MAIL`, `RCPT` or `DATA` within the reply timeout: the server stopped answering, which every
+///   other recipient would wait out too: ``SMTPOutcome/fatal(reply:)``.
+/// - A connection that closes before any reply to a transaction on a connection reused from an earlier message
+///   is reopened once and the transaction sent again (nothing was delivered). `421` closes the connection.
+final class CurlSMTPSession: MailSession {
+    private let settings: CurlSMTPTransport
+    private var connection: SMTPConnection?
+    private var senderCache: (given: String, address: MailAddress)?
+
+    init(settings: CurlSMTPTransport) throws {
+        self.settings = settings
+        // A handle now, so that a libcurl that cannot start fails here rather than at the first message.
+        _ = try CurlEasyHandle()
+    }
+
+    deinit {
+        // A connection in step says goodbye (RFC 5321 §4.1.1.10); its reply is waited for briefly.
+        guard let connection else { return }
+        let deadline = ContinuousClock.now + .seconds(min(2, settings.timeoutSeconds))
+        try? connection.write(Array("QUIT\r\n".utf8), deadline: deadline)
+        _ = try? connection.readReply(deadline: deadline)
+    }
+
+    /// Whether the libcurl in use declares SMTPUTF8 in MAIL FROM (7.69.0 and later).
+    ///
+    /// The transaction is ours now, but the rule stays: a libcurl that old is treated as a client without
+    /// SMTPUTF8.
+    static let libcurlSpeaksSMTPUTF8 = curl_version_info(CURLVERSION_FIRST).pointee.version_num >= 0x07_45_00
+
+    /// The server's EHLO keywords on the current connection; `nil` while there is none.
+    var extensions: Set<String>? { connection?.extensions }
+
+    /// Refuses an envelope address that could inject SMTP commands (CR, LF, NUL) or break out
+    /// of its angle brackets.
+    static func envelopeProblem(_ address: String) -> String? {
+        let bad = address.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 || $0 == 0x3C || $0 == 0x3E }
+        return bad ? "refusing to send: envelope address \(address.debugDescription) contains CR, LF, NUL, < or >" : nil
+    }
+
+    func send(envelopeSender: String, recipient: String, message: [UInt8]) -> SMTPOutcome {
+        if let problem = Self.envelopeProblem(envelopeSender) ?? Self.envelopeProblem(recipient) {
+            return .fatal(reply: problem)
+        }
+        // Envelope addresses as they go on the wire: domains as A-labels computed here (case 38).
+        let sender: MailAddress
+        if let cached = senderCache, cached.given == envelopeSender {
+            sender = cached.address
+        } else {
+            do {
+                sender = try MailAddress(email: envelopeSender)
+            } catch {
+                return .fatal(reply: "envelope sender: \(error)")
+            }
+            senderCache = (envelopeSender, sender)
+        }
+        let mailbox: MailAddress
+        do {
+            mailbox = try MailAddress(email: recipient)
+        } catch {
+            return .permanentFailure(code: 0, reply: "not sent: \(error)")
+        }
+        var reused = true
+        if let open = connection, !open.isIdleAndOpen { connection = nil }
+        if connection == nil {
+            reused = false
+            if let failure = connect() { return failure }
+        }
+        guard var current = connection else { return .fatal(reply: "no SMTP connection") }
+        // SMTPUTF8 (RFC 6531) only for a UTF-8 local part, and only towards a server that offers it; without it,
+        // no byte ≥ 0x80 is sent.
+        let needsSMTPUTF8 = mailbox.requiresSMTPUTF8 || sender.requiresSMTPUTF8
+        if needsSMTPUTF8, !(Self.libcurlSpeaksSMTPUTF8 && current.offers("SMTPUTF8")) {
+            let who = sender.requiresSMTPUTF8 ? "the envelope sender \(sender.email)" : recipient
+            return .permanentFailure(
+                code: 0,
+                reply:
+                    "not sent: \(who) has a non-ASCII local part, which needs SMTPUTF8 (RFC 6531), and \(settings.url.host ?? "the server") does not offer SMTPUTF8"
+            )
+        }
+        let envelope = Envelope(sender: sender.email, recipient: mailbox.email, smtpUTF8: needsSMTPUTF8)
+        switch transaction(on: current, envelope: envelope, message: message, reused: reused) {
+        case .done(let outcome, let keep):
+            if !keep { connection = nil }
+            return outcome
+        case .reconnect:
+            // The reused connection had been closed before this transaction got any reply: nothing was
+            // delivered, so one new connection and one more try.
+            connection = nil
+            if let failure = connect() { return failure }
+            guard let fresh = connection else { return .fatal(reply: "no SMTP connection") }
+            current = fresh
+            switch transaction(on: current, envelope: envelope, message: message, reused: false) {
+            case .done(let outcome, let keep):
+                if !keep { connection = nil }
+                return outcome
+            case .reconnect:
+                connection = nil
+                return .temporaryFailure(code: nil, reply: "the SMTP connection closed before any reply")
+            }
+        }
+    }
+
+    // MARK: - The transaction
+
+    private struct Envelope {
+        var sender: String
+        var recipient: String
+        var smtpUTF8: Bool
+    }
+
+    private enum TransactionResult {
+        /// The outcome, and whether the connection is in step for the next transaction.
+        case done(SMTPOutcome, keep: Bool)
+        /// A reused connection turned out closed before any reply: try once more on a new one.
+        case reconnect
+    }
+
+    private var server: String { settings.url.host ?? "the SMTP server" }
+
+    private func transaction(on connection: SMTPConnection, envelope: Envelope, message: [UInt8], reused: Bool)
+        -> TransactionResult
+    {
+        let clock = ContinuousClock()
+        let transactionDeadline = clock.now + .seconds(settings.transactionTimeoutSeconds)
+        func replyDeadline() -> ContinuousClock.Instant {
+            min(clock.now + .seconds(settings.timeoutSeconds), transactionDeadline)
+        }
+        var mail = "MAIL FROM:<\(envelope.sender)>"
+        if connection.offers("SIZE") { mail += " SIZE=\(message.count)" }
+        if envelope.smtpUTF8 { mail += " SMTPUTF8" }
+        let commands = [mail, "RCPT TO:<\(envelope.recipient)>", "DATA"]
+        var replies: [SMTPReply] = []
+        var sent = 0
+        do {
+            if connection.offers("PIPELINING") {
+                // RFC 2920 §3.1: MAIL, RCPT and DATA in one group; DATA ends it.
+                try connection.write(
+                    Array(commands.joined(separator: "\r\n").utf8) + [0x0D, 0x0A], deadline: replyDeadline())
+                sent = commands.count
+                while replies.count < commands.count {
+                    replies.append(try connection.readReply(deadline: replyDeadline()))
+                }
+            } else {
+                for command in commands {
+                    try connection.write(Array(command.utf8) + [0x0D, 0x0A], deadline: replyDeadline())
+                    sent += 1
+                    let reply = try connection.readReply(deadline: replyDeadline())
+                    replies.append(reply)
+                    let expected = command == "DATA" ? 354 : nil
+                    if expected.map({ reply.code != $0 }) ?? !reply.isPositiveCompletion { break }
+                }
+            }
+        } catch {
+            if reused, replies.isEmpty, error.isConnectionGone { return .reconnect }
+            return .done(commandFailure(error, after: commands[min(replies.count, sent - 1)]), keep: false)
+        }
+        // The first refusal decides (RFC 2920 §3.2: every reply of the group is checked).
+        if let refusal = replies.first(where: { $0.code != 354 && !$0.isPositiveCompletion }) {
+            var keep = refusal.code != 421 && !replies.contains { $0.code == 421 }
+            if keep, replies.last?.code == 354 {
+                // DATA accepted although nothing else was: end the (empty) data at once, ignore its reply.
+                do {
+                    try connection.write(Array(".\r\n".utf8), deadline: replyDeadline())
+                    _ = try connection.readReply(deadline: replyDeadline())
+                } catch {
+                    keep = false
+                }
+            }
+            if keep { keep = reset(connection, deadline: replyDeadline()) }
+            return .done(Self.outcome(refusal), keep: keep)
+        }
+        guard replies.count == 3, replies[2].code == 354 else {
+            let odd = replies.last?.lastLine ?? "no reply"
+            return .done(.temporaryFailure(code: nil, reply: "unexpected reply to DATA: \(odd)"), keep: false)
+        }
+        // The message. From here on a missing reply means "maybe delivered".
+        do {
+            try connection.write(DotStuffing.encode(message), deadline: transactionDeadline)
+        } catch {
+            return .done(
+                .uncertain(
+                    reply:
+                        "sending the message to \(server) failed part-way (\(error.text)); the message may have been delivered"
+                ), keep: false)
+        }
+        let final: SMTPReply
+        do {
+            final = try connection.readReply(deadline: replyDeadline())
+        } catch {
+            return .done(
+                .uncertain(
+                    reply:
+                        "no reply to the end of DATA within \(settings.timeoutSeconds) s (\(error.text)); the message may have been delivered"
+                ), keep: false)
+        }
+        connection.transactions += 1
+        if final.isPositiveCompletion { return .done(.accepted(reply: final.lastLine), keep: true) }
+        let keep = final.code != 421 && final.code >= 400 && reset(connection, deadline: replyDeadline())
+        return .done(Self.outcome(final), keep: keep)
+    }
+
+    /// `RSET` after a refused transaction; `false` when the connection is not usable afterwards.
+    private func reset(_ connection: SMTPConnection, deadline: ContinuousClock.Instant) -> Bool {
+        do {
+            try connection.write(Array("RSET\r\n".utf8), deadline: deadline)
+            return try connection.readReply(deadline: deadline).isPositiveCompletion
+        } catch {
+            return false
+        }
+    }
+
+    /// A refusal as an outcome: 4xx temporary, 5xx permanent (RFC 5321 §4.2.1); anything else is not a
+    /// refusal the protocol knows, so it counts as temporary.
+    private static func outcome(_ reply: SMTPReply) -> SMTPOutcome {
+        switch reply.code {
+        case 500..<600: .permanentFailure(code: reply.code, reply: reply.lastLine)
+        case 400..<500: .temporaryFailure(code: reply.code, reply: reply.lastLine)
+        default: .temporaryFailure(code: nil, reply: "unexpected reply: \(reply.lastLine)")
+        }
+    }
+
+    /// No usable reply to `MAIL`, `RCPT` or `DATA`: nothing was delivered.
+    private func commandFailure(_ failure: SMTPConnection.Failure, after command: String) -> SMTPOutcome {
+        let verb = command.split(separator: " ").first.map(String.init) ?? command
+        switch failure {
+        case .timedOut:
+            return .fatal(
+                reply:
+                    "the SMTP server \(server) stopped answering (no reply to \(verb) within \(settings.timeoutSeconds) s)"
+            )
+        case .closed, .broken, .malformed:
+            return .temporaryFailure(code: nil, reply: "\(verb) to \(server): \(failure.text)")
+        }
+    }
+
+    // MARK: - Connecting
+
+    /// Opens a connection (libcurl: connect, greeting, EHLO, STARTTLS, AUTH); `nil` on success, else the outcome
+    /// that the failure means for the message at hand.
+    private func connect() -> SMTPOutcome? {
+        let state = ConnectState()
+        var opened: CurlEasyHandle?
+        do {
+            let handle = try CurlEasyHandle()
+            opened = handle
+            try configure(handle)
+            let pointer = Unmanaged.passUnretained(state).toOpaque()
+            try handle.set(CURLOPT_DEBUGDATA, pointer: pointer)
+            defer {
+                try? handle.set(CURLOPT_VERBOSE, 0)
+                try? handle.set(CURLOPT_DEBUGDATA, pointer: nil)
+            }
+            try withExtendedLifetime(state) {
+                try handle.perform(context: "SMTP to \(server)")
+            }
+        } catch let error as CurlError {
+            let code = opened?.responseCode ?? 0
+            return classifyConnectFailure(error, code: code > 0 ? code : state.lastCode, replies: state.replies)
+        } catch {
+            return .fatal(reply: "\(error)")
+        }
+        guard let handle = opened else { return .fatal(reply: "no libcurl handle") }
+        do {
+            connection = try SMTPConnection(handle: handle, extensions: Self.extensions(in: state.replies))
+        } catch {
+            return .temporaryFailure(code: nil, reply: "\(server): \(error.text)")
+        }
+        return nil
+    }
+
+    private func configure(_ handle: CurlEasyHandle) throws {
+        try handle.set(CURLOPT_URL, settings.curlURL)
+        try handle.set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+        switch (settings.url.scheme?.lowercased(), settings.starttls) {
+        case ("smtps", _): try handle.set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+        case (_, .required): try handle.set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+        case (_, .opportunistic): try handle.set(CURLOPT_USE_SSL, Int(CURLUSESSL_TRY.rawValue))
+        case (_, .off): try handle.set(CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
+        }
+        try handle.set(CURLOPT_SSL_VERIFYPEER, 1)
+        try handle.set(CURLOPT_SSL_VERIFYHOST, 2)
+        if let caFile = settings.caFile { try handle.set(CURLOPT_CAINFO, caFile) }
+        if let username = settings.username { try handle.set(CURLOPT_USERNAME, username) }
+        if let password = settings.password { try handle.set(CURLOPT_PASSWORD, password) }
+        try handle.set(CURLOPT_CONNECT_ONLY, 1)
+        // Separate limits: the TCP (and TLS) connect, each reply of the set-up (greeting included), and the
+        // whole set-up.
+        try handle.set(CURLOPT_CONNECTTIMEOUT, min(30, settings.timeoutSeconds))
+        try handle.set(CURLOPT_SERVER_RESPONSE_TIMEOUT, settings.timeoutSeconds)
+        try handle.set(CURLOPT_TIMEOUT, settings.transactionTimeoutSeconds)
+        // The server's replies during the set-up (the EHLO list above all) reach us through the debug callback.
+        try handle.set(CURLOPT_VERBOSE, 1)
+        _ = newsletter_curl_setopt_debug_callback(handle.raw) { _, type, data, size, userdata in
+            guard type == CURLINFO_HEADER_IN, let data, let userdata else { return 0 }
+            let state = Unmanaged<ConnectState>.fromOpaque(userdata).takeUnretainedValue()
+            let text = data.withMemoryRebound(to: UInt8.self, capacity: size) {
+                String(decoding: UnsafeBufferPointer(start: $0, count: size), as: UTF8.self)
+            }
+            state.replies.append(contentsOf: text.split(whereSeparator: \.isNewline).map(String.init))
+            return 0
+        }
+    }
+
+    /// The EHLO keywords (upper-case) of the last EHLO reply among the set-up's reply lines: the one after the
+    /// greeting, or after STARTTLS's `220` when TLS was started.
+    static func extensions(in replies: [String]) -> Set<String> {
+        var found: Set<String> = []
+        var collecting: Set<String>?
+        var sawHostLine = false
+        for line in replies {
+            if line.hasPrefix("220") {
+                collecting = []
+                sawHostLine = false
+                continue
+            }
+            guard collecting != nil, line.hasPrefix("250") else { continue }
+            if sawHostLine {
+                let keyword = line.dropFirst(4).split(separator: " ").first.map { $0.uppercased() }
+                if let keyword { collecting?.insert(keyword) }
+            }
+            sawHostLine = true
+            if line.hasPrefix("250 "), let complete = collecting {
+                found = complete
+                collecting = nil
+            }
+        }
+        return found
+    }
+
+    /// A failed set-up as an outcome.
+    ///
+    /// TLS, certificate and login failures and an unreachable or stalled server
+    /// are fatal (the run stops, deliveries stay pending: a retry or another recipient cannot fix them); a 4xx
+    /// or 5xx greeting is temporary or permanent by its code; anything else is temporary.
+    private func classifyConnectFailure(_ error: CurlError, code: Int, replies: [String]) -> SMTPOutcome {
+        let reply =
+            replies.last(where: { code > 0 && $0.hasPrefix(String(code)) })
+            ?? replies.last(where: { $0.first?.isNumber == true }) ?? error.message
+        let fatalCodes: [CURLcode] = [
+            CURLE_USE_SSL_FAILED, CURLE_LOGIN_DENIED, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE,
+            CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT, CURLE_SSL_CONNECT_ERROR,
+        ]
+        if fatalCodes.map({ Int($0.rawValue) }).contains(error.code) {
+            return .fatal(reply: "\(error.message) (curl error \(error.code))")
+        }
+        let unreachable: [CURLcode] = [CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT]
+        if error.code == Int(CURLE_OPERATION_TIMEDOUT.rawValue), code > 0 || !replies.isEmpty {
+            // It answered once (the greeting), then stalled: every recipient would wait the same way.
+            return .fatal(
+                reply:
+                    "the SMTP server \(settings.url.host ?? "") stopped answering (no reply within \(settings.timeoutSeconds) s after \(reply)): \(error.message) (curl error \(error.code))"
+            )
+        }
+        if code == 0, unreachable.map({ Int($0.rawValue) }).contains(error.code) {
+            return .fatal(
+                reply:
+                    "cannot reach the SMTP server \(settings.url.host ?? ""):\(settings.url.port.map(String.init) ?? "default port"): \(error.message) (curl error \(error.code))"
+            )
+        }
+        switch code {
+        case 500..<600: return .permanentFailure(code: code, reply: reply)
+        case 400..<500: return .temporaryFailure(code: code, reply: reply)
+        default: return .temporaryFailure(code: nil, reply: "\(error.message) (curl error \(error.code))")
+        }
+    }
+}
+
+@available(*, unavailable)
+extension CurlSMTPSession: Sendable {}
+
+extension SMTPConnection.Failure {
+    /// The connection is gone (closed or broken), as opposed to slow or garbled.
+    fileprivate var isConnectionGone: Bool {
+        switch self {
+        case .closed, .broken: true
+        case .timedOut, .malformed: false
+        }
+    }
+}
+
+/// What the debug callback saw while libcurl set the connection up.
+private final class ConnectState {
+    var replies: [String] = []
+
+    /// The code of the last reply line, 0 when none arrived.
+    var lastCode: Int {
+        guard let line = replies.last(where: { $0.first?.isNumber == true }), let code = Int(line.prefix(3)) else {
+            return 0
+        }
+        return code
+    }
+}

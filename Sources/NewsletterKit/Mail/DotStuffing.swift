@@ -1,0 +1,43 @@
+/// The bytes a client sends after the server's 354 reply to DATA (RFC 5321 §4.1.1.4, §4.5.2).
+enum DotStuffing {
+    /// The message as mail data, terminator included.
+    ///
+    /// - Every line end goes out as CRLF: a lone CR or a lone LF becomes CRLF (the composer already writes CRLF;
+    ///   this makes sure no bare line end reaches the wire, where servers disagree on what it means — the root
+    ///   of "SMTP smuggling" — and some refuse it: case 21).
+    /// - A line that starts with `.` gets a second `.` (transparency, RFC 5321 §4.5.2); the server removes it.
+    /// - A message that does not end with a line end gets CRLF, then the terminator `.` CRLF follows.
+    ///
+    /// - Parameter message: the RFC 5322 message, not dot-stuffed.
+    /// - Returns: the data section, ending with CRLF `.` CRLF (just `.` CRLF for an empty message).
+    /// - Complexity: O(*n*) in the message's length.
+    static func encode(_ message: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(message.count + message.count / 32 + 5)
+        message.withUnsafeBufferPointer { source in
+            let count = source.count
+            var index = 0
+            var atLineStart = true
+            while index < count {
+                if atLineStart, source[index] == 0x2E { out.append(0x2E) }
+                // The run up to the next CR or LF goes out as it is.
+                var end = index
+                while end < count, source[end] != 0x0D, source[end] != 0x0A { end += 1 }
+                if end > index {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: source[index..<end]))
+                }
+                guard end < count else {
+                    atLineStart = false
+                    break
+                }
+                out.append(0x0D)
+                out.append(0x0A)
+                index = source[end] == 0x0D && end + 1 < count && source[end + 1] == 0x0A ? end + 2 : end + 1
+                atLineStart = true
+            }
+            if !atLineStart { out.append(contentsOf: [0x0D, 0x0A]) }
+        }
+        out.append(contentsOf: [0x2E, 0x0D, 0x0A])
+        return out
+    }
+}

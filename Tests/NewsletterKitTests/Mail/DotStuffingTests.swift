@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+@testable import NewsletterKit
+
+/// The mail data after 354: dot-stuffed, CRLF everywhere, ended by CRLF `.` CRLF (RFC 5321 §4.5.2).
+struct DotStuffingTests {
+    @Test(arguments: [
+        ("a\r\nb\r\n", "a\r\nb\r\n.\r\n"),
+        // A line that starts with a dot gets another; dots elsewhere stay.
+        (".a\r\nb.c\r\n..d\r\n", "..a\r\nb.c\r\n...d\r\n.\r\n"),
+        // A line that is only a dot (the terminator, if sent as it is), first, in the middle and last.
+        (".\r\nx\r\n.\r\n", "..\r\nx\r\n..\r\n.\r\n"),
+        // No line end at the end: CRLF added before the terminator.
+        ("a\r\nlast", "a\r\nlast\r\n.\r\n"),
+        ("a\r\n.", "a\r\n..\r\n.\r\n"),
+        // Bare LF and bare CR become CRLF, and start a line for stuffing too.
+        ("a\n.b\rc\r\r\n", "a\r\n..b\r\nc\r\n\r\n.\r\n"),
+        ("a\n\n.\n", "a\r\n\r\n..\r\n.\r\n"),
+        // Empty message: the terminator alone.
+        ("", ".\r\n"),
+        ("\r\n", "\r\n.\r\n"),
+    ])
+    func encodes(message: String, wire: String) {
+        #expect(String(decoding: DotStuffing.encode(Array(message.utf8)), as: UTF8.self) == wire)
+    }
+
+    /// Removing the stuffing as a server does (RFC 5321 §4.5.2) gives back the message.
+    @Test func serverSideUnstuffingRestoresTheMessage() {
+        var message = ""
+        for line in 0..<500 { message += String(repeating: ".", count: line % 4) + "line \(line) 正文\r\n" }
+        let wire = DotStuffing.encode(Array(message.utf8))
+        var lines = String(decoding: wire, as: UTF8.self).components(separatedBy: "\r\n")
+        #expect(lines.suffix(2) == [".", ""])
+        lines.removeLast(2)
+        let restored = lines.map { $0.hasPrefix(".") ? String($0.dropFirst()) : $0 }.map { $0 + "\r\n" }.joined()
+        #expect(restored == message)
+    }
+}
