@@ -190,23 +190,40 @@ struct MessageComposerTests {
     }
 
     /// The strict server really is strict: a bare LF gets 550 and an over-long line 500.
+    ///
+    /// The bare LF goes out through the curl command line tool, which sends an upload as it is (case 21); our
+    /// session sends every line end as CRLF, so the same message from it arrives with CRLF and is accepted.
     @Test func strictServerRejectsBareLFAndLongLines() throws {
         let folder = try TemporaryFolder()
         let server = try SMTPTestServer(folder: folder, faults: Self.strictFaults)
+        let head = "From: digest@news.example.com\r\nTo: reader1@example.com\r\nSubject: x\r\n\r\n"
+        let upload = folder.file("bare-lf.eml")
+        try Data((head + "a\nb\r\n").utf8).write(to: upload)
+        let curl = try run([
+            "/usr/bin/env", "curl", "--silent", "--show-error", "smtp://127.0.0.1:\(server.port)/news.example.com",
+            "--mail-from", "digest@news.example.com", "--mail-rcpt", "reader1@example.com", "--upload-file",
+            upload.path,
+        ])
+        #expect(curl.status != 0)
+        let rejects = try server.events().filter { $0["event"] as? String == "reject" }
+        #expect(rejects.map { $0["code"] as? Int } == [550], "\(curl.stderr)")
+        #expect(try server.messages().isEmpty)
+
         let transport = CurlSMTPTransport(
             url: Fixtures.url("smtp://127.0.0.1:\(server.port)"), starttls: .off, username: nil, password: nil,
             caFile: nil,
             timeoutSeconds: 30, heloDomain: "news.example.com")
         let session = try transport.makeSession()
-        let head = "From: digest@news.example.com\r\nTo: reader1@example.com\r\nSubject: x\r\n\r\n"
-        let bareLF = session.send(
-            envelopeSender: "digest@news.example.com", recipient: "reader1@example.com",
-            message: Array((head + "a\nb\r\n").utf8))
-        #expect(bareLF.code == 550)
         let long = session.send(
             envelopeSender: "digest@news.example.com", recipient: "reader1@example.com",
             message: Array((head + String(repeating: "x", count: 999) + "\r\n").utf8))
         #expect(long.code == 500)
         #expect(try server.messages().isEmpty)
+        let normalised = session.send(
+            envelopeSender: "digest@news.example.com", recipient: "reader1@example.com",
+            message: Array((head + "a\nb\r\n").utf8))
+        #expect(normalised.code == 250)
+        let stored = try #require(try server.messages().first)
+        #expect(try Data(contentsOf: stored) == Data((head + "a\r\nb\r\n").utf8))
     }
 }
