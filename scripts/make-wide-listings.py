@@ -935,7 +935,127 @@ def typecho_archives():
           "(truth: the datetime), '- 阅读剩余部分 -' link, '后一页 »' pagination, 最新文章 widget")
 
 
+# ---- Third batch: written after the second batch's fix, scored before any change for them. ----
+
+# 24. A 图片新闻 column page: the list is a photo grid (image link with alt + caption link), no dates; a dated
+#     热点 text list beside it.
+def photo_grid():
+    host = "http://www.example.gov.cn"
+    items, links = [], []
+    for i in range(8):
+        d = CN_DATES[i]
+        ymd = d.replace("-", "")
+        href = f"./{ymd[:6]}/t{ymd}_{7700 + i}.html"
+        links.append((f"{host}/xwzx/tpxw/{ymd[:6]}/t{ymd}_{7700 + i}.html", CN_TITLES[i], None))
+        items.append(f'<li><a href="{href}" target="_blank"><img src="./{ymd[:6]}/W0{ymd}{i}.jpg" '
+                     f'alt="{CN_TITLES[i]}"></a><p><a href="{href}" target="_blank">{CN_TITLES[i]}</a></p></li>')
+    hot = "".join(
+        f'<li><a href="/xwzx/zwyw/202202/t202202{18 - k}_{7600 + k}.html">{t}</a><span>2022-02-{18 - k:02d}</span></li>'
+        for k, t in enumerate(["省政府召开第十次常务会议", "全省稳增长工作推进会召开", "省领导督导检查节后复工复产",
+                               "全省优化营商环境大会召开", "省政府新闻办举行新闻发布会", "全省春季植树造林工作启动"]))
+    body = (
+        cn_header() + '<div class="main"><div class="left"><div class="position">当前位置：<a href="/">首页</a> &gt; '
+        '<a href="/xwzx/">新闻中心</a> &gt; 图片新闻</div><ul class="pic-list clearfix">' + "".join(items)
+        + '</ul><div class="page"><script>createPageHTML(6, 0, "index", "html");</script></div></div>'
+        '<div class="right"><div class="box"><div class="box-t">政务要闻</div><ul class="txt-list">' + hot
+        + '</ul></div></div></div>' + cn_footer())
+    write("photo-grid-column", "TRS WCM (图片新闻)", host + "/xwzx/tpxw/index.html", cn_page("图片新闻", body), links,
+          host + "/xwzx/tpxw/index_1.html",
+          "photo grid: image link (alt) + caption link per item, no dates; a dated 政务要闻 list beside it")
+
+
+# 25. Old TRS table: one row per item with a spacer row of a dotted line image between, [部门] link before the title.
+def old_table_spacers():
+    host = "http://www.example.gov.cn"
+    rows, links = [], []
+    depts = [("fgw", "发改委"), ("jyj", "教育局"), ("gaj", "公安局"), ("czj", "财政局")]
+    for i in range(12):
+        d = CN_DATES[i]
+        ymd = d.replace("-", "")
+        code, name = depts[i % 4]
+        href = f"../../bmdt/{code}/{ymd[:6]}/t{ymd}_{8800 + i}.htm"
+        links.append((f"{host}/bmdt/{code}/{ymd[:6]}/t{ymd}_{8800 + i}.htm", CN_TITLES[i], d))
+        rows.append(
+            f'<tr><td width="12" height="26"><img src="../../images/dot2.gif" width="4" height="4"></td>'
+            f'<td class="black12">[<a href="../../bmdt/{code}/" class="blue12">{name}</a>] <a href="{href}" '
+            f'target="_blank" class="black12">{CN_TITLES[i]}</a></td><td width="80" class="gray12">{d}</td></tr>'
+            '<tr><td colspan="3" height="1" background="../../images/line_dot.gif"></td></tr>')
+    body = (
+        '<table width="1000" border="0" align="center" cellpadding="0" cellspacing="0"><tr><td>'
+        '<img src="../../images/banner.jpg" width="1000" height="120"></td></tr></table>'
+        '<table width="1000" border="0" align="center" cellpadding="0" cellspacing="0"><tr><td width="220" valign="top">'
+        '<table width="100%"><tr><td class="lm">部门动态</td></tr>'
+        + "".join(f'<tr><td><a href="../../bmdt/{c}/">{n}</a></td></tr>' for c, n in depts)
+        + '</table></td><td valign="top"><table width="100%"><tr><td class="weizhi">您的位置：<a href="../../">首页</a>'
+        ' &gt;&gt; 部门动态 &gt;&gt; 全部</td></tr></table><table width="96%" border="0" align="center" '
+        'cellpadding="0" cellspacing="0">' + "".join(rows)
+        + '</table><table width="96%"><tr><td align="center">共108条 第1/9页 <a href="index_1.htm">下一页</a> '
+        '<a href="index_8.htm">尾页</a></td></tr></table></td></tr></table>'
+        '<table width="1000" align="center"><tr><td class="foot">版权所有：示例县人民政府 技术支持：示例网络</td></tr></table>')
+    write("old-table-spacer-rows", "TRS (old table)", host + "/bmdt/all/index.htm", cn_page("部门动态", body), links,
+          host + "/bmdt/all/index_1.htm",
+          "nested tables, a spacer row after every item, a [部门] link before each title, ../../ links into sibling folders")
+
+
+# 26. EmpireCMS static list with title links, [PDF] attachments beside some titles and a 相关专题 box.
+def empire_with_attachments():
+    host = "http://www.example.com"
+    items, links = [], []
+    for i in range(10):
+        d = CN_DATES[i]
+        href = f"/news/{d}/{4400 - i}.html"
+        links.append((host + href, CN_TITLES[i], d))
+        pdf = (f' <a href="/d/file/news/{d.replace("-", "")}/{i}.pdf" class="att">[PDF]</a>' if i % 3 == 0 else "")
+        items.append(f'<li><a href="{href}" title="{CN_TITLES[i]}">{CN_TITLES[i]}</a>{pdf}<span>{d}</span></li>')
+    body = (
+        '<div class="top"><a href="/">首页</a> <a href="/news/">新闻</a> <a href="/notice/">公告</a></div>'
+        '<div class="w"><div class="l"><div class="path"><a href="/">首页</a>&nbsp;>&nbsp;<a href="/news/">新闻</a></div>'
+        '<ul class="newslist">' + "".join(items)
+        + '</ul><div class="list_page">&nbsp;<b>1</b>&nbsp;<a href="/news/index_2.html">2</a>&nbsp;'
+        '<a href="/news/index_3.html">3</a>&nbsp;<a href="/news/index_2.html">下一页</a>&nbsp;'
+        '<a href="/news/index_9.html">尾页</a></div></div><div class="r"><div class="box"><h3>相关专题</h3><ul>'
+        + "".join(f'<li><a href="/zt/{k}/">{t}</a></li>' for k, t in
+                  enumerate(["学习贯彻党的二十大精神专题", "优化营商环境专栏", "乡村振兴专题", "安全生产月专题"]))
+        + '</ul></div></div></div><div class="foot">Powered by EmpireCMS</div>')
+    write("empirecms-with-pdf", "EmpireCMS", host + "/news/", cn_page("新闻", body, "示例网"), links,
+          host + "/news/index_2.html", "static /news/2022-02-19/N.html links, [PDF] attachment beside some titles, 相关专题 box")
+
+
+# 27. A 媒体聚焦 column: every article link points to another site (the media that reported it), with dates;
+#     the only same-site links are navigation.
+def media_coverage_external():
+    host = "https://www.example.edu.cn"
+    media = [("http://edu.example.com.cn/n1/2022/0219/c1006-{}.html", "示例日报"),
+             ("https://news.example.net/2022-02/18/c_{}.htm", "示例通讯社"),
+             ("http://www.example.org.cn/jy/2022/02-17/{}.shtml", "示例新闻网")]
+    items, links = [], []
+    for i in range(10):
+        d = CN_DATES[i]
+        pattern, outlet = media[i % 3]
+        href = pattern.format(93000 + i)
+        links.append((href, CN_TITLES[i], d))
+        items.append(f'<li><span class="src">【{outlet}】</span><a href="{href}" target="_blank" title="{CN_TITLES[i]}">'
+                     f'{CN_TITLES[i]}</a><span class="date">{d}</span></li>')
+    side = "".join(f'<li><a href="/xwzx/{k}.htm">{t}</a></li>' for k, t in
+                   [("zhxw", "综合新闻"), ("mtjj", "媒体聚焦"), ("xsdt", "学术动态"), ("tzgg", "通知公告")])
+    body = (
+        '<div class="header"><a href="/">首页</a><a href="/xxgk.htm">学校概况</a><a href="/xwzx.htm">新闻中心</a></div>'
+        '<div class="main"><div class="side"><h2>新闻中心</h2><ul>' + side + '</ul></div><div class="content">'
+        '<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/xwzx.htm">新闻中心</a> &gt; 媒体聚焦</div>'
+        '<ul class="list">' + "".join(items)
+        + '</ul><div class="pages"><a href="mtjj/2.htm">下页</a></div></div></div>'
+        '<div class="friend"><h3>友情链接</h3><a href="http://www.example.gov.cn/">教育部</a> '
+        '<a href="http://www.example.org/">示例省教育厅</a></div><div class="footer">版权所有 示例大学</div>')
+    write("media-coverage-external", "university 媒体聚焦", host + "/xwzx/mtjj.htm", cn_page("媒体聚焦", body, "示例大学"),
+          links, host + "/xwzx/mtjj/2.htm",
+          "every article link goes to another site (【outlet】 prefix in the link text, title without it in title=\"\"); "
+          "友情链接 to other sites in the footer")
+
+
 if __name__ == "__main__":
+    media_coverage_external()
+    for make in [photo_grid, old_table_spacers, empire_with_attachments]:
+        make()
     for make in [xinhua_datalist, marquee_notice, english_trending, sitefactory_aspx, univ_split_date,
                  govuk_document_list, discuz_portal, typecho_archives]:
         make()
