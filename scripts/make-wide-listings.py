@@ -1048,7 +1048,7 @@ def media_coverage_external():
         '<a href="http://www.example.org/">示例省教育厅</a></div><div class="footer">版权所有 示例大学</div>')
     write("media-coverage-external", "university 媒体聚焦", host + "/xwzx/mtjj.htm", cn_page("媒体聚焦", body, "示例大学"),
           links, host + "/xwzx/mtjj/2.htm",
-          "every article link goes to another site (【outlet】 prefix in the link text, title without it in title=\"\"); "
+          "every article link goes to another site, 【outlet】 before each link; "
           "友情链接 to other sites in the footer")
 
 

@@ -110,7 +110,17 @@ public enum ListingExtractor: Sendable {
                 links: links, nextPage: pagination?.url,
                 selectorMiss: links.isEmpty ? "links: \(selector)" : selectorMiss)
         }
-        let (links, blocks, shape) = chooseLinks(root, context: &context, sameBlockAs: blockShape)
+        var (links, blocks, shape) = chooseLinks(root, context: &context, sameBlockAs: blockShape)
+        if links.isEmpty {
+            // A 媒体聚焦 column: every article is on another site (the media that reported it). Taken only
+            // when such a block wins and most of its links are dated.
+            var wider = context
+            wider.otherSites = true
+            let other = chooseLinks(root, context: &wider, sameBlockAs: blockShape)
+            if other.0.count >= 3, other.0.filter({ $0.date != nil }).count * 2 >= other.0.count {
+                (links, blocks, shape) = other
+            }
+        }
         var page = ListingPage(links: links, nextPage: pagination?.url, blocks: blocks, selectorMiss: selectorMiss)
         page.blockShape = shape
         return page
@@ -172,6 +182,8 @@ public enum ListingExtractor: Sendable {
         var timeZone: TimeZone
         var now: Date
         var paginationNode: HTMLNode?
+        /// Whether links to other sites are candidates too (the second look when the page's own give none).
+        var otherSites = false
         /// Per element: the one distinct link target below it, or `"*"` for several.
         var linkKeys: [ObjectIdentifier: String] = [:]
         var order: [ObjectIdentifier: Int] = [:]
@@ -187,7 +199,9 @@ public enum ListingExtractor: Sendable {
         /// A listing link for `anchor`, or `nil` when it is not a possible article link.
         func candidate(_ anchor: HTMLNode, requireSameSite: Bool = true) -> (link: ListingLink, title: String)? {
             guard let url = ListingExtractor.linkTarget(anchor, base: base) else { return nil }
-            if requireSameSite && !ListingExtractor.sameSite(url, page) && !ListingExtractor.sameSite(url, base) {
+            if requireSameSite && !otherSites && !ListingExtractor.sameSite(url, page)
+                && !ListingExtractor.sameSite(url, base)
+            {
                 return nil
             }
             if ListingExtractor.isAttachment(url) { return nil }
