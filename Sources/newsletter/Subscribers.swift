@@ -75,12 +75,14 @@ extension NewsletterCommand.Subscribers {
         func run() throws {
             let (outcome, file): (SubscriberList.AddOutcome, String)
             do {
-                (outcome, file) = try modifyList(global) { list in
-                    (
-                        try list.add(
-                            email: email, name: name, today: today(), updateName: update, resubscribe: resubscribe),
-                        list.file.path
-                    )
+                // A new address is appended to the file's bytes as they are (no full read and rewrite).
+                let config = try global.loadConfig()
+                file = config.subscribersFile.path
+                outcome = try SubscriberList.add(
+                    email: email, name: name, today: today(), updateName: update, resubscribe: resubscribe,
+                    to: config.subscribersFile, tokens: SubscriberTokens(config: config)
+                ) { problem in
+                    FileHandle.standardError.write(Data("warning: \(problem) (the row is kept as it is)\n".utf8))
                 }
             } catch let error as MailAddressError {
                 throw CommandFailure("\(error)")

@@ -33,18 +33,34 @@ struct CSVParser {
     ///   line; a record with an unclosed quote carries a ``Record/problem``.
     /// - Complexity: O(*n*) in the number of bytes (a file with several unclosed quotes rescans from each).
     static func records(_ bytes: [UInt8], separator: UInt8, limit: Int = .max) -> [Record] {
+        var result: [Record] = []
+        guard limit > 0 else { return result }
         bytes.withUnsafeBufferPointer { buffer in
-            records(buffer, separator: separator, limit: limit)
+            forEachRecord(buffer, separator: separator) { record in
+                result.append(record)
+                return result.count < limit
+            }
         }
+        return result
     }
 
-    private static func records(_ bytes: UnsafeBufferPointer<UInt8>, separator: UInt8, limit: Int) -> [Record] {
-        var result: [Record] = []
+    /// Hands the records of `bytes` to `body` one at a time, in file order, without keeping them: memory
+    /// holds one record, never the file's rows.
+    ///
+    /// - Parameters:
+    ///   - bytes: UTF-8 text without a BOM.
+    ///   - separator: the field separator (`,`, `;` or TAB).
+    ///   - body: takes each record; returns `false` to stop reading.
+    /// - Throws: what `body` throws (reading stops there).
+    /// - Complexity: O(*n*) in the number of bytes, as ``records(_:separator:limit:)``.
+    static func forEachRecord(
+        _ bytes: UnsafeBufferPointer<UInt8>, separator: UInt8, _ body: (Record) throws -> Bool
+    ) rethrows {
         let count = bytes.count
         var index = 0
         var line = 1
         var scratch: [UInt8] = []
-        while index < count, result.count < limit {
+        while index < count {
             var record = Record(line: line, lastLine: line, fields: [], problem: nil)
             var endOfRecord = false
             while !endOfRecord {
@@ -120,8 +136,7 @@ struct CSVParser {
                     endOfRecord = true
                 }
             }
-            result.append(record)
+            guard try body(record) else { return }
         }
-        return result
     }
 }

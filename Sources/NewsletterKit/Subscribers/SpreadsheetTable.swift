@@ -18,8 +18,10 @@ public struct SpreadsheetTable: Sendable {
     public var separator: Character
     /// The header cells as decoded.
     public var header: [String]
-    /// The data records (after the header), in file order.
-    var records: [CSVParser.Record]
+    /// The decoded text (UTF-8, no BOM), header included; records are read from it on demand
+    /// (``forEachRecord(_:)``), never kept.
+    let text: [UInt8]
+    private let separatorByte: UInt8
 
     /// A problem that stops reading the whole file.
     public struct ReadError: Error, Sendable, CustomStringConvertible {
@@ -77,7 +79,26 @@ public struct SpreadsheetTable: Sendable {
         guard let byte = chosenSeparator.asciiValue else {
             throw ReadError(description: "\(fileName): the separator must be one ASCII character")
         }
-        records = Array(CSVParser.records(text, separator: byte).dropFirst())
+        separatorByte = byte
+        self.text = text
+    }
+
+    /// Hands the data records (after the header) to `body` one at a time, in file order.
+    ///
+    /// - Parameter body: takes each record; returns `false` to stop.
+    /// - Throws: what `body` throws.
+    /// - Complexity: O(*n*) in the number of bytes; memory for one record.
+    func forEachRecord(_ body: (CSVParser.Record) throws -> Bool) rethrows {
+        var header = true
+        try text.withUnsafeBufferPointer { buffer in
+            try CSVParser.forEachRecord(buffer, separator: separatorByte) { record in
+                if header {
+                    header = false
+                    return true
+                }
+                return try body(record)
+            }
+        }
     }
 
     /// `comma`, `semicolon`, `tab` or the character.
@@ -193,7 +214,12 @@ extension SpreadsheetTable {
 
     /// The offset of the first byte that is not part of valid UTF-8 (RFC 3629), or `nil`.
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-        bytes.withUnsafeBufferPointer { buffer -> Int? in
+        bytes.withUnsafeBufferPointer { firstInvalidUTF8($0) }
+    }
+
+    /// The offset of the first byte of `buffer` that is not part of valid UTF-8 (RFC 3629), or `nil`.
+    static func firstInvalidUTF8(_ buffer: UnsafeBufferPointer<UInt8>) -> Int? {
+        do {
             var index = 0
             let count = buffer.count
             while index < count {

@@ -1,0 +1,195 @@
+public import Foundation
+
+extension SubscriberList {
+    /// Adds an address to the list in `file`, like ``add(email:name:today:updateName:resubscribe:)`` inside
+    /// ``modify(_:tokens:_:)``, without reading the list into memory when the address is new.
+    ///
+    /// When the file is UTF-8 in the list's own layout (header `email,name,status,token,added` and any extra
+    /// columns, separated by commas) and no row holds the address (any spelling with the same
+    /// ``SubscriberAddress/key(_:)``), the file's bytes are copied as they are with the new row after them,
+    /// and written atomically under the list's lock: one pass over the bytes, no row parsed into a
+    /// ``Subscriber``, none re-validated or re-serialised. Otherwise (the address is already there, another
+    /// encoding, separator or header, a quote never closed) the whole list is read and written back as
+    /// ``modify(_:tokens:_:)`` does, with `warn` told each row that was skipped on reading.
+    ///
+    /// - Parameters:
+    ///   - email: the address to add.
+    ///   - name: the subscriber's name, or `nil`.
+    ///   - today: the `added` date (ISO 8601, date only).
+    ///   - updateName: change the name of an address that is already active.
+    ///   - resubscribe: re-activate an address that unsubscribed or bounced.
+    ///   - file: the subscriber list.
+    ///   - tokens: the list's tokens (used only when the whole list is read).
+    ///   - warn: told each row skipped while reading the whole list (never called on the fast path).
+    /// - Returns: what was done (``AddOutcome/added`` on the fast path).
+    /// - Throws: ``MailAddressError`` for an invalid address; ``SubscriberError`` or a file error naming the
+    ///   path when the list cannot be locked, read or written.
+    /// - Complexity: O(*n*) in the file's size, with memory for the file's bytes only on the fast path.
+    public static func add(
+        email: String, name: String?, today: String, updateName: Bool = false, resubscribe: Bool = false,
+        to file: URL, tokens: SubscriberTokens?, warn: (SubscriberError) -> Void = { _ in }
+    ) throws -> AddOutcome {
+        let cleaned = try SubscriberAddress.clean(email)
+        let key = SubscriberAddress.key(cleaned.email)
+        let lock: RunLock
+        do {
+            lock = try RunLock(path: file.path + ".lock", wait: true)
+        } catch {
+            throw SubscriberError(file: file.path, reason: "cannot lock the list: \(error)")
+        }
+        return try withExtendedLifetime(lock) {
+            if FileManager.default.fileExists(atPath: file.path) {
+                let bytes: [UInt8]
+                do {
+                    bytes = Array(try Data(contentsOf: file))
+                } catch {
+                    throw SubscriberError(file: file.path, reason: "cannot read (\(error.localizedDescription))")
+                }
+                if let layout = AppendScan.layout(of: bytes, absentKey: key) {
+                    let name = name.map(Subscriber.cleanName) ?? ""
+                    var out = bytes
+                    out.reserveCapacity(bytes.count + 128)
+                    if layout.needsLineEnd { out += layout.lineEnd }
+                    let fields =
+                        [cleaned.email, name, Subscriber.Status.active.rawValue, "", today]
+                        + Array(repeating: "", count: layout.extraColumns)
+                    for (position, field) in fields.enumerated() {
+                        if position > 0 { out.append(UInt8(ascii: ",")) }
+                        appendQuoted(field, to: &out)
+                    }
+                    out += layout.lineEnd
+                    try AtomicFile.write(Data(out), to: file)
+                    return .added
+                }
+            }
+            var list = try load(from: file, tokens: tokens)
+            for problem in list.problems { warn(problem) }
+            let outcome = try list.add(
+                email: email, name: name, today: today, updateName: updateName, resubscribe: resubscribe)
+            try list.save()
+            return outcome
+        }
+    }
+}
+
+/// A byte-level reading of a list file: whether a row can be appended to it as it is.
+enum AppendScan {
+    /// What appending needs to know about the file.
+    struct Layout: Equatable {
+        /// Header cells after the five standard ones (the new row leaves them empty).
+        var extraColumns: Int
+        /// The file's line end (that of its header line): CRLF or LF.
+        var lineEnd: [UInt8]
+        /// The last line has no line end: one goes before the new row.
+        var needsLineEnd: Bool
+    }
+
+    private static let quote = UInt8(ascii: "\"")
+    private static let comma = UInt8(ascii: ",")
+    private static let cr = UInt8(ascii: "\r")
+    private static let lf = UInt8(ascii: "\n")
+
+    /// The file's layout when a row for `absentKey` can be appended to `bytes` as they are, else `nil`.
+    ///
+    /// `nil` when the bytes are not UTF-8 (a UTF-8 byte order mark is fine), when the header is not
+    /// `email,name,status,token,added` followed by plain extra column names (no quotes, semicolons or tabs,
+    /// which could make another separator win), when a quote is never closed, or when a row's address has
+    /// the key `absentKey`. The address cell of each row is compared byte by byte when it is plain ASCII
+    /// (the rows a tool writes), else cleaned and keyed as ``SubscriberAddress`` does.
+    /// - Complexity: O(*n*) in the number of bytes; no allocation per row with a plain ASCII address.
+    static func layout(of bytes: [UInt8], absentKey: String) -> Layout? {
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        return bytes.withUnsafeBufferPointer { whole -> Layout? in
+            let buffer = UnsafeBufferPointer(rebasing: whole[start...])
+            guard SpreadsheetTable.firstInvalidUTF8(buffer) == nil else { return nil }
+            let count = buffer.count
+            // The header line.
+            var index = 0
+            while index < count, buffer[index] != cr, buffer[index] != lf { index += 1 }
+            guard index < count else { return nil }
+            let header = buffer[0..<index]
+            guard !header.contains(where: { $0 == quote || $0 == UInt8(ascii: ";") || $0 == 0x09 }) else {
+                return nil
+            }
+            let cells = header.split(separator: comma, omittingEmptySubsequences: false)
+            let standard = SubscriberList.columns
+            guard cells.count >= standard.count,
+                zip(cells, standard).allSatisfy({ $0.elementsEqual($1.utf8) })
+            else { return nil }
+            let lineEnd: [UInt8] =
+                buffer[index] == cr && index + 1 < count && buffer[index + 1] == lf ? [cr, lf] : [lf]
+            index += lineEnd.count
+            let key = Array(absentKey.utf8)
+            var cell: [UInt8] = []
+            // The rows: the first cell of each is its address.
+            while index < count {
+                var field = 0
+                var endOfRecord = false
+                while !endOfRecord {
+                    cell.removeAll(keepingCapacity: true)
+                    if index < count, buffer[index] == quote {
+                        index += 1
+                        var closed = false
+                        while index < count {
+                            let byte = buffer[index]
+                            if byte == quote {
+                                if index + 1 < count, buffer[index + 1] == quote {
+                                    if field == 0 { cell.append(quote) }
+                                    index += 2
+                                    continue
+                                }
+                                index += 1
+                                closed = true
+                                break
+                            }
+                            if field == 0 { cell.append(byte) }
+                            index += 1
+                        }
+                        guard closed else { return nil }
+                    }
+                    let fieldStart = index
+                    while index < count, buffer[index] != comma, buffer[index] != cr, buffer[index] != lf {
+                        index += 1
+                    }
+                    if field == 0 {
+                        cell.append(contentsOf: buffer[fieldStart..<index])
+                        if matches(cell, key: key) { return nil }
+                    }
+                    field += 1
+                    if index >= count {
+                        endOfRecord = true
+                    } else if buffer[index] == comma {
+                        index += 1
+                    } else {
+                        if buffer[index] == cr, index + 1 < count, buffer[index + 1] == lf { index += 1 }
+                        index += 1
+                        endOfRecord = true
+                    }
+                }
+            }
+            let last = buffer.last
+            return Layout(
+                extraColumns: cells.count - standard.count, lineEnd: lineEnd, needsLineEnd: last != lf && last != cr)
+        }
+    }
+
+    /// Whether an address cell has the key `key` (an invalid address has none).
+    private static func matches(_ cell: [UInt8], key: [UInt8]) -> Bool {
+        let plain =
+            !cell.isEmpty && cell.allSatisfy { $0 > 0x20 && $0 < 0x7F } && cell.first != UInt8(ascii: "=")
+        if plain {
+            // An ASCII address is its own key once lower-cased.
+            guard cell.count == key.count else { return false }
+            for (a, b) in zip(cell, key) {
+                let lower = (0x41...0x5A).contains(a) ? a | 0x20 : a
+                if lower != b { return false }
+            }
+            return true
+        }
+        let text = String(decoding: cell, as: UTF8.self)
+        guard !text.allSatisfy({ $0 == " " || $0 == "\t" }),
+            let cleaned = try? SubscriberAddress.clean(text)
+        else { return false }
+        return SubscriberAddress.key(cleaned.email).utf8.elementsEqual(key)
+    }
+}
