@@ -32,25 +32,50 @@ public struct DigestSender: Sendable {
     /// Checks, before anything is frozen, everything that could make a message fail to build:
     /// one complete message (List-Id, From, Subject, header sizes, templates) and, for every
     /// recipient, the fields that differ per person (address, unsubscribe link with its token).
+    /// - Parameters:
+    ///   - content: the digest to be frozen.
+    ///   - subscribers: the recipients.
+    ///   - now: the Date header of the trial message.
     /// - Throws: the MIME or address error, naming the subscriber's address where it is theirs.
     public func checkBeforeFreezing(_ content: DigestContent, subscribers: [Subscriber], now: Date) throws {
         guard let first = subscribers.first else { return }
         _ = try composer.compose(content, for: first, messageID: composer.makeMessageID(), date: now)
-        for subscriber in subscribers {
-            do {
-                try Self.checkWireSafe(subscriber.email, what: "address")
-                _ = try subscriber.address
-                if let link = composer.unsubscribeURL(for: subscriber) {
-                    try Self.checkWireSafe(link, what: "unsubscribe link")
-                    guard let url = URL(string: link) else {
-                        throw NewsletterError(description: "unsubscribe link is not a URL: \(link)")
-                    }
-                    _ = try ListUnsubscribe(https: url)
-                }
-            } catch {
-                throw NewsletterError(
-                    description: "\(config.subscribersFile.path): \(subscriber.email): \(error); nothing sent")
+        for subscriber in subscribers { try checkRecipient(subscriber) }
+    }
+
+    /// ``checkBeforeFreezing(_:subscribers:now:)`` for the active rows of a snapshot, read one at a time.
+    /// - Parameters:
+    ///   - content: the digest to be frozen.
+    ///   - subscribers: the list as this run read it; its active rows are the recipients.
+    ///   - now: the Date header of the trial message.
+    /// - Throws: the MIME or address error, naming the subscriber's address where it is theirs;
+    ///   ``SubscriberError`` when the snapshot cannot be read.
+    public func checkBeforeFreezing(_ content: DigestContent, subscribers: SubscriberSnapshot, now: Date) throws {
+        var first = true
+        try subscribers.forEachActive { subscriber in
+            if first {
+                _ = try composer.compose(content, for: subscriber, messageID: composer.makeMessageID(), date: now)
+                first = false
             }
+            try checkRecipient(subscriber)
+        }
+    }
+
+    /// The per-recipient part of the check before freezing: address, unsubscribe link with its token.
+    private func checkRecipient(_ subscriber: Subscriber) throws {
+        do {
+            try Self.checkWireSafe(subscriber.email, what: "address")
+            _ = try subscriber.address
+            if let link = composer.unsubscribeURL(for: subscriber) {
+                try Self.checkWireSafe(link, what: "unsubscribe link")
+                guard let url = URL(string: link) else {
+                    throw NewsletterError(description: "unsubscribe link is not a URL: \(link)")
+                }
+                _ = try ListUnsubscribe(https: url)
+            }
+        } catch {
+            throw NewsletterError(
+                description: "\(config.subscribersFile.path): \(subscriber.email): \(error); nothing sent")
         }
     }
 
@@ -61,11 +86,16 @@ public struct DigestSender: Sendable {
         }
     }
 
-    /// Stores the digest with one pending delivery per subscriber, before anything is sent.
-    func freeze(_ content: DigestContent, subscribers: [Subscriber], clock: RunClock) async throws -> DigestRecord {
+    /// Stores the digest with one pending delivery per active subscriber, before anything is sent, in
+    /// one transaction fed row by row from the snapshot (memory does not grow with the list).
+    func freeze(_ content: DigestContent, subscribers: SubscriberSnapshot, clock: RunClock) async throws
+        -> DigestRecord
+    {
         let composer = self.composer
         return try await database.freezeDigest(
-            content, recipients: subscribers.map(\.email), messageID: { composer.makeMessageID() }, at: clock.now())
+            content,
+            forEachRecipient: { each in try subscribers.forEachActive { try each($0.email) } },
+            messageID: { composer.makeMessageID() }, at: clock.now())
     }
 
     /// Pending deliveries read from the ledger at a time: memory holds one page, not the list.
@@ -75,13 +105,20 @@ public struct DigestSender: Sendable {
     /// records each outcome (``DeliveryRecorder``: group commit) before the session that sent it
     /// sends its next message.
     func deliver(
-        digest: DigestRecord, subscribers: SubscriberList, clock: RunClock, transport: any MailTransport
+        digest: DigestRecord, subscribers: SubscriberSnapshot, clock: RunClock, transport: any MailTransport
     ) async throws -> (report: DeliveryEngine.Report, finish: AppDatabase.DigestFinish) {
         guard let id = digest.id else {
             return (DeliveryEngine.Report(), AppDatabase.DigestFinish(failed: [], uncertain: [], pending: 0))
         }
         let database = self.database
-        let isActive: @Sendable (String) -> Bool = { subscribers.subscriber($0)?.status == .active }
+        // Each claimed page's rows are looked up once, when the page is claimed, and handed to the
+        // message builder here: memory holds the pages in flight, never the list.
+        let claimed = Mutex<[String: Subscriber]>([:])
+        let isActive: @Sendable (String) throws -> Bool = { email in
+            guard let subscriber = try subscribers.subscriber(email), subscriber.status == .active else { return false }
+            claimed.withLock { $0[email] = subscriber }
+            return true
+        }
         let first = try database.claimPendingPage(
             digestID: id, after: 0, limit: Self.pageSize, isActive: isActive, at: clock.now())
         var report = DeliveryEngine.Report()
@@ -129,7 +166,10 @@ public struct DigestSender: Sendable {
                 engine.deliver(
                     pages: pages, sessions: first.next == nil ? first.deliveries.count : .max, logger: logger
                 ) { job in
-                    guard let subscriber = subscribers.subscriber(job.recipient) else {
+                    guard
+                        let subscriber = try claimed.withLock({ $0.removeValue(forKey: job.recipient) })
+                            ?? subscribers.subscriber(job.recipient)
+                    else {
                         throw NewsletterError(description: "\(job.recipient) is not in the subscriber list")
                     }
                     return try prepared.get().message(for: subscriber, messageID: job.messageID)

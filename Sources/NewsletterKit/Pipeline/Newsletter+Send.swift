@@ -62,9 +62,10 @@ extension Newsletter {
         var report = SendReport()
         let sender = self.sender
         let listPath = config.subscribersFile.path
-        let listExists = FileManager.default.fileExists(atPath: listPath)
-        let subscribers = try SubscriberList.load(config: config)
-        for problem in subscribers.problems { logger.warning("\(problem)") }
+        // Streamed into a temporary snapshot: memory does not grow with the list.
+        let logger = self.logger
+        let subscribers = try SubscriberSnapshot.read(config: config) { logger.warning("\($0)") }
+        let listExists = subscribers.exists
 
         if !dryRun {
             try database.checkWritable()
@@ -96,7 +97,7 @@ extension Newsletter {
         }
         report.subject = content.subject
         report.articleCount = content.items.count
-        guard !subscribers.active.isEmpty else {
+        guard subscribers.activeCount > 0 else {
             if dryRun { return report }
             guard listExists else {
                 throw NewsletterError(
@@ -106,10 +107,10 @@ extension Newsletter {
             }
             throw NewsletterError(description: "\(listPath): no active subscribers; nothing sent and nothing marked")
         }
-        try sender.checkBeforeFreezing(content, subscribers: subscribers.active, now: now)
+        try sender.checkBeforeFreezing(content, subscribers: subscribers, now: now)
         if dryRun { return report }
 
-        let digest = try await sender.freeze(content, subscribers: subscribers.active, clock: clock)
+        let digest = try await sender.freeze(content, subscribers: subscribers, clock: clock)
         report.digestID = digest.id
         let outcome = try await sender.deliver(
             digest: digest, subscribers: subscribers, clock: clock, transport: transport)

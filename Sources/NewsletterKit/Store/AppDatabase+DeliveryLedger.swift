@@ -35,6 +35,34 @@ extension AppDatabase {
     public func freezeDigest(
         _ content: DigestContent, recipients: [String], messageID: @Sendable () -> String, at date: Date
     ) async throws -> DigestRecord {
+        try await freezeDigest(
+            content, forEachRecipient: { each in for email in recipients { try each(email) } }, messageID: messageID,
+            at: date)
+    }
+
+    /// Stores the digest, its articles and one pending delivery per recipient that
+    /// `forEachRecipient` hands over, in one transaction, before anything is sent.
+    ///
+    /// The recipients are streamed into the transaction, never gathered in memory; SQLite spills the
+    /// transaction's pages to the write-ahead log beyond its page cache, so memory stays bounded
+    /// whatever the count. Freezing is atomic: a crash or an error before the commit leaves no digest
+    /// and no delivery, and the next run freezes again from the start.
+    ///
+    /// - Parameters:
+    ///   - content: what the digest says (subject and items), stored as JSON; its items' keys mark the
+    ///     articles as sent, in item order.
+    ///   - forEachRecipient: calls its argument with each recipient's address, in order; what it throws
+    ///     (or what its argument throws) rolls the transaction back.
+    ///   - messageID: makes each recipient's Message-ID (kept across resends).
+    ///   - date: the freeze time: the digest's `createdAt` and each delivery's `updatedAt`.
+    /// - Returns: the stored digest, with its new row id and the status `sending`.
+    /// - Throws: ``StoreError`` when the digest gets no row id; GRDB's `DatabaseError` when the write
+    ///   fails; what `forEachRecipient` throws. Nothing is stored then.
+    /// - Complexity: O(*n* log *n*) for *n* recipients, memory independent of *n*.
+    public func freezeDigest(
+        _ content: DigestContent, forEachRecipient: @Sendable ((String) throws -> Void) throws -> Void,
+        messageID: @Sendable () -> String, at date: Date
+    ) async throws -> DigestRecord {
         try await writer.write { db in
             var digest = DigestRecord(
                 id: nil, createdAt: date, subject: content.subject, content: content, status: .sending)
@@ -43,11 +71,16 @@ extension AppDatabase {
             for (position, item) in content.items.enumerated() {
                 try DigestArticle(digestId: id, articleKey: item.key, position: position).insert(db)
             }
-            for email in recipients {
-                try Delivery(
-                    digestId: id, email: email, status: .pending, attempts: 0, replyCode: nil, reply: nil,
-                    messageID: messageID(), firstAttemptAt: nil, updatedAt: date
-                ).insert(db)
+            let insert = try db.makeStatement(
+                sql: """
+                    INSERT INTO delivery (digestId, email, status, attempts, messageID, updatedAt)
+                    VALUES (?, ?, ?, 0, ?, ?)
+                    """)
+            let pending = Delivery.Status.pending.rawValue
+            try withoutActuallyEscaping(messageID) { messageID in
+                try forEachRecipient { email in
+                    try insert.execute(arguments: [id, email, pending, messageID(), date])
+                }
             }
             return digest
         }
@@ -79,7 +112,7 @@ extension AppDatabase {
     /// - Returns: the deliveries to send, and where the next page starts (`nil`: no more rows).
     /// - Complexity: O(`limit` · log *n*): a range scan of the `(digestId, status)` index.
     public func claimPendingPage(
-        digestID: Int64, after position: Int64, limit: Int, isActive: (String) -> Bool, at date: Date
+        digestID: Int64, after position: Int64, limit: Int, isActive: (String) throws -> Bool, at date: Date
     ) throws -> (deliveries: [ClaimedDelivery], next: Int64?) {
         try writer.write { db in
             let rows = try Row.fetchAll(
@@ -93,7 +126,7 @@ extension AppDatabase {
             claimed.reserveCapacity(rows.count)
             for row in rows {
                 let email: String = row[1]
-                if isActive(email) {
+                if try isActive(email) {
                     claimed.append(ClaimedDelivery(position: row[0], email: email, messageID: row[2], attempts: row[3]))
                 } else {
                     try db.cachedStatement(
@@ -111,7 +144,7 @@ extension AppDatabase {
 
     /// Every pending delivery of the digest, page after page
     /// (``claimPendingPage(digestID:after:limit:isActive:at:)``; tests and reports).
-    public func claimPending(digestID: Int64, isActive: (String) -> Bool, at date: Date) throws
+    public func claimPending(digestID: Int64, isActive: (String) throws -> Bool, at date: Date) throws
         -> [ClaimedDelivery]
     {
         var all: [ClaimedDelivery] = []
