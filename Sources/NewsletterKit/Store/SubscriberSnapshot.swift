@@ -84,12 +84,7 @@ public final class SubscriberSnapshot: Sendable {
             return
         }
         exists = true
-        var bytes: [UInt8]
-        do {
-            bytes = Array(try Data(contentsOf: file))
-        } catch {
-            throw SubscriberError(file: file.path, reason: "cannot read (\(error.localizedDescription))")
-        }
+        var bytes = try SubscriberList.readBytes(of: file)
         guard !bytes.isEmpty else {
             (count, activeCount) = (0, 0)
             return

@@ -39,12 +39,7 @@ extension SubscriberList {
         }
         return try withExtendedLifetime(lock) {
             if FileManager.default.fileExists(atPath: file.path) {
-                let bytes: [UInt8]
-                do {
-                    bytes = Array(try Data(contentsOf: file))
-                } catch {
-                    throw SubscriberError(file: file.path, reason: "cannot read (\(error.localizedDescription))")
-                }
+                let bytes = try readBytes(of: file)
                 if let layout = AppendScan.layout(of: bytes, absentKey: key) {
                     let name = name.map(Subscriber.cleanName) ?? ""
                     var out = bytes
@@ -58,7 +53,12 @@ extension SubscriberList {
                         appendQuoted(field, to: &out)
                     }
                     out += layout.lineEnd
-                    try AtomicFile.write(Data(out), to: file)
+                    // Written from the array itself (no copy into a `Data`).
+                    try out.withUnsafeMutableBytes { buffer in
+                        guard let base = buffer.baseAddress else { return }
+                        try AtomicFile.write(
+                            Data(bytesNoCopy: base, count: buffer.count, deallocator: .none), to: file)
+                    }
                     return .added
                 }
             }
@@ -191,5 +191,39 @@ enum AppendScan {
             let cleaned = try? SubscriberAddress.clean(text)
         else { return false }
         return SubscriberAddress.key(cleaned.email).utf8.elementsEqual(key)
+    }
+}
+
+extension SubscriberList {
+    /// The bytes of `file`, read straight into one array (no `Data` in between: a 100,000-row list is held
+    /// once, not twice).
+    ///
+    /// - Parameter file: the file to read.
+    /// - Returns: its bytes, as many as it holds when read (a file that grows meanwhile is read to its end).
+    /// - Throws: ``SubscriberError`` naming the file and the system's reason when it cannot be opened or read.
+    static func readBytes(of file: URL) throws -> [UInt8] {
+        let descriptor = open(file.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw SubscriberError(file: file.path, reason: "cannot read (\(String(cString: strerror(errno))))")
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        let size = fstat(descriptor, &info) == 0 ? Int(info.st_size) : 0
+        var bytes = [UInt8](repeating: 0, count: max(size, 0) + 1)
+        var filled = 0
+        while true {
+            if filled == bytes.count { bytes += [UInt8](repeating: 0, count: max(bytes.count, 4096)) }
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                read(descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw SubscriberError(file: file.path, reason: "cannot read (\(String(cString: strerror(errno))))")
+            }
+            if count == 0 { break }
+            filled += count
+        }
+        bytes.removeSubrange(filled...)
+        return bytes
     }
 }

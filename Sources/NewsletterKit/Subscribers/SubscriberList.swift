@@ -67,12 +67,7 @@ public struct SubscriberList: Sendable {
     public static func load(from file: URL, tokens: SubscriberTokens?) throws -> SubscriberList {
         var list = SubscriberList(file: file, tokens: tokens)
         guard FileManager.default.fileExists(atPath: file.path) else { return list }
-        let bytes: [UInt8]
-        do {
-            bytes = Array(try Data(contentsOf: file))
-        } catch {
-            throw SubscriberError(file: file.path, reason: "cannot read (\(error.localizedDescription))")
-        }
+        let bytes = try readBytes(of: file)
         if bytes.isEmpty { return list }
         let rows: SubscriberRows
         do {
