@@ -17,7 +17,8 @@
 # sends it and records the outcome. Reference: `smtp-source -d -s C -m N -l SIZE`, each session kept open
 # for many messages, SIZE the size of our message as sent.
 # Reported per run: messages/s (wall clock of the whole command), CPU time (user+sys) per 1,000 messages and
-# peak RSS (both from /usr/bin/time -v), and ours/reference.
+# peak RSS (both from /usr/bin/time -v), the peak RSS of the freezing run (it reads the list and stores one
+# delivery per recipient; target for both: 64 MiB at 100,000 recipients), and ours/reference.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNTS=${1:-"10000 100000"}
@@ -145,7 +146,9 @@ for N in $COUNTS; do
         fi
         echo "== N=$N connections=$C"
         # The freezing run finds no SMTP server (exit 1 by design): every delivery must be pending.
-        "$BIN" send --config "$RUN/freeze.yml" --now "$NOW" >"$RUN/freeze.log" 2>&1 || true
+        /usr/bin/time -f "%M" -o "$RUN/freeze.rss" "$BIN" send --config "$RUN/freeze.yml" --now "$NOW" \
+            >"$RUN/freeze.log" 2>&1 || true
+        echo "freeze $N $C $(tail -1 "$RUN/freeze.rss")" >>"$WORK/freeze-rss"
         frozen=$(sqlite3 "$RUN/state.sqlite" "SELECT count(*) FROM delivery" 2>/dev/null || echo 0)
         [ "$frozen" = "$N" ] || { echo "freezing the digest failed ($frozen of $N deliveries): $RUN/freeze.log" >&2; exit 1; }
         PROFILE=()
@@ -159,19 +162,24 @@ for N in $COUNTS; do
 done
 
 echo
-python3 - "$WORK/results" <<'PY'
+python3 - "$WORK/results" "$WORK/freeze-rss" <<'PY'
 import sys
 rows = {}
 for line in open(sys.argv[1]):
     who, n, c, wall, cpu, rss = line.split()
     rows[(who, int(n), int(c))] = (float(wall), float(cpu), int(rss))
-print(f"{'N':>7} {'conn':>4} | {'ours msg/s':>10} {'CPU s/1000':>10} {'RSS MiB':>8} | "
+freeze = {}
+for line in open(sys.argv[2]):
+    _, n, c, rss = line.split()
+    freeze[(int(n), int(c))] = int(rss) if rss.isdigit() else float("nan")
+print(f"{'N':>7} {'conn':>4} | {'ours msg/s':>10} {'CPU s/1000':>10} {'RSS MiB':>8} {'freeze RSS':>10} | "
       f"{'smtp-source msg/s':>17} {'CPU s/1000':>10} | {'ratio':>5}")
 for (who, n, c), (wall, cpu, rss) in sorted(rows.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][0])):
     if who != "ours":
         continue
     rwall, rcpu, _ = rows.get(("smtp-source", n, c), (float("nan"),) * 3)
     ours, ref = n / wall, n / rwall
-    print(f"{n:>7} {c:>4} | {ours:>10.0f} {cpu / n * 1000:>10.3f} {rss / 1024:>8.1f} | "
+    print(f"{n:>7} {c:>4} | {ours:>10.0f} {cpu / n * 1000:>10.3f} {rss / 1024:>8.1f} "
+          f"{freeze.get((n, c), float('nan')) / 1024:>10.1f} | "
           f"{ref:>17.0f} {rcpu / n * 1000:>10.3f} | {ours / ref:>5.2f}")
 PY
