@@ -33,6 +33,10 @@ static inline CURLcode newsletter_curl_setopt_debug_callback(CURL *h, newsletter
     return curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, f);
 }
 
+static inline CURLcode newsletter_curl_setopt_xferinfo_callback(CURL *h, newsletter_curl_xferinfo_callback f) {
+    return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, f);
+}
+
 static inline CURLcode newsletter_curl_getinfo_long(CURL *h, CURLINFO i, long *v) {
     return curl_easy_getinfo(h, i, v);
 }

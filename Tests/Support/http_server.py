@@ -234,6 +234,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
         delay = Config.lookup(cfg.delay, raw_path, path)
         if delay:
+            # Logged before the wait, so a test can see that the request arrived (and the client waits).
+            self.server.request_log.write({"event": "delaying", "path": raw_path, "seconds": float(delay)})
             time.sleep(float(delay))
 
         redirect = Config.lookup(cfg.redirect, raw_path, path)

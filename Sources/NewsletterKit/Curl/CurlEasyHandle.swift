@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Synchronization
 
 /// `curl_global_init` runs once, on first use of any handle.
 private let curlGlobalInitResult: CURLcode = curl_global_init(Int(CURL_GLOBAL_ALL))
@@ -110,5 +111,57 @@ func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async 
         Thread.detachNewThread {
             continuation.resume(with: Result { try body() })
         }
+    }
+}
+
+/// A flag that a cancelled task sets and a blocking call on another thread reads (from a libcurl
+/// progress callback, or between SMTP transactions).
+final class CancellationFlag: Sendable {
+    private let cancelled = Atomic<Bool>(false)
+
+    /// Whether the task that started the blocking call was cancelled.
+    var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
+
+    func cancel() { cancelled.store(true, ordering: .releasing) }
+}
+
+/// Runs a blocking closure as ``runBlocking(_:)`` does, and tells it when the calling task is
+/// cancelled: `onCancel` runs at once (on the cancelling thread) and the closure's flag is set.
+///
+/// This is the one bridge between Swift's task cancellation and libcurl's blocking calls: a transfer
+/// stops from its progress callback (``CurlEasyHandle/abortWhenCancelled(_:)``, within about a second
+/// even while the server sends nothing), a delivery run stops between messages (``StopRequest``).
+/// - Parameters:
+///   - onCancel: extra work on cancellation, e.g. asking a delivery run to stop.
+///   - body: the blocking work; it receives the flag to read.
+/// - Returns: what `body` returns.
+/// - Throws: what `body` throws.
+func runBlocking<T: Sendable>(
+    onCancel: @escaping @Sendable () -> Void = {}, _ body: @escaping @Sendable (CancellationFlag) throws -> T
+) async throws -> T {
+    let flag = CancellationFlag()
+    return try await withTaskCancellationHandler {
+        try await runBlocking { try body(flag) }
+    } onCancel: {
+        flag.cancel()
+        onCancel()
+    }
+}
+
+extension CurlEasyHandle {
+    /// Makes the transfer stop with `CURLE_ABORTED_BY_CALLBACK` once `flag` is set.
+    ///
+    /// libcurl calls the progress callback (`CURLOPT_XFERINFOFUNCTION`) often while data moves and
+    /// about once a second while it does not, so a stalled server does not delay the stop until the
+    /// timeout. `flag` must outlive the transfer (the caller keeps it).
+    /// - Throws: ``CurlError`` when libcurl refuses the options.
+    func abortWhenCancelled(_ flag: CancellationFlag) throws {
+        try set(CURLOPT_NOPROGRESS, 0)
+        try set(CURLOPT_XFERINFODATA, pointer: Unmanaged.passUnretained(flag).toOpaque())
+        try check(
+            newsletter_curl_setopt_xferinfo_callback(raw) { userdata, _, _, _, _ in
+                guard let userdata else { return 0 }
+                return Unmanaged<CancellationFlag>.fromOpaque(userdata).takeUnretainedValue().isCancelled ? 1 : 0
+            }, "setopt CURLOPT_XFERINFOFUNCTION")
     }
 }

@@ -31,9 +31,33 @@ extension Newsletter {
     }
 
     /// ``send(now:dryRun:transport:resendUncertain:)`` with an injected clock.
+    ///
+    /// Cancelling the calling task is a stop request (``stop``, as SIGINT): the messages in flight finish
+    /// and are recorded, nobody else is tried, and the run still records what happened and returns its
+    /// report. Cancelled before the digest is frozen, nothing is frozen. The request ends with the run it
+    /// stopped.
     public func send(clock: RunClock, dryRun: Bool, transport: any MailTransport, resendUncertain: Bool = false)
         async throws -> SendReport
     {
+        // GRDB's async accesses throw CancellationError in a cancelled task, which would drop the
+        // bookkeeping after the last message: the run goes on in a task of its own, which the caller's
+        // cancellation does not reach except as the stop request.
+        let stop = self.stop
+        let run = Task {
+            defer { stop.clear() }
+            return try await sendUncancelled(
+                clock: clock, dryRun: dryRun, transport: transport, resendUncertain: resendUncertain)
+        }
+        return try await withTaskCancellationHandler {
+            try await run.value
+        } onCancel: {
+            stop.request()
+        }
+    }
+
+    private func sendUncancelled(
+        clock: RunClock, dryRun: Bool, transport: any MailTransport, resendUncertain: Bool
+    ) async throws -> SendReport {
         try config.requireUnsubscribeMethod()
         let lock = try RunLock(path: config.stateFile.path + ".lock")
         defer { withExtendedLifetime(lock) {} }
@@ -109,6 +133,11 @@ extension Newsletter {
         }
         try sender.checkBeforeFreezing(content, subscribers: subscribers, now: now)
         if dryRun { return report }
+        if stop.isRequested {
+            // Stopped while fetching: nothing frozen, so the next run builds the digest afresh.
+            report.delivery.interrupted = true
+            return report
+        }
 
         let digest = try await sender.freeze(content, subscribers: subscribers, clock: clock)
         report.digestID = digest.id

@@ -44,6 +44,12 @@ public final class StopRequest: @unchecked Sendable {
         _ = lock.withLock { wakers.removeValue(forKey: key) }
     }
 
+    /// Withdraws the request once the run it stopped has ended, so the next run on the same
+    /// ``Newsletter`` starts.
+    func clear() {
+        requested.store(false, ordering: .releasing)
+    }
+
     func setDelivering(_ value: Bool) {
         delivering.store(value, ordering: .releasing)
     }

@@ -157,6 +157,24 @@ struct CurlHTTPFetcherTests {
                 || error?.description.lowercased().contains("timed out") == true)
     }
 
+    /// Cancelling the task stops a transfer that the server holds: the fetch ends with
+    /// ``CancellationError`` (libcurl's progress callback aborts it), never with the 30 s timeout's
+    /// transport error, which is what it ended with before cancellation reached libcurl.
+    @Test(arguments: [false, true])
+    func cancellingTheTaskStopsAStalledTransfer(waitForTheServer: Bool) async throws {
+        let server = try LoggedServer(files: ["feed.xml": Self.feed], config: #"{"delay": {"/feed.xml": 120}}"#)
+        let fetcher = CurlHTTPFetcher(timeoutSeconds: 30, connectTimeoutSeconds: 5)
+        let url = try server.url("/feed.xml")
+        let fetch = Task { try await fetcher.fetch(HTTPRequest(url: url)) }
+        if waitForTheServer {
+            // The server logs "delaying" once the request has arrived: the transfer is in progress.
+            let arrived = try server.requests(atLeast: 1)
+            #expect(arrived.first?["event"] as? String == "delaying")
+        }
+        fetch.cancel()
+        await #expect(throws: CancellationError.self) { try await fetch.value }
+    }
+
     @Test func theHonestUserAgentArrives() async throws {
         let server = try LoggedServer(files: ["feed.xml": Self.feed])
         _ = try await CurlHTTPFetcher(timeoutSeconds: 5).fetch(HTTPRequest(url: try server.url("/feed.xml")))

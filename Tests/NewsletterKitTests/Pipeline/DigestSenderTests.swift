@@ -89,6 +89,35 @@ struct DigestSenderTests {
         #expect(counts.values.filter { $0 > 1 }.count <= 1)
     }
 
+    /// Cancelling the task that sends stops the run as SIGINT does: the message in flight finishes and
+    /// is recorded, nobody else is tried, and the next run sends the rest, each person exactly once.
+    @Test func cancellingTheSendTaskStopsBetweenMessages() async throws {
+        let folder = try TemporaryFolder()
+        let smtp = try SMTPTestServer(folder: folder, faults: #"[{"delay_seconds": 0.3}]"#)
+        let count = 12
+        let (newsletter, transport) = try Self.make(folder: folder, smtpPort: smtp.port, subscribers: count)
+        let send = Task { try await newsletter.send(now: Self.week1, dryRun: false, transport: transport) }
+        let end = ContinuousClock.now.advanced(by: .seconds(300))
+        while try smtp.messages().isEmpty {
+            guard ContinuousClock.now < end else { throw TestFailure("no message sent in 300 s") }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        send.cancel()
+        let report = try await send.value
+        #expect(report.delivery.interrupted, "\(report)")
+        let sent = try smtp.acceptedRecipients()
+        #expect(sent.count >= 1 && sent.count < count, "\(sent)")
+        let accepted = try await newsletter.database.deliveries(digestID: 1).filter { $0.status == .accepted }
+        #expect(accepted.count == sent.count)
+
+        let rerun = try await newsletter.send(
+            now: Self.week1.addingTimeInterval(600), dryRun: false, transport: transport)
+        #expect(rerun.everythingDelivered, "\(rerun)")
+        let counts = Dictionary(try smtp.acceptedRecipients().map { ($0, 1) }, uniquingKeysWith: +)
+        #expect(counts.count == count)
+        #expect(counts.values.allSatisfy { $0 == 1 }, "\(counts)")
+    }
+
     /// A state database locked by another process while the sources are fetched: the run stops naming the
     /// state file (not "every source failed", which blamed the source), nothing frozen, nothing sent.
     @Test func lockedDatabaseWhileFetchingNamesTheStateFile() async throws {
