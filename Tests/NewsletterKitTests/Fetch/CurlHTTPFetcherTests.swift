@@ -168,7 +168,9 @@ struct CurlHTTPFetcherTests {
         let fetch = Task { try await fetcher.fetch(HTTPRequest(url: url)) }
         if waitForTheServer {
             // The server logs "delaying" once the request has arrived: the transfer is in progress.
-            let arrived = try server.requests(atLeast: 1)
+            let end = ContinuousClock.now.advanced(by: .seconds(60))
+            var arrived = try server.requests(atLeast: 1)
+            while arrived.isEmpty, ContinuousClock.now < end { arrived = try server.requests(atLeast: 1) }
             #expect(arrived.first?["event"] as? String == "delaying")
         }
         fetch.cancel()
