@@ -121,13 +121,29 @@ public enum ListingEvaluation: Sendable {
     }
 
     /// Extracts and scores every case.
-    public static func run(_ cases: [Case]) -> [Outcome] {
-        cases.map { item in
-            let page = ListingExtractor.extract(
-                bytes: item.html, contentType: "text/html", url: item.truth.url, timeZone: item.truth.timeZone,
-                now: item.truth.now)
-            return score(page, truth: item.truth, name: item.name)
+    public static func run(_ cases: [Case]) -> [Outcome] { timedRun(cases, repetitions: 1).outcomes }
+
+    /// Extracts every case `repetitions` times (speed) and scores the last extraction of each.
+    ///
+    /// - Returns: The outcomes, and the extractions done with the seconds they took (decoding, parsing and
+    ///   extraction; scoring not counted).
+    public static func timedRun(_ cases: [Case], repetitions: Int) -> (
+        outcomes: [Outcome], extractions: Int, seconds: Double
+    ) {
+        var outcomes: [Outcome] = []
+        var seconds = 0.0
+        for item in cases {
+            var page = ListingPage(links: [], nextPage: nil)
+            let start = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<max(1, repetitions) {
+                page = ListingExtractor.extract(
+                    bytes: item.html, contentType: "text/html", url: item.truth.url, timeZone: item.truth.timeZone,
+                    now: item.truth.now)
+            }
+            seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            outcomes.append(score(page, truth: item.truth, name: item.name))
         }
+        return (outcomes, cases.count * max(1, repetitions), seconds)
     }
 
     /// A per-page table with totals per check.

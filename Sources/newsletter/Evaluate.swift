@@ -54,11 +54,16 @@ extension NewsletterCommand {
             } else if kind != nil {
                 listingCases = []
             }
-            let listingOutcomes = ListingEvaluation.run(listingCases)
+            let listingRun = ListingEvaluation.timedRun(listingCases, repetitions: repetitions)
+            let listingOutcomes = listingRun.outcomes
+            let listingSpeed =
+                "\(listingRun.extractions) listing extractions in \(String(format: "%.3f", listingRun.seconds)) s: "
+                + String(format: "%.1f", Double(listingRun.extractions) / max(listingRun.seconds, 1e-9)) + " pages/s"
             defer {
                 if !listingCases.isEmpty && !json {
                     let table = ListingEvaluation.table(listingOutcomes, showNotes: !quiet)
                     print(quiet ? table.split(separator: "\n").suffix(2).joined(separator: "\n") : table)
+                    print(listingSpeed)
                 }
             }
             if let kind = kind.flatMap(ExtractionEvaluation.Kind.init(rawValue:)), !cases.isEmpty {
@@ -75,6 +80,7 @@ extension NewsletterCommand {
                     "cases": cases.count, "extractions": report.extractions, "seconds": report.seconds,
                     "pages_per_second": report.pagesPerSecond, "checks": checks,
                     "misses": report.outcomes.filter { !$0.passed() }.map { ["case": $0.name, "notes": $0.notes] },
+                    "listing_extractions": listingRun.extractions, "listing_seconds": listingRun.seconds,
                     "listings": listingOutcomes.map { outcome -> [String: Any] in
                         [
                             "case": outcome.name, "hits": outcome.hits, "checked": outcome.checked,

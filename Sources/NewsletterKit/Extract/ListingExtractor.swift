@@ -684,32 +684,75 @@ public enum ListingExtractor: Sendable {
         return nil
     }
 
-    private static let monthNames = [
-        "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
-        "nov": 11, "dec": 12,
+    private static let monthNames: [String: Int] = [
+        "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
+        "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
+        "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
     ]
 
     /// An English date with the month's name, as blogs and English sites show it beside links:
     /// `March 8, 2024`, `Mar. 8th, 2024`, `8 Mar 2024`, `8 March, 2024` (a day; no time).
+    ///
+    /// - Complexity: O(*n*) in the text's length, one pass over its words (no regular expression: this runs
+    ///   for every link of every listing page).
     static func englishDate(in text: String, timeZone: TimeZone) -> Date? {
-        var parts: (month: Substring, day: Substring, year: Substring)?
-        if let match = text.firstMatch(
-            of:
-                /(?i)\b(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b/
-        ) {
-            parts = (match.1, match.2, match.3)
-        } else if let match = text.firstMatch(
-            of:
-                /(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?,?\s+(\d{4})\b/
-        ) {
-            parts = (match.2, match.1, match.3)
+        // Most listing text (Chinese) has no Latin letter at all.
+        guard text.utf8.contains(where: { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 }) else { return nil }
+        // Words and numbers; an ordinal suffix (8th) and the punctuation between them (",", ".") are dropped.
+        var tokens: [(word: String?, number: Int?, digits: Int)] = []
+        var current = ""
+        var isNumber = false
+        func flush() {
+            guard !current.isEmpty else { return }
+            if isNumber {
+                tokens.append((nil, Int(current), current.count))
+            } else if let last = tokens.last, last.number != nil,
+                ["st", "nd", "rd", "th"].contains(current.lowercased())
+            {
+                // "8th": the number stands alone.
+            } else {
+                tokens.append((current.lowercased(), nil, 0))
+            }
+            current = ""
         }
-        guard let parts, let month = monthNames[String(parts.month.prefix(3)).lowercased()],
-            let day = Int(parts.day), let year = Int(parts.year), (1...31).contains(day)
-        else { return nil }
+        var sawLetter = false
+        for scalar in text.unicodeScalars {
+            let isDigit = scalar.value >= 48 && scalar.value <= 57
+            let isLetter = (scalar.value >= 65 && scalar.value <= 90) || (scalar.value >= 97 && scalar.value <= 122)
+            if isDigit || isLetter {
+                if !current.isEmpty && isNumber != isDigit { flush() }
+                isNumber = isDigit
+                current.unicodeScalars.append(scalar)
+                sawLetter = sawLetter || isLetter
+            } else {
+                flush()
+                // Only spaces, "," and "." may stand between the parts.
+                if ![" ", ",", ".", "\u{00A0}", "\t", "\n"].contains(Character(scalar)) {
+                    tokens.append(("|", nil, 0))
+                }
+            }
+        }
+        flush()
+        guard sawLetter, tokens.count >= 3 else { return nil }
+        func day(_ token: (word: String?, number: Int?, digits: Int)) -> Int? {
+            guard let number = token.number, token.digits <= 2, (1...31).contains(number) else { return nil }
+            return number
+        }
+        func year(_ token: (word: String?, number: Int?, digits: Int)) -> Int? {
+            token.digits == 4 ? token.number : nil
+        }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        return calendar.date(from: DateComponents(year: year, month: month, day: day))
+        for index in 0..<(tokens.count - 2) {
+            let (a, b, c) = (tokens[index], tokens[index + 1], tokens[index + 2])
+            if let word = a.word, let month = monthNames[word], let d = day(b), let y = year(c) {
+                return calendar.date(from: DateComponents(year: y, month: month, day: d))
+            }
+            if let d = day(a), let word = b.word, let month = monthNames[word], let y = year(c) {
+                return calendar.date(from: DateComponents(year: y, month: month, day: d))
+            }
+        }
+        return nil
     }
 
     // MARK: - Titles and targets
