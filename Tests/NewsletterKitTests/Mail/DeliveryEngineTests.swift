@@ -219,4 +219,32 @@ struct DeliveryEngineTests {
         #expect(finals.withLock { $0 } == ["s1@example.com": false])
         #expect(ContinuousClock.now - started < .seconds(30), "the 100 s backoff was slept out")
     }
+
+    /// The next message is composed ahead while one is sent; a stop requested meanwhile sends nothing more (the
+    /// message composed ahead stays pending, unrecorded).
+    @Test(arguments: [1, 3])
+    func stopRequestedWhileTheNextMessageIsComposedAhead(connections: Int) {
+        let transport = RecordingTransport()
+        var engine = DeliveryEngine(
+            transport: transport, envelopeSender: "d@example.com", connections: connections, ratePerSecond: 0,
+            retryDelays: [])
+        let stop = StopRequest()
+        engine.stop = stop
+        let composed = Mutex(0)
+        let recorded = Mutex(0)
+        let report = engine.deliver(
+            (1...20).map { DeliveryEngine.Job(recipient: "s\($0)@example.com") }, logger: Self.logger
+        ) { _ in
+            composed.withLock { $0 += 1 }
+            return Array("x\r\n".utf8)
+        } record: { _, _, _ in
+            recorded.withLock { $0 += 1 }
+            stop.request()
+        }
+        #expect(report.interrupted)
+        // Only the messages already in flight when the stop came (one per connection) went out, all recorded.
+        #expect(transport.recipients.count == recorded.withLock { $0 })
+        #expect(transport.recipients.count <= connections, "\(transport.recipients)")
+        #expect(composed.withLock { $0 } <= 2 * connections)
+    }
 }

@@ -6,7 +6,9 @@ public import Logging
 ///
 /// Each worker thread owns one ``MailSession`` (one libcurl handle, one connection reused across
 /// its messages). Every outcome is handed to `record` as soon as it is known, so the ledger is
-/// written right after each 250 (case 26).
+/// written right after each 250 (case 26). While a worker sends one message, a second thread of its
+/// own takes and composes its next one; that message goes out only after the current outcome is
+/// recorded, so at most one unrecorded message per connection is ever in flight.
 ///
 /// The workers are threads, not tasks: a session blocks its thread in libcurl's connect and in
 /// `poll` while it waits for the server, which must not tie up Swift's cooperative thread pool (as
@@ -140,7 +142,7 @@ public struct DeliveryEngine: Sendable {
     private func work(
         _ shared: SharedState,
         logger: Logger,
-        compose: @Sendable (Job) throws -> [UInt8],
+        compose: @escaping @Sendable (Job) throws -> [UInt8],
         record: @Sendable (Job, SMTPOutcome, Bool) throws -> Void
     ) {
         var session: any MailSession
@@ -150,18 +152,35 @@ public struct DeliveryEngine: Sendable {
             shared.stopRun { $0.report.fatalError = "cannot open an SMTP session: \(error)" }
             return
         }
-        while true {
-            guard let item = next(shared) else { return }
+        let engine = self
+        let take: @Sendable () -> Composed? = {
+            guard let item = engine.next(shared) else { return nil }
+            return Composed(item: item, message: Result { try compose(item.job) })
+        }
+        // The next job is taken and composed on a second thread while this one is sent and recorded; it is
+        // sent only after this one's outcome is recorded, and dropped (left pending) if the run stops first.
+        let ahead = Lookahead()
+        defer { ahead.close() }
+        var current = take()
+        while let composed = current {
+            let item = composed.item
+            if stop?.isRequested == true {
+                // Taken (ahead) while the last message was in flight, not sent: it stays pending.
+                shared.stopRun { $0.report.interrupted = true }
+                return
+            }
             let message: [UInt8]
-            do {
-                message = try compose(item.job)
-            } catch {
+            switch composed.message {
+            case .success(let bytes):
+                message = bytes
+            case .failure(let error):
                 shared.stopRun {
                     $0.report.buildError =
                         $0.report.buildError ?? "the message to \(item.job.recipient) could not be built: \(error)"
                 }
                 return
             }
+            ahead.start(take)
             let outcome = session.send(envelopeSender: envelopeSender, recipient: item.job.recipient, message: message)
             let final: Bool
             if case .temporaryFailure = outcome { final = item.retries >= retryDelays.count } else { final = true }
@@ -201,6 +220,7 @@ public struct DeliveryEngine: Sendable {
             }
             shared.locked { $0.queue.finish() }
             shared.broadcast()
+            current = ahead.result()
         }
     }
 
@@ -237,6 +257,8 @@ public struct DeliveryEngine: Sendable {
         let slot = max(Date(), shared.nextSlot)
         shared.nextSlot = slot.addingTimeInterval(1 / ratePerSecond)
         while Date() < slot {
+            // Another worker stopped the run while this one waited: nothing more starts.
+            if shared.queue.stopped { return nil }
             if stop?.isRequested == true {
                 // Taken but not sent: it stays pending in the ledger.
                 shared.report.interrupted = true
@@ -246,6 +268,75 @@ public struct DeliveryEngine: Sendable {
             _ = shared.condition.wait(until: slot)
         }
         return item
+    }
+}
+
+/// A job taken from the queue with its message built (or the error that prevented it).
+private struct Composed: Sendable {
+    var item: WorkItem
+    var message: Result<[UInt8], any Error>
+}
+
+/// One piece of work at a time on a thread of its own.
+///
+/// A worker's next job is taken and composed there while the worker waits for the server. Guarded by
+/// `condition` (a pthread mutex, visible to ThreadSanitizer).
+private final class Lookahead: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var work: (@Sendable () -> Composed?)?
+    private var done: Composed??
+    private var busy = false
+    private var closed = false
+
+    init() {
+        Thread.detachNewThread { [self] in run() }
+    }
+
+    private func run() {
+        condition.lock()
+        while true {
+            while work == nil, !closed { condition.wait() }
+            guard let next = work else {
+                condition.unlock()
+                return
+            }
+            work = nil
+            condition.unlock()
+            let value = next()
+            condition.lock()
+            done = .some(value)
+            busy = false
+            condition.broadcast()
+        }
+    }
+
+    /// Starts `next` on the thread; the previous result must have been collected.
+    func start(_ next: @escaping @Sendable () -> Composed?) {
+        condition.lock()
+        work = next
+        done = nil
+        busy = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits for the work started last and returns its result.
+    func result() -> Composed? {
+        condition.lock()
+        defer { condition.unlock() }
+        while busy { condition.wait() }
+        let value = done ?? nil
+        done = nil
+        return value
+    }
+
+    /// Waits for work in progress (it may read the queue) and ends the thread.
+    func close() {
+        condition.lock()
+        while busy { condition.wait() }
+        closed = true
+        condition.broadcast()
+        condition.unlock()
     }
 }
 
