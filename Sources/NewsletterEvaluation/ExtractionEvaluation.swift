@@ -55,6 +55,8 @@ public enum ExtractionEvaluation: Sendable {
         public var firstItemTitle: String?
         public var firstItemLink: String?
         public var firstItemAuthor: String?
+        /// The whole article text as the ground truth has it (`caseNN.body.txt`), for the body F1 scores.
+        public var bodyTruth: String? = nil
     }
 
     /// One page or feed with its truth.
@@ -69,6 +71,8 @@ public enum ExtractionEvaluation: Sendable {
         /// The zone for datelines without one.
         public var timeZone: TimeZone
         public var expected: Expected
+        /// Whether the page is Chinese (`lang` zh…): its body F1 is reported apart from the others.
+        public var isChinese: Bool = false
     }
 
     /// The checks of one case.
@@ -79,6 +83,10 @@ public enum ExtractionEvaluation: Sendable {
         public var results: [Check: Bool]
         /// What was found where a check missed.
         public var notes: [String]
+        /// The body text against ``Expected/bodyTruth``, when the truth has one.
+        public var bodyOverlap: BodyOverlap? = nil
+        /// Whether the case is a Chinese page (see ``Case/isChinese``).
+        public var isChinese: Bool = false
 
         /// Whether none of `checks` missed.
         public func passed(_ checks: [Check] = Check.allCases) -> Bool {
@@ -134,6 +142,13 @@ public enum ExtractionEvaluation: Sendable {
                 lines.append(pad(outcome.name, width) + "  " + cells.joined())
                 if showNotes {
                     for note in outcome.notes { lines.append("    " + note) }
+                    if let overlap = outcome.bodyOverlap {
+                        lines.append(
+                            "    body F1: "
+                                + String(
+                                    format: "characters %.3f (P %.3f R %.3f), shingles %.3f", overlap.characters.f1,
+                                    overlap.characters.precision, overlap.characters.recall, overlap.shingles.f1))
+                    }
                 }
             }
             let totals = Check.allCases.map { check -> String in
@@ -144,6 +159,7 @@ public enum ExtractionEvaluation: Sendable {
             let core = total([.title, .published, .bodyFirst, .bodyLast])
             let all = total()
             lines.append("title+published+body: \(core.hits)/\(core.checked)   all checks: \(all.hits)/\(all.checked)")
+            lines += bodyF1Lines()
             lines.append(String(format: "%d extractions in %.3f s: %.1f pages/s", extractions, seconds, pagesPerSecond))
             return lines.joined(separator: "\n")
         }
@@ -202,10 +218,13 @@ public enum ExtractionEvaluation: Sendable {
             bodyWindow: 250, mustNotContain: kind == .article ? genericBoilerplate : [],
             feedFormat: truth["format"] as? String, itemCount: truth["item_count"] as? Int,
             firstItemTitle: truth["first_item_title"] as? String, firstItemLink: truth["first_item_link"] as? String,
-            firstItemAuthor: truth["first_item_author"] as? String)
+            firstItemAuthor: truth["first_item_author"] as? String,
+            bodyTruth: FileManager.default.contents(atPath: folder.appendingPathComponent("\(name).body.txt").path)
+                .map { String(decoding: $0, as: UTF8.self) })
         let url = URL(string: "https://www.example.com/\(name)/index.html") ?? folder
         return Case(
-            name: "\(folderName)/\(name)", kind: kind, bytes: Array(data), url: url, timeZone: zone, expected: expected)
+            name: "\(folderName)/\(name)", kind: kind, bytes: Array(data), url: url, timeZone: zone, expected: expected,
+            isChinese: isChinese)
     }
 
     private static func loadSiteCases(in directory: URL) throws -> [Case] {
@@ -307,7 +326,7 @@ public enum ExtractionEvaluation: Sendable {
     }
 
     private static func score(_ item: Case, _ extraction: Extraction) -> Outcome {
-        var outcome = Outcome(name: item.name, kind: item.kind, results: [:], notes: [])
+        var outcome = Outcome(name: item.name, kind: item.kind, results: [:], notes: [], isChinese: item.isChinese)
         let expected = item.expected
         func record(_ check: Check, _ hit: Bool, _ found: @autoclosure () -> String) {
             outcome.results[check] = hit
@@ -332,6 +351,9 @@ public enum ExtractionEvaluation: Sendable {
             let tail = String(article.bodyText.suffix(expected.bodyWindow))
             if let first = expected.bodyFirst { record(.bodyFirst, head.contains(first), "[\(head.prefix(80))]") }
             if let last = expected.bodyLast { record(.bodyLast, tail.contains(last), "[\(tail.suffix(80))]") }
+            if let truth = expected.bodyTruth {
+                outcome.bodyOverlap = BodyOverlap(truth: truth, found: article.bodyText)
+            }
             if !expected.mustNotContain.isEmpty {
                 let present = expected.mustNotContain.filter { article.bodyText.contains($0) }
                 record(.boilerplateAbsent, present.isEmpty, present.joined(separator: ", "))

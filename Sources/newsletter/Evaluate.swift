@@ -76,7 +76,21 @@ extension NewsletterCommand {
                     let tally = report.tally(check)
                     checks[check.rawValue] = ["hits": tally.hits, "checked": tally.checked]
                 }
+                var bodyF1: [String: Any] = [:]
+                for (chinese, group) in [(true, "zh"), (false, "other")] {
+                    for measure in BodyOverlap.Measure.allCases {
+                        guard let score = report.bodyF1(chinese: chinese, measure: measure) else { continue }
+                        bodyF1["\(group)_\(measure.rawValue)"] = [
+                            "f1": score.f1, "precision": score.precision, "recall": score.recall, "pages": score.pages,
+                        ]
+                    }
+                }
+                let pageF1 = report.outcomes.compactMap { outcome -> [String: Any]? in
+                    guard let overlap = outcome.bodyOverlap else { return nil }
+                    return ["case": outcome.name, "characters": overlap.characters.f1, "shingles": overlap.shingles.f1]
+                }
                 let object: [String: Any] = [
+                    "body_f1": bodyF1, "body_f1_pages": pageF1,
                     "cases": cases.count, "extractions": report.extractions, "seconds": report.seconds,
                     "pages_per_second": report.pagesPerSecond, "checks": checks,
                     "misses": report.outcomes.filter { !$0.passed() }.map { ["case": $0.name, "notes": $0.notes] },
