@@ -37,13 +37,74 @@ extension ArticlePage {
             if let value = meta[key], !value.isEmpty { return Self.removeSharedSuffix(value, docTitle: docTitle) }
         }
         if let value = jsonLD["headline"], !value.isEmpty { return TextNormalizer.collapse(value) }
-        let secondLevel = root.descendants(named: ["h2"]).filter { !Self.hiddenByClass($0) }
-            .map { TextNormalizer.collapse($0.textContent) }
         if !docTitle.isEmpty {
-            if let heading = secondLevel.first(where: { $0.count >= 4 && docTitle.hasPrefix($0) }) { return heading }
-            return Self.stripSiteSuffix(docTitle)
+            // `文章 栏目_站点` with the headline in `<h2>`…`<h6>` or in an element whose class names a title
+            // (`span.Title`, `div.article-title`, `td.biaoti`): the longest such text the `<title>` starts with.
+            if let heading = titledElementOpening(docTitle) { return heading }
+            let stripped = Self.stripSiteSuffix(docTitle)
+            // The `<title>` is only the column or site name (`新闻动态--学会官网`) and no line of the page shows it:
+            // the headline is the line just above the dateline (`发布时间：…`, `来源：…`).
+            if !flatTextHasLine(stripped), let line = lineAboveDateline() { return line }
+            return stripped
         }
         return headings.first ?? ""
+    }
+
+    /// Class/id words of elements that hold a headline.
+    private static let titleWords: Set<String> = ["title", "biaoti", "bt", "headline", "tit", "articletitle"]
+
+    /// The longest visible `<h2>`…`<h6>` or title-classed text (4–100 characters, at least half the `<title>`
+    /// without its site suffix) that `docTitle` starts with.
+    func titledElementOpening(_ docTitle: String) -> String? {
+        let squeezedDoc = docTitle.filter { !$0.isWhitespace }
+        let shortest = Self.stripSiteSuffix(docTitle).filter { !$0.isWhitespace }.count / 2
+        var best: String?
+        root.walk { node in
+            guard node.isElement else { return false }
+            if ["script", "style", "nav", "footer"].contains(node.name) { return false }
+            let isHeading = ["h2", "h3", "h4", "h5", "h6"].contains(node.name)
+            let isTitled =
+                !isHeading
+                && ContentHints.tokens(node).contains { token in
+                    Self.titleWords.contains(token) || (token.hasSuffix("title") && token.count <= 14)
+                }
+            guard isHeading || isTitled else { return true }
+            let text = TextNormalizer.collapse(node.textContent)
+            let squeezed = text.filter { !$0.isWhitespace }
+            if squeezed.count >= max(4, shortest), squeezed.count <= 100, squeezedDoc.hasPrefix(squeezed),
+                !Self.hiddenByClass(node),
+                squeezed.count > (best?.filter { !$0.isWhitespace }.count ?? 0)
+            {
+                best = text
+            }
+            return true
+        }
+        return best
+    }
+
+    /// Whether `line` is one whole line of ``flatText``.
+    func flatTextHasLine(_ line: String) -> Bool {
+        guard !line.isEmpty else { return false }
+        return flatText.split(separator: "\n").contains { $0 == line }
+    }
+
+    private static let datelineLabels = ["发布时间", "发布日期", "发表时间", "时间：", "日期：", "来源：", "来源:", "作者："]
+
+    /// The line (6–80 characters, no date, no breadcrumb) just above the first dateline of ``flatText``.
+    func lineAboveDateline() -> String? {
+        let lines = flatText.split(separator: "\n").map(String.init)
+        for (index, line) in lines.enumerated() where index > 0 && line.count < 120 {
+            guard Self.datelineLabels.contains(where: { line.contains($0) }),
+                DateParser.firstDate(in: line, timeZone: timeZone) != nil
+            else { continue }
+            let candidate = lines[index - 1]
+            guard (6...80).contains(candidate.count), DateParser.firstDate(in: candidate, timeZone: timeZone) == nil,
+                !candidate.contains(">"), !candidate.contains("»"), !ContentHints.isBoilerplate(candidate),
+                !Self.datelineLabels.contains(where: { candidate.contains($0) })
+            else { return nil }
+            return candidate
+        }
+        return nil
     }
 
     /// Whether `node` or an ancestor carries a class that hides it (`none`, `hide`, `hidden`, `sr-only`, …).
@@ -76,7 +137,8 @@ extension ArticlePage {
     /// Removes site and column names joined by `_`, ` - `, ` | `, `——` from a `<title>` text, keeping the
     /// longest part (normally the headline).
     static func stripSiteSuffix(_ title: String) -> String {
-        for separator in ["_", " | ", " - ", " — ", "——", " – ", "－", "|", " :: "] where title.contains(separator) {
+        for separator in ["_", " | ", " - ", " — ", "——", " – ", "－", "|", "｜", " :: ", "--", " · "]
+        where title.contains(separator) {
             let parts = title.components(separatedBy: separator).map { TextNormalizer.collapse($0) }
                 .filter { !$0.isEmpty }
             guard let first = parts.first else { continue }
@@ -223,16 +285,35 @@ extension ArticlePage {
         return nil
     }
 
-    /// The author: `作者:`/`记者:` in the header or trailers (never `责任编辑`), `（记者 某某）` in the body
-    /// opening, or author metadata that is not a URL or a team name.
-    func findAuthor(title: String, trailers: [String], bodyText: String) -> String? {
+    /// The author of the article, or `nil`.
+    ///
+    /// The first found of:
+    /// 1. a byline with roles in the header lines below the headline, the trailer lines or the body's first
+    ///    paragraph (`本报讯（记者 张三 通讯员 李四）`, `记者 王五`): every name, reporters and correspondents;
+    /// 2. a labelled `作者:`/`记者:`/`文/` value there (never `责任编辑`/`编辑`, who edit, not write);
+    /// 3. a byline in brackets closing the last paragraph (`…。（记者 胡晓蓉）`);
+    /// 4. a labelled `作者：` anywhere on the page;
+    /// 5. JSON-LD `author`;
+    /// 6. markup: `rel=author`, `itemprop=author`, author/byline/user-name classes, forum and blog profile links
+    ///    (``findMarkupAuthor()``, read before pruning);
+    /// 7. `<meta name="author">` and its kin, when not a URL, a team, a site name or a keyword list.
+    ///
+    /// Byline lines at the start or end of the body are moved in afterwards (``Byline/moveBylines(_:)``).
+    func findAuthor(title: String, trailers: [String], bodyText: String, markupAuthor: String?) -> String? {
         let header = headerText(title: title)
-        for text in [header] + trailers + [String(bodyText.prefix(200))] {
+        let paragraphs = bodyText.components(separatedBy: "\n\n")
+        let opening = String((paragraphs.first ?? "").prefix(200))
+        for text in [header] + trailers + [opening] {
+            if let names = Byline.names(inText: text) { return names }
             if let value = Self.labelledValue(
                 in: text, labels: ["作者", "记者", "撰稿", "撰文", "文／", "文/"], requireColon: false)
             {
                 if Byline.isPlausibleAuthor(value) { return value }
             }
+        }
+        if paragraphs.count >= 2, let last = paragraphs.last, let names = Byline.names(inText: String(last.suffix(60)))
+        {
+            return names
         }
         // A labelled `作者：` anywhere on the page (a table cell beside the headline, outside the header window).
         if let value = Self.labelledValue(in: flatText, labels: ["作者"], requireColon: true),
@@ -240,11 +321,16 @@ extension ArticlePage {
         {
             return value
         }
-        for value in [jsonLD["author"], meta["author"], meta["article:author"], meta["byl"], meta["dc.creator"]] {
+        func usable(_ value: String?) -> String? {
             guard let value, !value.isEmpty, value.count <= 40, !value.contains("://"),
                 !value.lowercased().contains("team"), Byline.isPlausibleAuthor(value)
-            else { continue }
+            else { return nil }
             return value.hasPrefix("By ") ? String(value.dropFirst(3)) : value
+        }
+        if let value = usable(jsonLD["author"]) { return value }
+        if let markupAuthor { return markupAuthor }
+        for value in [meta["author"], meta["article:author"], meta["byl"], meta["dc.creator"]] {
+            if let value = usable(value) { return value }
         }
         return nil
     }

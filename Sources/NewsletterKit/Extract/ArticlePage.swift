@@ -32,10 +32,12 @@ final class ArticlePage {
         // The dateline and byline are read from the page text as it was before the body was pruned (an
         // `info` block beside the headline inside the article container is pruned as furniture).
         _ = flatText
+        let markupAuthor = findMarkupAuthor()
         let body = BodyExtractor(page: self, title: title).run()
         let published = findPublished(title: title)
         let source = findSource(title: title, trailers: body.trailers)
-        let author = findAuthor(title: title, trailers: body.trailers, bodyText: body.text)
+        let author = findAuthor(
+            title: title, trailers: body.trailers, bodyText: body.text, markupAuthor: markupAuthor)
         let category = findCategory(title: title)
         var article = ExtractedArticle(
             url: url, title: title, published: published?.date, publishedText: published?.iso8601,
@@ -111,10 +113,25 @@ final class ArticlePage {
             guard child.isElement else { return false }
             if HTMLSanitizer.droppedWithContent.contains(child.name) { return true }
             if child.attribute("hidden") != nil { return true }
+            // Text for screen readers only (`<span class="off-screen">Media caption</span>`): not on the page.
+            if Self.screenReaderOnly(child) { return true }
             if let style = child.attribute("style"), Self.hidesElement(style: style) { return true }
             return false
         }
         for child in node.children where child.isElement { clean(child) }
+    }
+
+    private static let screenReaderClasses: Set<String> = [
+        "sr-only", "screen-reader-text", "screen-reader-only", "visually-hidden", "visuallyhidden", "off-screen",
+        "offscreen", "element-invisible", "a11y-hidden", "u-vh", "hidden-visually",
+    ]
+
+    /// Whether the element's class marks text that only screen readers read.
+    private static func screenReaderOnly(_ node: HTMLNode) -> Bool {
+        guard let classes = node.attribute("class"), !classes.isEmpty else { return false }
+        return classes.lowercased().split(whereSeparator: \.isWhitespace).contains {
+            screenReaderClasses.contains(String($0))
+        }
     }
 
     /// Whether an inline `style` holds `display:none` or `visibility:hidden` (case-insensitive, spaces ignored).

@@ -19,6 +19,7 @@ struct BodyExtractor {
         "div", "td", "section", "article", "main", "font", "span", "center", "body", "form", "text", "dd",
     ]
     private static let furnitureTags: Set<String> = ["nav", "footer", "aside", "header"]
+    private static let headingTags: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
 
     /// The result: plain text, sanitised HTML, and trailer lines that were taken out of the body.
     struct Result {
@@ -197,7 +198,10 @@ struct BodyExtractor {
                 return value
             }
             if child.name == "h1" && (text() == title || TextNormalizer.contains(title, text())) { return true }
-            if ContentHints.isNegative(child) && ContentHints.weight(child) < 0 && length < 400
+            // A heading inside the chosen body is a subheading whatever its class says: classes on headings
+            // style them (`pgc-h-arrow-right`, `title-left`); furniture headings name themselves (相关新闻).
+            let isSubheading = Self.headingTags.contains(child.name) && length < 120
+            if !isSubheading && ContentHints.isNegative(child) && ContentHints.weight(child) < 0 && length < 400
                 && !child.descendants(named: ["p"]).contains(where: {
                     TextNormalizer.visibleLength($0.textContent) > 150
                 })
@@ -251,6 +255,7 @@ struct BodyExtractor {
                     continue
                 }
                 if ContentHints.isBoilerplate(text) && (text.utf8.count < 60 || text.count < 60) { continue }
+                if ContentHints.isEnglishFurniture(text) { continue }
                 if index < 4, text.utf8.count < 100 || text.count < 100,
                     DateParser.firstDate(in: text, timeZone: nil) != nil,
                     TextNormalizer.punctuationCount(text) <= 3, !text.contains("。")

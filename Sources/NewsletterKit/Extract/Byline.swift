@@ -59,6 +59,8 @@ enum Byline {
             }
             let token = rest.prefix(while: { !($0 == " " || $0 == "\u{3000}" || $0 == "、" || $0 == "，" || $0 == ",") })
             guard !token.isEmpty else { break }
+            // `记者 某某 报道`, `记者 某某 发自北京`, `摄影 某某 摄`: what follows the names is not a name.
+            if names.count > 0, closingWords.contains(where: { token.hasPrefix($0) }) { break }
             // A name: 2–4 CJK characters (a role glued to it is split off above).
             var name = String(token)
             if let role = roles.first(where: { name.hasSuffix($0) && name.count > $0.count }) {
@@ -69,8 +71,66 @@ enum Byline {
             names.append(name)
             rest = rest[token.endIndex...]
         }
-        guard found, !names.isEmpty, names.count <= 4 else { return nil }
+        guard found, !names.isEmpty, names.count <= 8 else { return nil }
         return names.joined(separator: " ")
+    }
+
+    /// Words that end the names of a byline (`记者 葛灵丹 报道`, `记者 张三 发自北京`, `王五 摄`).
+    private static let closingWords = ["报道", "发自", "摄", "整理", "编译", "综合", "采写"]
+
+    /// Roles that open a byline inside running text (`本报讯（记者 张三 通讯员 李四）…`).
+    private static let openingRoles = [
+        "本报特约记者", "本报记者", "本刊记者", "新华社记者", "特约记者", "见习记者", "通讯员", "记者", "文/图", "文／图", "撰文", "撰稿",
+    ]
+
+    /// The names of a byline inside running text: a role (`记者`, `通讯员`, `本报记者`, …) at the start, after an
+    /// opening bracket, after `讯`/`电` (`本报讯`, `…日电`) or after a space, followed by names up to a closing
+    /// bracket, a sentence mark or a line end (`新华社北京2月13日电（记者 王建宏、张文攀）…` → `王建宏 张文攀`).
+    ///
+    /// - Parameter text: A paragraph or a few header lines.
+    /// - Returns: The names joined by a space, or `nil` when no role is followed by names only.
+    static func names(inText text: String) -> String? {
+        var searchStart = text.startIndex
+        while searchStart < text.endIndex {
+            var best: (range: Range<String.Index>, role: String)?
+            for role in openingRoles {
+                guard let range = TextNormalizer.range(of: role, in: text, from: searchStart) else { continue }
+                if best == nil || range.lowerBound < (best?.range.lowerBound ?? text.endIndex)
+                    || (range.lowerBound == best?.range.lowerBound && role.count > (best?.role.count ?? 0))
+                {
+                    best = (range, role)
+                }
+            }
+            guard let found = best else { return nil }
+            searchStart = found.range.upperBound
+            if found.range.lowerBound > text.startIndex {
+                let before = text[text.index(before: found.range.lowerBound)]
+                guard before.isWhitespace || "（(【[□■●讯电：:\u{3000}".contains(before) else { continue }
+            }
+            let segment = text[found.range.lowerBound...].prefix(while: { !"）)】]。；;|\n".contains($0) }).prefix(60)
+            if let names = names(inLine: String(segment)) { return names }
+        }
+        return nil
+    }
+
+    /// An English byline line: `By Jane Doe`, `By Jane Doe and John Roe` (at most six words, capitalised).
+    ///
+    /// - Parameter line: One collapsed body paragraph.
+    /// - Returns: The names after `By`, or `nil`.
+    static func englishNames(inLine line: String) -> String? {
+        guard line.count <= 80 else { return nil }
+        var words = line.split(separator: " ")
+        guard let first = words.first, ["By", "BY", "by"].contains(first), words.count >= 2, words.count <= 8 else {
+            return nil
+        }
+        words.removeFirst()
+        let names = words.joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: " ,;|"))
+        let capitalised = words.allSatisfy { word in
+            ["and", "&", "de", "van", "von", "der", "la", "di"].contains(word)
+                || word.first.map { $0.isUppercase } == true
+        }
+        guard capitalised, isPlausibleAuthor(names) else { return nil }
+        return names
     }
 
     /// Moves a byline line at the start or end of the body into the author field.
@@ -82,7 +142,7 @@ enum Byline {
         var bylineLine = ""
         for index in [paragraphs.count - 1, 0] {
             let line = TextNormalizer.collapse(paragraphs[index])
-            if let names = names(inLine: line) {
+            if let names = names(inLine: line) ?? englishNames(inLine: line) {
                 if bylineNames == nil {
                     bylineNames = names
                     bylineLine = line

@@ -137,6 +137,21 @@ enum ContentHints {
         "网站地图", "联系我们", "免责声明", "公网安备", "【纠错】", "转播到腾讯微博", "正在加载",
     ]
 
+    /// How short English lines of page furniture begin (ad labels, read-more and sign-up prompts, caption labels).
+    private static let englishFurniturePrefixes = [
+        "Advertisement", "ADVERTISEMENT", "Read more:", "Read More:", "READ MORE:", "Read more »", "Related:",
+        "RELATED:", "Related Articles", "Sign up for", "Subscribe to our", "Share this", "Share on", "Follow us on",
+        "Image copyright", "Image caption", "Media caption", "Click here to", "Continue reading", "Story continues",
+        "Skip Advertisement", "Recommended:", "More from",
+    ]
+
+    /// Whether `text` is a short English line of page furniture (under 100 characters, starting with an ad
+    /// label, a read-more, share or sign-up prompt, or a caption label).
+    static func isEnglishFurniture(_ text: String) -> Bool {
+        guard text.utf8.count < 100, let first = text.utf8.first, first < 0x80 else { return false }
+        return englishFurniturePrefixes.contains { text.hasPrefix($0) }
+    }
+
     /// Whether `text` is a short line of page furniture (navigation, share bar, footer…).
     static func isBoilerplate(_ text: String) -> Bool {
         // `count` (grapheme clusters) never exceeds the UTF-8 length, so short texts skip counting.

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+@testable import NewsletterKit
+
+/// Authors as the kinds of page state them: bylines with roles in running text (reporters and
+/// correspondents alike), a closing `（记者 …）`, forum posters, English `By …` lines; editors never.
+struct ArticleAuthorTests {
+    static func extract(_ name: String, zone: String = "Asia/Shanghai") throws -> ExtractedArticle {
+        ArticleExtractor.extract(
+            bytes: try Fixtures.bytes("pages/\(name)"), contentType: nil,
+            url: Fixtures.url("https://www.example.com/news/2022/0213/\(name)"), timeZone: Fixtures.zone(zone))
+    }
+
+    @Test(arguments: [
+        ("discuz-thread.html", "zboygirl", "周末天气好，约了两个朋友去湖边走了一圈"),
+        ("news-bracket-byline.html", "刘国栋 周炜 王燕平 方云凤 柏建斌", "省农业农村厅有关负责人表示"),
+        ("news-closing-byline.html", "王燕平 胡晓蓉", "傍晚时分，家家户户的烟囱升起炊烟"),
+        ("english-by-line.html", "Maria Lopez and Daniel Kim", "Construction on the first phase"),
+    ])
+    func authorOfTheKind(_ page: String, _ author: String, _ bodyPhrase: String) throws {
+        let article = try Self.extract(page)
+        #expect(article.author == author)
+        #expect(article.bodyText.contains(bodyPhrase))
+        #expect(!article.bodyText.contains("责任编辑"))
+    }
+
+    @Test func englishByLineLeavesTheBody() throws {
+        let article = try Self.extract("english-by-line.html", zone: "UTC")
+        #expect(!article.bodyText.contains("By Maria Lopez"))
+        #expect(article.bodyText.hasPrefix("The city council voted 7-2"))
+    }
+
+    @Test func forumRepliesAreNotTheArticle() throws {
+        let article = try Self.extract("discuz-thread.html")
+        #expect(article.title == "春天来了，去湖边走走")
+        #expect(!article.bodyText.contains("写得真好"))
+    }
+
+    /// 责任编辑 and 编辑 edit the article; they are never its author (the page has no other byline).
+    @Test func editorIsNeverTheAuthor() throws {
+        let html = """
+            <html><head><meta charset="utf-8"><title>区领导调研众创金融街_示例网</title></head><body>
+            <div class="nav"><a href="/">首页</a> <a href="/xw/">新闻</a></div>
+            <h1>区领导调研众创金融街</h1><div>来源于：东区办事处</div>
+            <div class="content"><p>2019年2月27日下午，区领导一行到众创金融街进行实地考察调研，相关部门负责人陪同调研，并召开了座谈会。</p>
+            <p>下一步，将进一步加快金融资源集聚，强化金融服务实体经济能力，为经济发展提供创新驱动力。</p></div>
+            <div>发布日期：2019-03-06 责任编辑：龙慧</div><div>编辑：王芳</div></body></html>
+            """
+        let article = ArticleExtractor.extract(
+            html: html, url: Fixtures.url("https://www.example.com/a.html"), timeZone: Fixtures.zone("Asia/Shanghai"))
+        #expect(article.author == nil)
+        #expect(article.bodyText.hasSuffix("为经济发展提供创新驱动力。"))
+    }
+
+    @Test(arguments: [
+        ("新华社北京2月13日电（记者 王建宏、张文攀）记者13日从有关部门获悉，今年春运总体平稳。", "王建宏 张文攀"),
+        ("本报讯（记者 刘国栋 周炜 通讯员 王燕平）连日来，全省各地抢抓农时。", "刘国栋 周炜 王燕平"),
+        ("本报记者 葛灵丹 报道", "葛灵丹"), ("记者 张三 发自北京", "张三"), ("□ 本报记者 葛灵丹", "葛灵丹"),
+    ])
+    func bylineInRunningText(_ text: String, _ names: String) {
+        #expect(Byline.names(inText: text) == names)
+    }
+
+    @Test(arguments: [
+        "会议强调，记者从会上获悉的情况是这样的。", "据新华社记者报道，会议于昨日闭幕。", "新华社北京11月17日电 记者17日从国家卫生健康委获悉，近阶段供应平稳。",
+    ])
+    func sentencesWithReportersAreNoBylines(_ text: String) {
+        #expect(Byline.names(inText: text) == nil)
+    }
+
+    /// A heading inside the article is a subheading, whatever its layout class (`pgc-h-arrow-right`) says.
+    @Test func subheadingsWithLayoutClassesStayInTheBody() throws {
+        let article = try Self.extract("toutiao-subheadings.html")
+        #expect(article.bodyText.contains("为什么春天容易生病？"))
+        #expect(article.bodyText.contains("春季养生的几个习惯："))
+        #expect(!article.bodyText.contains("热门文章"))
+    }
+}
