@@ -77,3 +77,68 @@ struct ArticleAuthorTests {
         #expect(!article.bodyText.contains("热门文章"))
     }
 }
+
+/// Headlines where the page has no `<h1>`, and text no reader sees.
+struct ArticleTitleAndFurnitureTests {
+    static func extract(_ html: String, zone: String = "Asia/Shanghai") -> ExtractedArticle {
+        ArticleExtractor.extract(
+            html: html, url: Fixtures.url("https://www.example.com/a/1.html"), timeZone: Fixtures.zone(zone))
+    }
+
+    static let paragraphs =
+        "<p>2019年2月27日下午，区领导一行到众创金融街进行实地考察调研，相关部门负责人陪同调研，并召开了座谈会，听取了工作汇报。</p>"
+        + "<p>下一步，将进一步加快金融资源集聚，强化金融服务实体经济能力，为经济发展提供创新驱动力。</p>"
+
+    /// Old table templates: `<span class="Title">` holds the headline; the `<title>` adds the column after a space.
+    @Test func titleClassedElementTheTitleStartsWith() {
+        let html = """
+            <html><head><meta charset="utf-8"><title>区领导调研众创金融街 东区新闻_示例网</title></head><body>
+            <table><tr><td>现在位置： <a href="/">首页</a> &gt;&gt; <a href="/dq/">东区新闻</a> &gt;&gt; 正文</td></tr>
+            <tr><td><div align="center"><span class="Title"><b>区领导调研众创金融街</b></span><br>来源于：东区办事处</div></td></tr>
+            <tr><td>\(Self.paragraphs)</td></tr></table></body></html>
+            """
+        #expect(Self.extract(html).title == "区领导调研众创金融街")
+    }
+
+    /// The `<title>` names only the column (`新闻动态--学会官网`): the headline is the line above the dateline.
+    @Test func lineAboveTheDatelineWhenTheTitleIsTheColumn() {
+        let html = """
+            <html><head><meta charset="utf-8"><title>新闻动态--示例学会官网</title></head><body>
+            <div class="nav"><a href="/">首页</a> <a href="/news/">新闻动态</a></div>
+            <div class="news_left"><div class="xq_fonts"><h5>2019年学术年会在重庆成功举行！</h5>
+            <div class="ly"><b>发布时间：2019-05-18</b> <i>来源：示例学会</i></div>
+            <div class="detailCon">\(Self.paragraphs)</div></div></div></body></html>
+            """
+        let article = Self.extract(html)
+        #expect(article.title == "2019年学术年会在重庆成功举行！")
+        #expect(article.source == "示例学会")
+    }
+
+    @Test(arguments: [
+        ("全省春耕备耕工作有序推进--示例日报网", "全省春耕备耕工作有序推进"), ("全省春耕备耕工作有序推进｜示例日报网", "全省春耕备耕工作有序推进"),
+    ])
+    func siteSuffixAfterSeparator(_ title: String, _ headline: String) {
+        #expect(ArticlePage.stripSiteSuffix(title) == headline)
+    }
+
+    /// BBC-style video captions: the label is for screen readers only, and caption labels are not text.
+    @Test func screenReaderTextAndEnglishFurnitureAreDropped() {
+        let html = """
+            <html lang="en"><head><meta charset="utf-8"><title>Council approves bike lanes - Example News</title></head>
+            <body><div class="story-body"><h1>Council approves bike lanes</h1>
+            <figure><div class="media-player"></div><figcaption class="media-caption"><span class="off-screen">Media
+            caption</span> <span class="media-caption__text">The mayor spoke after the vote</span></figcaption></figure>
+            <p>The city council voted 7-2 on Tuesday night to approve a network of protected bike lanes downtown, ending a
+            long debate.</p><p>Advertisement</p>
+            <p>Supporters packed the chamber and cheered as the final vote was announced, while opponents said the plan
+            would remove too many parking spaces.</p><p>Read more: Bike lanes in other cities</p>
+            <p>Construction on the first phase is expected to begin in the spring, officials said on Wednesday.</p></div>
+            </body></html>
+            """
+        let article = Self.extract(html, zone: "UTC")
+        #expect(!article.bodyText.contains("Media caption"))
+        #expect(!article.bodyText.contains("Advertisement"))
+        #expect(!article.bodyText.contains("Read more"))
+        #expect(article.bodyText.hasSuffix("officials said on Wednesday."))
+    }
+}
