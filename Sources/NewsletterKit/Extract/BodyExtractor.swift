@@ -198,6 +198,10 @@ struct BodyExtractor {
                 return value
             }
             if child.name == "h1" && (text() == title || TextNormalizer.contains(title, text())) { return true }
+            // A video or audio figure: the player does not reach the reader, so neither does its caption.
+            if child.name == "figure", child.descendants(named: ["img", "picture", "table", "p"]).isEmpty {
+                return true
+            }
             // A heading inside the chosen body is a subheading whatever its class says: classes on headings
             // style them (`pgc-h-arrow-right`, `title-left`); furniture headings name themselves (相关新闻).
             let isSubheading = Self.headingTags.contains(child.name) && length < 120

@@ -121,7 +121,8 @@ struct ArticleTitleAndFurnitureTests {
         #expect(ArticlePage.stripSiteSuffix(title) == headline)
     }
 
-    /// BBC-style video captions: the label is for screen readers only, and caption labels are not text.
+    /// BBC-style video figures: the player and its caption do not reach the reader, the caption label is for
+    /// screen readers only, and ad labels and read-more prompts are not text.
     @Test func screenReaderTextAndEnglishFurnitureAreDropped() {
         let html = """
             <html lang="en"><head><meta charset="utf-8"><title>Council approves bike lanes - Example News</title></head>
@@ -137,6 +138,7 @@ struct ArticleTitleAndFurnitureTests {
             """
         let article = Self.extract(html, zone: "UTC")
         #expect(!article.bodyText.contains("Media caption"))
+        #expect(!article.bodyText.contains("The mayor spoke after the vote"))
         #expect(!article.bodyText.contains("Advertisement"))
         #expect(!article.bodyText.contains("Read more"))
         #expect(article.bodyText.hasSuffix("officials said on Wednesday."))
