@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Extraction speed and accuracy: our extractor (release build) against trafilatura (PyPI), on the
-# same real HTML fixture pages, each pinned to one core, in one run.
+# same real HTML fixture pages, each pinned to one core, in one run: speed, field checks and body F1 (where a
+# caseNN.body.txt holds the whole true text; Chinese pages apart from the others).
 #
 #   Benchmarks/run.sh [REAL_DIR]
 #
@@ -56,5 +57,10 @@ for check in ["title", "published", "author", "body_first", "body_last", "boiler
     print(f"{check:22}{cell(ours, check):>16}{cell(theirs, check):>22}")
 print(f"{'published (day only)':22}{'':>16}{cell(theirs, 'published_day'):>22}")
 print(f"{'title+published+body':22}{core(ours):>16}{core(theirs):>22}")
+for key in ["zh_characters", "zh_shingles", "other_characters", "other_shingles"]:
+    a, b = ours.get("body_f1", {}).get(key), theirs.get("body_f1", {}).get(key)
+    if a or b:
+        cell = lambda s: f"{s['f1']:.3f} ({s['pages']})" if s else "-"
+        print(f"{'body F1 ' + key:22}{cell(a):>16}{cell(b):>22}")
 print(f"speed ratio (ours / trafilatura): {ours['pages_per_second'] / theirs['pages_per_second']:.1f}x")
 PY
