@@ -106,7 +106,9 @@ extension NewsletterCommand {
                     withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
                 print(String(decoding: data, as: UTF8.self))
             } else if quiet {
-                print(report.table(showNotes: false).split(separator: "\n").suffix(3).joined(separator: "\n"))
+                print(
+                    report.table(showNotes: false).split(separator: "\n").suffix(3 + report.bodyF1Lines().count).joined(
+                        separator: "\n"))
             } else {
                 print(report.table())
             }
