@@ -220,11 +220,9 @@ public struct DigestSender: Sendable {
         let limit = Self.bounceLimit
         let bouncing = try await database.consecutivePermanentFailures(candidates, limit: limit)
         guard !bouncing.isEmpty else { return [] }
-        let disabled = try SubscriberList.modify(config: config) { list in
-            bouncing.filter { email in
-                list.subscriber(email)?.status == .active && list.markBounced(email: email) != nil
-            }
-        }
+        // Only the status cells of these rows are rewritten: the list is not read into memory.
+        let disabled = try SubscriberList.markBounced(
+            bouncing, in: config.subscribersFile, tokens: SubscriberTokens(config: config))
         for email in disabled {
             logger.info("disabled after \(limit) permanent failures in a row", metadata: ["recipient": "\(email)"])
         }

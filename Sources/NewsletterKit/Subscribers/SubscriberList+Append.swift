@@ -72,7 +72,8 @@ extension SubscriberList {
     }
 }
 
-/// A byte-level reading of a list file: whether a row can be appended to it as it is.
+/// A byte-level reading of a list file in the list's own layout: whether a row can be appended to it as it
+/// is, and where each row's address and status are (to change a status in place).
 enum AppendScan {
     /// What appending needs to know about the file.
     struct Layout: Equatable {
@@ -84,97 +85,147 @@ enum AppendScan {
         var needsLineEnd: Bool
     }
 
+    /// The header line of a file in the list's own layout.
+    struct Header {
+        /// Where the first row starts (in the buffer after any byte order mark).
+        var dataStart: Int
+        /// Header cells after the five standard ones.
+        var extraColumns: Int
+        /// The header line's line end: CRLF or LF.
+        var lineEnd: [UInt8]
+    }
+
+    /// One row's cells that edits look at.
+    struct Row {
+        /// The address cell, quotes removed.
+        var email: [UInt8]
+        /// The status cell, quotes removed (empty when the row has none).
+        var status: [UInt8]
+        /// Where the status cell is in the buffer, quotes included (`nil` when the row is too short).
+        var statusRange: Range<Int>?
+    }
+
     private static let quote = UInt8(ascii: "\"")
     private static let comma = UInt8(ascii: ",")
     private static let cr = UInt8(ascii: "\r")
     private static let lf = UInt8(ascii: "\n")
 
-    /// The file's layout when a row for `absentKey` can be appended to `bytes` as they are, else `nil`.
+    /// The length of a UTF-8 byte order mark at the start of `bytes` (3 or 0).
+    static func byteOrderMarkLength(_ bytes: [UInt8]) -> Int { bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0 }
+
+    /// The header of `buffer` (UTF-8 after any byte order mark) when the file is in the list's own layout:
+    /// valid UTF-8, the header `email,name,status,token,added` followed by plain extra column names (no
+    /// quotes, semicolons or tabs, which could make another separator win).
+    static func header(_ buffer: UnsafeBufferPointer<UInt8>) -> Header? {
+        guard SpreadsheetTable.firstInvalidUTF8(buffer) == nil else { return nil }
+        let count = buffer.count
+        var index = 0
+        while index < count, buffer[index] != cr, buffer[index] != lf { index += 1 }
+        guard index < count else { return nil }
+        let header = buffer[0..<index]
+        guard !header.contains(where: { $0 == quote || $0 == UInt8(ascii: ";") || $0 == 0x09 }) else { return nil }
+        let cells = header.split(separator: comma, omittingEmptySubsequences: false)
+        let standard = SubscriberList.columns
+        guard cells.count >= standard.count, zip(cells, standard).allSatisfy({ $0.elementsEqual($1.utf8) }) else {
+            return nil
+        }
+        let lineEnd: [UInt8] = buffer[index] == cr && index + 1 < count && buffer[index + 1] == lf ? [cr, lf] : [lf]
+        return Header(dataStart: index + lineEnd.count, extraColumns: cells.count - standard.count, lineEnd: lineEnd)
+    }
+
+    /// Hands each row from `start` on to `body` (RFC 4180 as ``CSVParser`` reads it, comma-separated, the
+    /// address in the first cell and the status in the third).
     ///
-    /// `nil` when the bytes are not UTF-8 (a UTF-8 byte order mark is fine), when the header is not
-    /// `email,name,status,token,added` followed by plain extra column names (no quotes, semicolons or tabs,
-    /// which could make another separator win), when a quote is never closed, or when a row's address has
-    /// the key `absentKey`. The address cell of each row is compared byte by byte when it is plain ASCII
-    /// (the rows a tool writes), else cleaned and keyed as ``SubscriberAddress`` does.
-    /// - Complexity: O(*n*) in the number of bytes; no allocation per row with a plain ASCII address.
-    static func layout(of bytes: [UInt8], absentKey: String) -> Layout? {
-        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        return bytes.withUnsafeBufferPointer { whole -> Layout? in
-            let buffer = UnsafeBufferPointer(rebasing: whole[start...])
-            guard SpreadsheetTable.firstInvalidUTF8(buffer) == nil else { return nil }
-            let count = buffer.count
-            // The header line.
-            var index = 0
-            while index < count, buffer[index] != cr, buffer[index] != lf { index += 1 }
-            guard index < count else { return nil }
-            let header = buffer[0..<index]
-            guard !header.contains(where: { $0 == quote || $0 == UInt8(ascii: ";") || $0 == 0x09 }) else {
-                return nil
-            }
-            let cells = header.split(separator: comma, omittingEmptySubsequences: false)
-            let standard = SubscriberList.columns
-            guard cells.count >= standard.count,
-                zip(cells, standard).allSatisfy({ $0.elementsEqual($1.utf8) })
-            else { return nil }
-            let lineEnd: [UInt8] =
-                buffer[index] == cr && index + 1 < count && buffer[index + 1] == lf ? [cr, lf] : [lf]
-            index += lineEnd.count
-            let key = Array(absentKey.utf8)
-            var cell: [UInt8] = []
-            // The rows: the first cell of each is its address.
-            while index < count {
-                var field = 0
-                var endOfRecord = false
-                while !endOfRecord {
-                    cell.removeAll(keepingCapacity: true)
-                    if index < count, buffer[index] == quote {
-                        index += 1
-                        var closed = false
-                        while index < count {
-                            let byte = buffer[index]
-                            if byte == quote {
-                                if index + 1 < count, buffer[index + 1] == quote {
-                                    if field == 0 { cell.append(quote) }
-                                    index += 2
-                                    continue
-                                }
-                                index += 1
-                                closed = true
-                                break
+    /// - Parameters:
+    ///   - buffer: the file's UTF-8 bytes.
+    ///   - start: where the first row starts.
+    ///   - body: takes each row; returns `false` to stop.
+    /// - Returns: `false` when a quote is never closed (the file must then be read as a whole, which
+    ///   reports it), else `true` (read to the end or stopped by `body`).
+    /// - Complexity: O(*n*) in the number of bytes; the cells are reused buffers, no allocation per row.
+    static func forEachRow(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, _ body: (Row) -> Bool) -> Bool {
+        let count = buffer.count
+        var index = start
+        var row = Row(email: [], status: [], statusRange: nil)
+        while index < count {
+            var field = 0
+            var endOfRecord = false
+            row.email.removeAll(keepingCapacity: true)
+            row.status.removeAll(keepingCapacity: true)
+            row.statusRange = nil
+            while !endOfRecord {
+                let fieldStart = index
+                func keep(_ byte: UInt8) {
+                    if field == 0 { row.email.append(byte) } else if field == 2 { row.status.append(byte) }
+                }
+                if index < count, buffer[index] == quote {
+                    index += 1
+                    var closed = false
+                    while index < count {
+                        let byte = buffer[index]
+                        if byte == quote {
+                            if index + 1 < count, buffer[index + 1] == quote {
+                                keep(quote)
+                                index += 2
+                                continue
                             }
-                            if field == 0 { cell.append(byte) }
                             index += 1
+                            closed = true
+                            break
                         }
-                        guard closed else { return nil }
-                    }
-                    let fieldStart = index
-                    while index < count, buffer[index] != comma, buffer[index] != cr, buffer[index] != lf {
+                        keep(byte)
                         index += 1
                     }
-                    if field == 0 {
-                        cell.append(contentsOf: buffer[fieldStart..<index])
-                        if matches(cell, key: key) { return nil }
-                    }
-                    field += 1
-                    if index >= count {
-                        endOfRecord = true
-                    } else if buffer[index] == comma {
-                        index += 1
-                    } else {
-                        if buffer[index] == cr, index + 1 < count, buffer[index + 1] == lf { index += 1 }
-                        index += 1
-                        endOfRecord = true
-                    }
+                    guard closed else { return false }
+                }
+                while index < count, buffer[index] != comma, buffer[index] != cr, buffer[index] != lf {
+                    keep(buffer[index])
+                    index += 1
+                }
+                if field == 2 { row.statusRange = fieldStart..<index }
+                field += 1
+                if index >= count {
+                    endOfRecord = true
+                } else if buffer[index] == comma {
+                    index += 1
+                } else {
+                    if buffer[index] == cr, index + 1 < count, buffer[index + 1] == lf { index += 1 }
+                    index += 1
+                    endOfRecord = true
                 }
             }
+            guard body(row) else { return true }
+        }
+        return true
+    }
+
+    /// The file's layout when a row for `absentKey` can be appended to `bytes` as they are, else `nil`.
+    ///
+    /// `nil` when the file is not in the list's own layout (``header(_:)``), when a quote is never closed,
+    /// or when a row's address has the key `absentKey`. The address cell of each row is compared byte by
+    /// byte when it is plain ASCII (the rows a tool writes), else cleaned and keyed as ``SubscriberAddress``
+    /// does.
+    /// - Complexity: O(*n*) in the number of bytes; no allocation per row with a plain ASCII address.
+    static func layout(of bytes: [UInt8], absentKey: String) -> Layout? {
+        let start = byteOrderMarkLength(bytes)
+        return bytes.withUnsafeBufferPointer { whole -> Layout? in
+            let buffer = UnsafeBufferPointer(rebasing: whole[start...])
+            guard let header = header(buffer) else { return nil }
+            let wanted = Array(absentKey.utf8)
+            var found = false
+            let complete = forEachRow(buffer, from: header.dataStart) { row in
+                found = key(of: row.email, is: wanted)
+                return !found
+            }
+            guard complete, !found else { return nil }
             let last = buffer.last
             return Layout(
-                extraColumns: cells.count - standard.count, lineEnd: lineEnd, needsLineEnd: last != lf && last != cr)
+                extraColumns: header.extraColumns, lineEnd: header.lineEnd, needsLineEnd: last != lf && last != cr)
         }
     }
 
-    /// Whether an address cell has the key `key` (an invalid address has none).
-    private static func matches(_ cell: [UInt8], key: [UInt8]) -> Bool {
+    /// Whether an address cell's ``SubscriberAddress/key(_:)`` is `key` (an invalid address has none).
+    static func key(of cell: [UInt8], is key: [UInt8]) -> Bool {
         let plain =
             !cell.isEmpty && cell.allSatisfy { $0 > 0x20 && $0 < 0x7F } && cell.first != UInt8(ascii: "=")
         if plain {
@@ -186,11 +237,19 @@ enum AppendScan {
             }
             return true
         }
+        return Self.key(of: cell) == String(decoding: key, as: UTF8.self)
+    }
+
+    /// An address cell's ``SubscriberAddress/key(_:)``, or `nil` when it holds no valid address.
+    static func key(of cell: [UInt8]) -> String? {
+        let plain =
+            !cell.isEmpty && cell.allSatisfy { $0 > 0x20 && $0 < 0x7F } && cell.first != UInt8(ascii: "=")
+        if plain, !cell.contains(UInt8(ascii: "@")) { return nil }
         let text = String(decoding: cell, as: UTF8.self)
-        guard !text.allSatisfy({ $0 == " " || $0 == "\t" }),
-            let cleaned = try? SubscriberAddress.clean(text)
-        else { return false }
-        return SubscriberAddress.key(cleaned.email).utf8.elementsEqual(key)
+        guard !text.allSatisfy({ $0 == " " || $0 == "\t" }), let cleaned = try? SubscriberAddress.clean(text) else {
+            return nil
+        }
+        return SubscriberAddress.key(cleaned.email)
     }
 }
 

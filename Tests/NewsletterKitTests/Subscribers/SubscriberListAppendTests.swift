@@ -124,3 +124,63 @@ struct SubscriberListAppendTests {
         #expect(try Self.bytes(file) == Array((Self.header + "a@example.com,,active,,d\r\n").utf8))
     }
 }
+
+/// `SubscriberList.markBounced(_:in:tokens:)`: only the status cells of the rows that count change; the
+/// result is the one an edit through `modify` gives.
+struct SubscriberListBounceTests {
+    static let header = SubscriberListAppendTests.header
+
+    /// The first row with a valid address and a known status is the one that counts (as when the list is
+    /// read); its status cell alone is rewritten, every other byte stays as it was.
+    @Test func onlyTheStatusCellsOfTheRowsThatCountChange() throws {
+        let folder = try TemporaryFolder()
+        let old =
+            Self.header + "a@example.com,\"Doe, Jane\",active,,2026-11-01\r\n"  // wanted: bounced
+            + "B@Example.com,,,,\r\n"  // wanted (other spelling), empty status means active
+            + "c@example.com,,weird,,\r\n"  // unknown status: not the row that counts
+            + "c@example.com,,\" Active \",,\r\n"  // this one counts
+            + "a@example.com,dup,active,,\r\n"  // duplicate: kept as it is
+            + "d@example.com,,unsubscribed,,\r\n"  // stays unsubscribed
+            + "e@example.com,,active,,\r\n"  // not wanted
+        let file = try SubscriberListAppendTests.write(Array(old.utf8), in: folder)
+        let disabled = try SubscriberList.markBounced(
+            ["a@example.com", "b@example.com", "C@example.com", "d@example.com", "x@example.com"], in: file,
+            tokens: nil)
+        #expect(disabled == ["a@example.com", "b@example.com", "C@example.com"])
+        let expected =
+            Self.header + "a@example.com,\"Doe, Jane\",bounced,,2026-11-01\r\n" + "B@Example.com,,bounced,,\r\n"
+            + "c@example.com,,weird,,\r\n" + "c@example.com,,bounced,,\r\n" + "a@example.com,dup,active,,\r\n"
+            + "d@example.com,,unsubscribed,,\r\n" + "e@example.com,,active,,\r\n"
+        #expect(String(decoding: try SubscriberListAppendTests.bytes(file), as: UTF8.self) == expected)
+        let list = try SubscriberList.load(from: file, tokens: nil)
+        #expect(
+            list.subscribers.filter { $0.status == .bounced }.map(\.email) == [
+                "a@example.com", "B@Example.com", "c@example.com",
+            ])
+    }
+
+    /// Files in another layout are read whole and written back as `modify` writes them.
+    @Test(arguments: SubscriberListAppendTests.otherLayouts)
+    func otherLayoutsAreRewrittenWhole(old: [UInt8]) throws {
+        let folder = try TemporaryFolder()
+        let file = try SubscriberListAppendTests.write(old, in: folder)
+        var expected = try SubscriberList.load(from: file, tokens: nil)
+        let expectedDisabled = ["a@example.com", "x@example.com"].filter {
+            expected.subscriber($0)?.status == .active && expected.markBounced(email: $0) != nil
+        }
+        let disabled = try SubscriberList.markBounced(["a@example.com", "x@example.com"], in: file, tokens: nil)
+        #expect(disabled == expectedDisabled)
+        #expect(try SubscriberListAppendTests.bytes(file) == expected.csvBytes())
+    }
+
+    /// Nothing to change: the file is left alone (not even rewritten).
+    @Test func nothingToChangeWritesNothing() throws {
+        let folder = try TemporaryFolder()
+        let file = try SubscriberListAppendTests.write(
+            Array((Self.header + "a@example.com,,bounced,,\r\n").utf8), in: folder)
+        let before = SubscriberListCache.key(of: file.path)
+        #expect(try SubscriberList.markBounced(["a@example.com"], in: file, tokens: nil).isEmpty)
+        #expect(SubscriberListCache.key(of: file.path) == before)
+        #expect(try SubscriberList.markBounced(["a@example.com"], in: folder.file("none.csv"), tokens: nil).isEmpty)
+    }
+}
