@@ -24,6 +24,11 @@ extension ArticlePage {
         "more", "view all", "all posts", "about",
     ]
 
+    /// Elements whose subtrees never hold the article's author.
+    private static let furnitureElements: Set<String> = [
+        "nav", "footer", "aside", "header", "form", "select", "option", "button",
+    ]
+
     /// Labels that may open an author element's text (`作者：张三`, `By Jane Doe`, `文/李四`).
     private static let authorLabels = [
         "作者：", "作者:", "作者", "楼主：", "楼主:", "楼主", "发表者：", "发表者:", "发帖人：", "博主：", "博主:", "文/", "文／", "文：", "撰文：",
@@ -42,9 +47,9 @@ extension ArticlePage {
         var found: String?
         body.walk { node in
             guard found == nil, node.isElement else { return false }
-            if ["nav", "footer", "aside", "header", "form", "select", "option", "button"].contains(node.name) {
-                return false
-            }
+            if Self.furnitureElements.contains(node.name) { return false }
+            // One pass over the attributes rules out nearly every element before any class is tokenised.
+            guard Self.mayNameAuthor(node) else { return true }
             if Self.hiddenByClass(node) { return false }
             if let candidate = authorCandidate(node), let name = Self.cleanAuthor(candidate, title: documentTitle) {
                 found = name
@@ -87,6 +92,35 @@ extension ArticlePage {
             return node.textContent
         }
         return nil
+    }
+
+    /// ASCII fragments of the class/id words in ``authorTokens``.
+    ///
+    /// Lowercase and capitalised (`postAuthor`, `UserName`), so that values are never lowercased.
+    private static let authorFragments = [
+        "auth", "Auth", "AUTH", "byline", "Byline", "writer", "Writer", "poster", "Poster", "user", "User", "usr",
+        "uname", "nick", "Nick", "zuozhe", "owner", "Owner",
+    ]
+
+    /// A cheap test that `node` may be an author candidate: a `uname`, `rel` or `itemprop` attribute, a class or
+    /// id holding an author word fragment, or a link whose path looks like a profile.
+    static func mayNameAuthor(_ node: HTMLNode) -> Bool {
+        for attribute in node.attributes {
+            switch attribute.name {
+            case "uname", "rel", "itemprop":
+                return true
+            case "class", "id":
+                if authorFragments.contains(where: { TextNormalizer.contains(attribute.value, $0) }) { return true }
+            case "href":
+                if node.name == "a", profilePathMarks.contains(where: { TextNormalizer.contains(attribute.value, $0) })
+                {
+                    return true
+                }
+            default:
+                continue
+            }
+        }
+        return false
     }
 
     /// Whether `node` itself names an author (by attribute, class or profile link).

@@ -107,19 +107,27 @@ extension ArticlePage {
         return nil
     }
 
+    private static let hidingClasses: Set<String> = [
+        "none", "hide", "hidden", "hid", "dn", "invisible", "sr-only", "screen-reader-text", "visually-hidden",
+        "visuallyhidden",
+    ]
+
     /// Whether `node` or an ancestor carries a class that hides it (`none`, `hide`, `hidden`, `sr-only`, …).
     static func hiddenByClass(_ node: HTMLNode) -> Bool {
-        let hiding: Set<String> = [
-            "none", "hide", "hidden", "hid", "dn", "invisible", "sr-only", "screen-reader-text", "visually-hidden",
-            "visuallyhidden",
-        ]
         var current: HTMLNode? = node
         while let element = current, element.name != "body" {
-            let classes = (element.attribute("class") ?? "").lowercased().split(whereSeparator: \.isWhitespace)
-            if classes.contains(where: { hiding.contains(String($0)) }) { return true }
+            if hidesByOwnClass(element) { return true }
             current = element.parent
         }
         return false
+    }
+
+    /// Whether the element's own class hides it.
+    static func hidesByOwnClass(_ node: HTMLNode) -> Bool {
+        guard let classes = node.attribute("class"), !classes.isEmpty else { return false }
+        return classes.lowercased().split(whereSeparator: \.isWhitespace).contains {
+            hidingClasses.contains(String($0))
+        }
     }
 
     /// The first heading that starts with the `<title>` text minus its site suffix, or holds it when that

@@ -121,17 +121,16 @@ final class ArticlePage {
         for child in node.children where child.isElement { clean(child) }
     }
 
-    private static let screenReaderClasses: Set<String> = [
-        "sr-only", "screen-reader-text", "screen-reader-only", "visually-hidden", "visuallyhidden", "off-screen",
-        "offscreen", "element-invisible", "a11y-hidden", "u-vh", "hidden-visually",
-    ]
-
-    /// Whether the element's class marks text that only screen readers read.
+    /// Whether the element's class marks text that only screen readers read (`sr-only`, `off-screen`,
+    /// `visually-hidden`, `screen-reader-text`, …), read from the cached class/id tokens.
     private static func screenReaderOnly(_ node: HTMLNode) -> Bool {
-        guard let classes = node.attribute("class"), !classes.isEmpty else { return false }
-        return classes.lowercased().split(whereSeparator: \.isWhitespace).contains {
-            screenReaderClasses.contains(String($0))
-        }
+        guard node.attribute("class") != nil else { return false }
+        let tokens = ContentHints.tokens(node)
+        guard tokens.count >= 1 else { return false }
+        if tokens.contains(where: { $0 == "offscreen" || $0 == "visuallyhidden" }) { return true }
+        func both(_ a: String, _ b: String) -> Bool { tokens.contains(a) && tokens.contains(b) }
+        return both("sr", "only") || both("visually", "hidden") || both("screen", "reader") || both("off", "screen")
+            || both("element", "invisible")
     }
 
     /// Whether an inline `style` holds `display:none` or `visibility:hidden` (case-insensitive, spaces ignored).
