@@ -125,26 +125,21 @@ final class CancellationFlag: Sendable {
     func cancel() { cancelled.store(true, ordering: .releasing) }
 }
 
-/// Runs a blocking closure as ``runBlocking(_:)`` does, and tells it when the calling task is
-/// cancelled: `onCancel` runs at once (on the cancelling thread) and the closure's flag is set.
+/// Runs a blocking closure as ``runBlocking(_:)`` does, and sets the closure's flag when the calling
+/// task is cancelled (on the cancelling thread, at once).
 ///
-/// This is the one bridge between Swift's task cancellation and libcurl's blocking calls: a transfer
-/// stops from its progress callback (``CurlEasyHandle/abortWhenCancelled(_:)``, within about a second
-/// even while the server sends nothing), a delivery run stops between messages (``StopRequest``).
-/// - Parameters:
-///   - onCancel: extra work on cancellation, e.g. asking a delivery run to stop.
-///   - body: the blocking work; it receives the flag to read.
+/// The bridge between Swift's task cancellation and a blocking libcurl transfer: the transfer stops from
+/// its progress callback (``CurlEasyHandle/abortWhenCancelled(_:)``, within about a second even while the
+/// server sends nothing). A cancelled send becomes a ``StopRequest`` instead (``Newsletter``'s `send`).
+/// - Parameter body: the blocking work; it receives the flag to read.
 /// - Returns: what `body` returns.
 /// - Throws: what `body` throws.
-func runBlocking<T: Sendable>(
-    onCancel: @escaping @Sendable () -> Void = {}, _ body: @escaping @Sendable (CancellationFlag) throws -> T
-) async throws -> T {
+func runBlocking<T: Sendable>(_ body: @escaping @Sendable (CancellationFlag) throws -> T) async throws -> T {
     let flag = CancellationFlag()
     return try await withTaskCancellationHandler {
         try await runBlocking { try body(flag) }
     } onCancel: {
         flag.cancel()
-        onCancel()
     }
 }
 
