@@ -47,7 +47,8 @@ extension ArticlePage {
         var found: String?
         body.walk { node in
             guard found == nil, node.isElement else { return false }
-            if Self.furnitureElements.contains(node.name) { return false }
+            if Self.furnitureElements.contains(node.name), !Self.isArticleHeader(node) { return false }
+            if Self.isCommentSection(node) { return false }
             // One pass over the attributes rules out nearly every element before any class is tokenised.
             guard Self.mayNameAuthor(node) else { return true }
             if Self.hiddenByClass(node) { return false }
@@ -58,6 +59,34 @@ extension ArticlePage {
             return true
         }
         return found
+    }
+
+    /// Whether `node` is the `<header>` of an article (inside `<article>` or `<main>`), where a blog or news
+    /// template puts the byline (`header.entry-header` > `address.vcard` > `a[rel=author]`), not the site's
+    /// banner.
+    static func isArticleHeader(_ node: HTMLNode) -> Bool {
+        node.name == "header" && node.ancestors.contains { $0.name == "article" || $0.name == "main" }
+    }
+
+    /// Class and id words of reader comment sections, whose `cite.author` and profile links name commenters.
+    private static let commentTokens: Set<String> = [
+        "comment", "comments", "commentlist", "commentlists", "respond", "disqus", "pinglun",
+    ]
+
+    /// Whether `node` holds reader comments (`ol#comment-list`, `div.Comments`, `section#comments`, `#respond`):
+    /// a cheap fragment test on the class and id before any tokenising.
+    static func isCommentSection(_ node: HTMLNode) -> Bool {
+        // `body.comments-open` (WordPress) and an `article` whose class says it takes comments hold the article.
+        if node.name == "body" || node.name == "article" || node.name == "main" { return false }
+        var mayBe = false
+        for attribute in node.attributes where attribute.name == "class" || attribute.name == "id" {
+            for fragment in ["omment", "OMMENT", "respond", "disqus", "pinglun"]
+            where TextNormalizer.contains(attribute.value, fragment) {
+                mayBe = true
+            }
+        }
+        guard mayBe else { return false }
+        return ContentHints.tokens(node).contains { commentTokens.contains($0) }
     }
 
     private func authorCandidate(_ node: HTMLNode) -> String? {

@@ -228,11 +228,43 @@ extension ArticlePage {
         if let withTime = nearTitle.first(where: { $0.hasTime }) { return withTime }
         if let structured { return structured }
         if let first = nearTitle.first { return first }
+        if let written = Self.writtenDate(in: headerText(title: title), timeZone: timeZone) { return written }
         if let fromURL = dateFromURL() { return fromURL }
         // Last resort: the closest date printed above the headline (e-paper issue dates).
         return dates.last {
             $0.range.upperBound <= titleEnd && text.distance(from: $0.range.upperBound, to: titleEnd) < 1500
         }?.date
+    }
+
+    /// An English date written with the month's name in the dateline below the headline (`March 13, 2015
+    /// 9:00PM`, `Apr 16, 2015 8:02 pm UTC`, `16 April 2015`), with its time when one follows.
+    static func writtenDate(in text: String, timeZone: TimeZone?) -> ParsedDate? {
+        let month = #"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"#
+        let patterns = [
+            #"\b"# + month + #"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"#, #"\b\d{1,2}\s+"# + month + #",?\s+\d{4}"#,
+        ]
+        for pattern in patterns {
+            guard let range = text.range(of: pattern, options: .regularExpression) else { continue }
+            var value = String(text[range]).replacingOccurrences(
+                of: #"(\d)(?:st|nd|rd|th)"#, with: "$1", options: .regularExpression)
+            let rest = text[range.upperBound...].prefix(24)
+            if let time = rest.range(
+                of: #"^[\s,]*(?:at\s+)?\d{1,2}:\d{2}\s*(?:[aApP]\.?[mM]\.?)?"#, options: .regularExpression)
+            {
+                let clock = rest[time].drop(while: { !$0.isNumber }).filter {
+                    $0.isNumber || $0 == ":" || "aApP".contains($0)
+                }
+                let parts = clock.split(separator: ":")
+                if parts.count == 2, var hour = Int(parts[0]), let minute = Int(parts[1].prefix(2)) {
+                    let suffix = parts[1].dropFirst(2).lowercased()
+                    if suffix == "p", hour < 12 { hour += 12 }
+                    if suffix == "a", hour == 12 { hour = 0 }
+                    value += String(format: " %02d:%02d", hour, minute)
+                }
+            }
+            if let parsed = DateParser.parseDetailed(value, timeZone: timeZone) { return parsed }
+        }
+        return nil
     }
 
     private func structuredDate() -> ParsedDate? {
@@ -241,7 +273,7 @@ extension ArticlePage {
             "publishdate", "publish-date", "publish_date", "publishdatetime", "dc.date.issued", "dcterms.issued",
             "dc.date", "dcterms.created", "sailthru.date", "parsely-pub-date", "article.published", "published_time",
             "weibo: article:create_at", "time:datetime", "firstpublishedtime", "releasedate", "og:release_date",
-            "article:modified_time",
+            "time:article", "article:modified_time",
         ]
         var values: [String] = []
         if let value = jsonLD["datePublished"] { values.append(value) }
@@ -329,6 +361,16 @@ extension ArticlePage {
         {
             return value
         }
+        // The issuing body of a government document (`发文机关：吉林省人民政府` in a 政府信息公开 table) wrote it;
+        // the label and its value are often cells of their own (one line each in the flat text).
+        if Self.issuerLabels.contains(where: { TextNormalizer.contains(flatText, $0) }) {
+            let joined = flatText.replacingOccurrences(of: "：\n", with: "：").replacingOccurrences(of: ":\n", with: ":")
+            if let value = Self.labelledValue(in: joined, labels: Self.issuerLabels, requireColon: true),
+                Byline.isPlausibleAuthor(value)
+            {
+                return value
+            }
+        }
         func usable(_ value: String?) -> String? {
             guard let value, !value.isEmpty, value.count <= 40, !value.contains("://"),
                 !value.lowercased().contains("team"), Byline.isPlausibleAuthor(value)
@@ -340,8 +382,19 @@ extension ArticlePage {
         for value in [meta["author"], meta["article:author"], meta["byl"], meta["dc.creator"]] {
             if let value = usable(value) { return value }
         }
+        // A `来源：` that names a person, not an outlet (`来源: 尹娟`), on a page with no other byline.
+        for text in [header] + trailers {
+            if let value = Self.labelledValue(in: text, labels: Self.sourceLabels, requireColon: true),
+                Byline.isChinesePersonalName(value)
+            {
+                return value
+            }
+        }
         return nil
     }
+
+    /// Labels of the body that issued a government document.
+    private static let issuerLabels = ["发文机关", "发布机关", "发文单位", "发布机构", "发文机构"]
 
     /// The first ~300 characters of page text after the headline (where CMS pages put the dateline).
     func headerText(title: String) -> String {

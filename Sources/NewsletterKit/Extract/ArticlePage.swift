@@ -50,6 +50,27 @@ final class ArticlePage {
 
     // MARK: - Head and cleaning
 
+    /// Class words of a publication `<time>` (`time.date.published`, `time.entry-date`).
+    private static let publishedTimeTokens: Set<String> = ["published", "pubdate", "entry", "post", "publish"]
+
+    /// Whether a `<time datetime>` dates the article: it says `published`/`entry-date`, or it sits in the
+    /// article's header or byline (`article header time`, `p.byline time`), not in a list of other posts.
+    static func isArticleTime(_ node: HTMLNode) -> Bool {
+        if ContentHints.tokens(node).contains(where: { publishedTimeTokens.contains($0) }) { return true }
+        var inArticle = false
+        var inHeader = false
+        for ancestor in node.ancestors {
+            switch ancestor.name {
+            case "li", "nav", "aside", "footer": return false
+            case "article": inArticle = true
+            case "header": inHeader = true
+            default:
+                if ContentHints.tokens(ancestor).contains(where: { $0 == "byline" || $0 == "meta" }) { inHeader = true }
+            }
+        }
+        return inArticle && inHeader
+    }
+
     private func collectHead() {
         root.walk { node in
             guard node.isElement else { return false }
@@ -68,6 +89,10 @@ final class ArticlePage {
                         || node.attribute("pubdate") != nil, meta["time:datetime"] == nil
                 {
                     meta["time:datetime"] = value
+                } else if let value = node.attribute("datetime"), meta["time:article"] == nil,
+                    Self.isArticleTime(node)
+                {
+                    meta["time:article"] = value
                 }
             case "script":
                 if node.attribute("type")?.lowercased() == "application/ld+json" { readJSONLD(node.textContent) }

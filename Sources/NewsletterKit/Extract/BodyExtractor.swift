@@ -247,13 +247,30 @@ struct BodyExtractor {
         return false
     }
 
+    /// Whether a block's text is the headline: the title ignoring whitespace, or its first part (at least
+    /// eight characters and half the title).
+    static func isHeadline(_ text: String, bareTitle: String) -> Bool {
+        guard !bareTitle.isEmpty, text.utf8.count <= bareTitle.utf8.count * 2 else { return false }
+        let bare = text.filter { !$0.isWhitespace }
+        return bare == bareTitle || (bare.count >= max(8, bareTitle.count / 2) && bareTitle.hasPrefix(bare))
+    }
+
     private func finish(_ blocks: [BlockBuilder.Block]) -> Result {
         var kept: [BlockBuilder.Block] = []
         var trailers: [String] = []
+        let bareTitle = title.filter { !$0.isWhitespace }
         for (index, block) in blocks.enumerated() {
             let text = block.text
             if !text.isEmpty {
-                if text == title && index < 3 { continue }
+                // The headline repeated above the text (spaced with U+3000 where the title has a space, or
+                // without the photo credit the title carries: `…の成否` under `…の成否（写真＝ロイター）`).
+                if index < 3, text == title || Self.isHeadline(text, bareTitle: bareTitle) { continue }
+                // A paywall notice followed only by short lines (sign-up buttons): the article stops there.
+                if index > 0, ContentHints.isPaywallNotice(text),
+                    blocks[(index + 1)...].allSatisfy({ $0.text.utf8.count < 80 || $0.text.count < 40 })
+                {
+                    break
+                }
                 if Self.isTrailer(text) {
                     trailers.append(text)
                     continue

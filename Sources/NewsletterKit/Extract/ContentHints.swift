@@ -152,6 +152,19 @@ enum ContentHints {
         return englishFurniturePrefixes.contains { text.hasPrefix($0) }
     }
 
+    /// Phrases of a paywall notice: the article stops here for non-members (`この記事は会員限定です`,
+    /// `订阅后阅读全文`, `Subscribe to continue reading`).
+    static let paywallPhrases = [
+        "会員限定", "続きをお読み", "有料会員", "会员专享", "付费阅读", "订阅后阅读", "登录后阅读", "购买后阅读",
+        "to continue reading", "subscribers only", "Subscribe to read", "subscribe to read", "Subscribe now to",
+    ]
+
+    /// Whether `text` is a short paywall notice (under 120 characters).
+    static func isPaywallNotice(_ text: String) -> Bool {
+        guard text.utf8.count < 120 * 3, text.utf8.count < 120 || text.count < 120 else { return false }
+        return paywallPhrases.contains { TextNormalizer.contains(text, $0) }
+    }
+
     /// Whether `text` is a short line of page furniture (navigation, share bar, footer…).
     static func isBoilerplate(_ text: String) -> Bool {
         // `count` (grapheme clusters) never exceeds the UTF-8 length, so short texts skip counting.
