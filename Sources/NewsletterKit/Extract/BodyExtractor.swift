@@ -78,6 +78,7 @@ struct BodyExtractor {
                 return false
             }
         }
+        roots = leadBlocks(above: top, body: body) + roots
         let result = build(roots)
         guard result.text.isEmpty, top !== body else { return result }
         // The winner held only a dateline or trailer lines (a `发布时间：…` div beside paragraphs that sit
@@ -90,6 +91,37 @@ struct BodyExtractor {
             ancestor = node.parent
         }
         return result
+    }
+
+    /// Lead paragraphs one level above the winner's container.
+    ///
+    /// An article split into an intro and a few paragraphs followed by a box holding the rest
+    /// (`div.story-body` > `div.story-intro`, `p`, `p`, `div#read-more` > `div#read-more-content`). Walking
+    /// back from the container, empty elements are skipped and full paragraphs (or intro/lead/standfirst
+    /// blocks) taken until anything else.
+    private func leadBlocks(above top: HTMLNode, body: HTMLNode) -> [HTMLNode] {
+        guard let container = top.parent, container !== body, let outer = container.parent,
+            let position = outer.children.firstIndex(where: { $0 === container })
+        else { return [] }
+        var lead: [HTMLNode] = []
+        var paragraphs = 0
+        for sibling in outer.children[..<position].reversed() where sibling.isElement {
+            let length = lengths.of(sibling)?.total ?? TextNormalizer.visibleLength(sibling.textContent)
+            if length == 0 { continue }
+            if ContentHints.isNegative(sibling) { break }
+            let text = TextNormalizer.collapse(sibling.textContent)
+            if sibling.name == "p", text.count > 80, linkDensity(sibling) < 0.25,
+                TextNormalizer.punctuationCount(text) >= 2
+            {
+                paragraphs += 1
+            } else if !ContentHints.tokens(sibling).contains(where: {
+                ["perex", "lead", "standfirst", "intro", "summary"].contains($0)
+            }) {
+                break
+            }
+            lead.insert(sibling, at: 0)
+        }
+        return paragraphs > 0 ? lead : []
     }
 
     /// Prunes `roots` and turns them into the result.
@@ -184,6 +216,9 @@ struct BodyExtractor {
 
     /// Removes furniture inside the chosen body: negative class/id blocks, link lists, share bars.
     private func prune(_ node: HTMLNode, isRoot: Bool) {
+        // The children as they were, for rules that look at a child's later siblings while the array is
+        // being filtered.
+        let siblings = node.children
         node.children.removeAll { child in
             guard child.isElement else { return false }
             if Self.furnitureTags.contains(child.name) { return true }
@@ -214,7 +249,11 @@ struct BodyExtractor {
             }
             if ["ul", "ol", "table", "div", "dl", "section"].contains(child.name), length > 0 {
                 let density = linkDensity(child)
-                if density > 0.5 && TextNormalizer.punctuationCount(text()) < 3 { return true }
+                if density > 0.5 && TextNormalizer.punctuationCount(text()) < 3
+                    && !isListOfCitations(child, length: length, siblings: siblings, parent: node)
+                {
+                    return true
+                }
             }
             // isBoilerplate needs fewer than 120 characters; 480 visible scalars is a safe upper bound.
             if length < 480,
@@ -227,6 +266,34 @@ struct BodyExtractor {
             return false
         }
         for child in node.children where child.isElement { prune(child, isRoot: false) }
+    }
+
+    /// Whether a link-dense list is part of the article: three or more links that read as phrases (on average
+    /// 25 characters or more, where navigation says `Home`, `News`) and article text following it in the body
+    /// (a list of bug links under a heading, then the next section), where related-story lists close the body.
+    private func isListOfCitations(_ list: HTMLNode, length: Int, siblings: [HTMLNode], parent: HTMLNode) -> Bool {
+        guard list.name == "ul" || list.name == "ol" else { return false }
+        // One or two links in a list mid-article are a promotion (`BBC Africa Live updates from Kenya`).
+        let anchors = list.descendants(named: ["a"])
+        guard anchors.count >= 3 else { return false }
+        let linked = lengths.of(list)?.linked ?? length
+        guard linked / anchors.count >= 25 else { return false }
+        var node = list
+        var container: HTMLNode? = parent
+        while let current = container {
+            // `parent`'s children are being filtered: its snapshot is read instead.
+            let children = current === parent ? siblings : current.children
+            if let index = children.firstIndex(where: { $0 === node }) {
+                for sibling in children[(index + 1)...] where sibling.isElement {
+                    guard let measured = lengths.of(sibling), measured.total >= 80 else { continue }
+                    if Double(measured.linked) / Double(measured.total) < 0.5 { return true }
+                }
+            }
+            guard !current.isElement || current.name != "body", let next = current.parent else { break }
+            node = current
+            container = next
+        }
+        return false
     }
 
     private static let trailerLabels = [

@@ -157,4 +157,66 @@ struct WidenedBylineTests {
         #expect(article.bodyText.contains("付费阅读模式"))
         #expect(article.bodyText.hasSuffix("取得了一定成效。"))
     }
+
+    /// Herald Sun: the intro and first paragraphs sit beside a "Read more" box that holds the rest; both
+    /// parts are the article, the box's link is not.
+    @Test func leadParagraphsAboveAReadMoreBox() {
+        let later = (1...6).map {
+            "<p>Paragraph \($0) of the rest: the committee has received and considered dozens of submissions, "
+                + "and the Government is demanding the Bill be passed anyway.</p>"
+        }.joined()
+        let html = """
+            <html><head><title>Angry media won’t buckle</title></head><body><h1>Angry media won’t buckle</h1>
+            <div class="story-body">
+            <div class="article-media"><p class="caption">A new Bill would require providers to store metadata.</p></div>
+            <div class="story-intro"><p><strong>A HIGH-powered federal government team has been doing the rounds of \
+            media organisations. It failed.</strong></p></div>
+            <p>The roadshow featured the Prime Minister’s national security adviser, Andrew Shearer, and the \
+            Australian Federal Police Commissioner, Andrew Colvin.</p>
+            <p>They held meetings with executives from News Corporation and Fairfax, representatives of the TV \
+            networks, and a group from the media union.</p>
+            <div class="story-promo"></div>
+            <div id="read-more"><div id="read-more-link"><a href="">Read more</a></div>
+            <div id="read-more-content">\(later)</div></div></div></body></html>
+            """
+        let article = Self.extract(html)
+        #expect(article.bodyText.hasPrefix("A HIGH-powered federal government team"))
+        #expect(article.bodyText.contains("They held meetings with executives"))
+        #expect(article.bodyText.hasSuffix("passed anyway."))
+        #expect(!article.bodyText.contains("Read more"))
+        #expect(!article.bodyText.contains("store metadata"))
+    }
+
+    /// A release-notes post: lists of bug links under subheadings, with more sections after them, are the
+    /// article; a related-posts list closing the body is not.
+    @Test func listsOfCitationsMidArticleStay() {
+        func bugs(_ numbers: [Int]) -> String {
+            "<ul>"
+                + numbers.map {
+                    "<li><a href=\"https://bugs.example.org/show_bug.cgi?id=\($0)\">Bug \($0) – Prevent superfluous "
+                        + "actors from being associated with each tab</a></li>"
+                }.joined() + "</ul>"
+        }
+        let html = """
+            <html><head><title>These Weeks: Issue 85</title></head><body><article><h1>These Weeks: Issue 85</h1>
+            <div class="entry-content">
+            <h4>Picture-in-Picture</h4><p>We’ve got the green light for another round of students hacking on \
+            Picture-in-Picture next semester, and two engineers will be mentoring them.</p>
+            <p>In progress:</p>\(bugs([1_677_080, 1_677_107, 1_681_796]))
+            <h4>Search and Navigation</h4><p>Fixed regressions related to the Input Method Editor, in particular \
+            the loss of the last token and race conditions causing the wrong engine to be used.</p>
+            <p>Region lookups can now use a geolocation monitor to update without hitting the network.</p>
+            <h3>More posts</h3><ul>
+            <li><a href="https://www.example.com/2021/12/17/these-weeks-in-firefox-issue-106/">These Weeks in \
+            Firefox: Issue 106 of the newsletter</a></li>
+            <li><a href="https://www.example.com/2021/12/07/these-weeks-in-firefox-issue-105/">These Weeks in \
+            Firefox: Issue 105 of the newsletter</a></li>
+            <li><a href="https://www.example.com/2021/11/18/these-weeks-in-firefox-issue-104/">These Weeks in \
+            Firefox: Issue 104 of the newsletter</a></li></ul>
+            </div></article></body></html>
+            """
+        let article = Self.extract(html)
+        #expect(article.bodyText.contains("Bug 1681796 – Prevent superfluous actors"))
+        #expect(!article.bodyText.contains("Issue 106"))
+    }
 }
