@@ -25,6 +25,8 @@ public enum PlainTextWrapper: Sendable {
     /// - Complexity: O(*n*) in the number of characters.
     public static func wrap(_ text: String, width: Int = 72) -> String {
         let width = max(1, width)
+        // One line (the common case when personalising a digest line): no splitting, no joining.
+        if !text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) { return wrapLine(text, width: width) }
         return lines(of: text).map { wrapLine($0, width: width) }.joined(separator: "\n")
     }
 
@@ -69,6 +71,16 @@ public enum PlainTextWrapper: Sendable {
     }
 
     private static func wrapLine(_ line: String, width: Int) -> String {
+        // A line that fits is only trimmed: widths add up (indentation, separators and atoms alike), so the
+        // loop below would never break it.
+        let trimmed = trimmingTrailingSpaces(line)
+        if displayWidth(trimmed) <= width { return trimmed }
+        return wrapByAtoms(line, width: width)
+    }
+
+    /// Wraps one line atom by atom (``wrapLine(_:width:)`` without its shortcut for a line that fits; internal
+    /// so that tests can check the shortcut against it).
+    static func wrapByAtoms(_ line: String, width: Int) -> String {
         let indent = String(line.prefix { $0 == " " || $0 == "\t" })
         let atoms = glue(atoms(of: String(line.dropFirst(indent.count))))
         var output: [String] = []

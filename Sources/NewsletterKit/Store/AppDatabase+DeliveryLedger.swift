@@ -187,16 +187,23 @@ extension AppDatabase {
         guard !batch.isEmpty else { return }
         do {
             try writer.writeWithoutTransaction { db in
+                // Cached statements throughout: this runs once per outcome on the send path, where compiling
+                // the pragmas, BEGIN and COMMIT each time cost more than the UPDATE itself.
                 // The connection's default is FULL (every other write of the store).
-                if !sync { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-                defer { if !sync { try? db.execute(sql: "PRAGMA synchronous = FULL") } }
-                try db.inTransaction(.immediate) {
+                if !sync { try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute() }
+                defer { if !sync { try? db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute() } }
+                try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+                do {
                     for (attempt, date) in batch {
                         try Self.record(
                             attempt, at: date, giveUpBefore: date.addingTimeInterval(-giveUpHours * 3600),
                             giveUpHours: reportedHours ?? giveUpHours, db)
                     }
-                    return .commit
+                    try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+                } catch {
+                    // Nothing of the batch stays half-written (a failed COMMIT may leave the transaction open).
+                    if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK TRANSACTION") }
+                    throw error
                 }
             }
         } catch {
@@ -222,7 +229,8 @@ extension AppDatabase {
                     WHERE digestId = ? AND email = ?
                     """
             ).execute(arguments: [
-                settled.rawValue, attempt.outcome.code, attempt.outcome.reply, date, attempt.digestID, attempt.email,
+                settled.rawValue, attempt.outcome.code, attempt.outcome.reply, StorageDate.databaseValue(date),
+                attempt.digestID, attempt.email,
             ])
             return
         }

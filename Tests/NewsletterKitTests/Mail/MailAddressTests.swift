@@ -96,4 +96,27 @@ struct MailAddressTests {
             #expect(parsed.madeHeaders["From"] == "\(name) <news@example.com>")
         }
     }
+
+    /// The one-pass check of plain ASCII addresses agrees with the full rules: the same address, or the same
+    /// refusal (it declines and the rules decide), for valid, invalid and borderline addresses.
+    @Test(arguments: [
+        "reader@example.com", "Reader.Name+tag@Mail.EXAMPLE.org", "a@b.example.net", "x@xn--0zwm56d.example.org",
+        "x@XN--0ZWM56D.example.org", "x@xn--bad.example.org", "x@a-b.example.com", "x@-ab.example.com",
+        "x@ab-.example.com", "x@example", "x@.example.com", "x@example.com.", "x@example..com", ".x@example.com",
+        "x.@example.com", "x..y@example.com", "x y@example.com", "x@exa_mple.com", "x@例子.example.com",
+        "读者@example.com", "x@@example.com", "@example.com", "x@", "o'neil!#$%&*+/=?^_`{|}~@example.com",
+        String(repeating: "l", count: 64) + "@example.com", String(repeating: "l", count: 65) + "@example.com",
+        "x@" + String(repeating: "d", count: 63) + ".example.com", "x@" + String(repeating: "d", count: 64) + ".com",
+        "x@" + Array(repeating: String(repeating: "d", count: 60), count: 5).joined(separator: ".") + ".com",
+        "x@a.b", "x@1.2.3.4", "x\r\n@example.com", "x@example.com\r\nBcc: y@example.com",
+    ])
+    func plainASCIIShortcutAgreesWithTheFullRules(address: String) {
+        let full = Result { try MailAddress.validate(address, shortcut: false) }
+        let fast = Result { try MailAddress.validate(address) }
+        switch (full, fast) {
+        case (.success(let expected), .success(let got)): #expect(got == expected)
+        case (.failure(let expected), .failure(let got)): #expect("\(got)" == "\(expected)")
+        default: Issue.record("full rules: \(full), shortcut: \(fast)")
+        }
+    }
 }

@@ -81,10 +81,13 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
 
     private static let atextSymbols = Set("!#$%&'*+-/=?^_`{|}~".utf8)
 
-    private static func validate(_ raw: String) throws -> String {
+    /// The address as held (domain as lower-case A-labels), or the rule it breaks.
+    /// - Parameter shortcut: `false` skips the one-pass check of plain ASCII addresses (tests compare both).
+    static func validate(_ raw: String, shortcut: Bool = true) throws -> String {
         let input = raw.trimmingASCIIWhitespace()
         func fail(_ code: MailAddressError.Code) -> MailAddressError { MailAddressError(code, address: raw) }
         guard !input.isEmpty else { throw fail(.empty) }
+        if shortcut, let valid = plainASCII(input) { return valid }
         let parts = input.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count > 1 else { throw fail(.missingAt) }
         guard parts.count == 2 else { throw fail(.multipleAt) }
@@ -136,6 +139,57 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
             throw fail(.invalidLocalPart)
         }
         return "\(local)@\(domain)"
+    }
+
+    /// The common address in one pass over its bytes: an ASCII dot-atom local part and a domain of LDH labels
+    /// none of which is an A-label (`xn--`), which ``IDNA/toASCII(_:)`` would only lower-case. `nil` when the
+    /// address is anything else, valid or not: the full rules above decide it.
+    private static func plainASCII(_ input: String) -> String? {
+        var utf8 = input.utf8
+        return utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0, at <= 64, bytes.count - at - 1 <= 253,
+                bytes.count <= 254
+            else { return nil }
+            // Local part: atext and inner single dots.
+            var previous: UInt8 = UInt8(ascii: ".")
+            for byte in bytes[..<at] {
+                if byte == UInt8(ascii: ".") {
+                    if previous == UInt8(ascii: ".") { return nil }
+                } else if !(isAlphanumeric(byte) || atextSymbols.contains(byte)) {
+                    return nil
+                }
+                previous = byte
+            }
+            guard previous != UInt8(ascii: ".") else { return nil }
+            // Domain: at least two labels of 1 to 63 letters, digits and inner hyphens, none starting `xn--`.
+            var domain = [UInt8]()
+            domain.reserveCapacity(bytes.count - at - 1)
+            var labels = 0
+            var labelStart = at + 1
+            var index = at + 1
+            while index <= bytes.count {
+                guard index == bytes.count || bytes[index] == UInt8(ascii: ".") else {
+                    let byte = bytes[index]
+                    guard isAlphanumeric(byte) || byte == UInt8(ascii: "-") else { return nil }
+                    domain.append(byte | (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? 0x20 : 0))
+                    index += 1
+                    continue
+                }
+                let length = index - labelStart
+                guard length > 0, length <= 63, bytes[labelStart] != UInt8(ascii: "-"),
+                    bytes[index - 1] != UInt8(ascii: "-")
+                else { return nil }
+                if length >= 4, domain[domain.count - length..<domain.count - length + 4].elementsEqual("xn--".utf8) {
+                    return nil
+                }
+                labels += 1
+                if index < bytes.count { domain.append(UInt8(ascii: ".")) }
+                index += 1
+                labelStart = index
+            }
+            guard labels >= 2 else { return nil }
+            return String(decoding: bytes[...at], as: UTF8.self) + String(decoding: domain, as: UTF8.self)
+        } ?? nil
     }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {
