@@ -50,7 +50,16 @@ struct CrashResumeEndToEndTests {
 /// the rest: nobody missed, at most one repeat.
 @Suite(.serialized)
 struct DiskFullEndToEndTests {
-    @Test func stateFileThatCannotGrowStopsSendingAtOnce() throws {
+    /// Not under ThreadSanitizer (`scripts/sanitize.sh thread` sets `NEWSLETTER_SANITIZER`): its runtime
+    /// starts by writing a 512 KiB file (`/tmp/tsan.rodata.PID`) and mapping it over its shadow memory; under
+    /// this test's `ulimit -f 400` the write stops at 200 KiB and the first read past it is a SIGBUS, in any
+    /// TSan-built program (`newsletter --version` included), before a line of ours runs. The address-sanitizer
+    /// and release runs keep the test.
+    @Test(
+        .disabled(
+            if: ProcessInfo.processInfo.environment["NEWSLETTER_SANITIZER"] == "thread",
+            "ThreadSanitizer's runtime cannot start under a 200 KiB file-size limit"))
+    func stateFileThatCannotGrowStopsSendingAtOnce() throws {
         let folder = try TemporaryFolder()
         let http = try HTTPTestServer(folder: folder, root: DeliveryFaultEndToEndTests.site)
         let smtp = try SMTPTestServer(folder: folder)

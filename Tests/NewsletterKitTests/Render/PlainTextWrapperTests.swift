@@ -99,9 +99,11 @@ struct PlainTextWrapperTests {
     @Test(arguments: [8, 20, 40, 72, 76, 200])
     func aLineThatFitsComesOutAsWrappingAtomByAtomWouldWriteIt(width: Int) throws {
         var lines: [String] = [
-            "  indented line with trailing spaces   ", "\ttab\tseparated\t", "退订：https://news.example.com/u?t=0123456789abcdef",
+            "  indented line with trailing spaces   ", "\ttab\tseparated\t",
+            "退订：https://news.example.com/u?t=0123456789abcdef",
             "e\u{301}e\u{301} 👨‍👩‍👧 “quoted” …", "测试，。「好」 ", String(repeating: "测", count: width / 2),
-            String(repeating: "x", count: width) + " ", String(repeating: "测", count: width / 2) + "x", "[12] https://a.example.com",
+            String(repeating: "x", count: width) + " ", String(repeating: "测", count: width / 2) + "x",
+            "[12] https://a.example.com",
         ]
         for name in ["case01", "case02", "case04", "case06", "case09", "case12", "case16", "case20"] {
             let text = String(decoding: try Fixtures.bytes("real/\(name).body.txt"), as: UTF8.self)

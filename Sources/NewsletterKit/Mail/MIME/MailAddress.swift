@@ -162,7 +162,7 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
             }
             guard previous != UInt8(ascii: ".") else { return nil }
             // Domain: at least two labels of 1 to 63 letters, digits and inner hyphens, none starting `xn--`.
-            var domain = [UInt8]()
+            var domain: [UInt8] = []
             domain.reserveCapacity(bytes.count - at - 1)
             var labels = 0
             var labelStart = at + 1
