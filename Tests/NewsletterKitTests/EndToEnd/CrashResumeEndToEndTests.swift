@@ -50,7 +50,9 @@ struct CrashResumeEndToEndTests {
 /// the rest: nobody missed, at most one repeat.
 @Suite(.serialized)
 struct DiskFullEndToEndTests {
-    /// Not under ThreadSanitizer (`scripts/sanitize.sh thread` sets `NEWSLETTER_SANITIZER`): its runtime
+    /// Not under ThreadSanitizer.
+    ///
+    /// `scripts/sanitize.sh thread` sets `NEWSLETTER_SANITIZER`: the sanitizer's runtime
     /// starts by writing a 512 KiB file (`/tmp/tsan.rodata.PID`) and mapping it over its shadow memory; under
     /// this test's `ulimit -f 400` the write stops at 200 KiB and the first read past it is a SIGBUS, in any
     /// TSan-built program (`newsletter --version` included), before a line of ours runs. The address-sanitizer

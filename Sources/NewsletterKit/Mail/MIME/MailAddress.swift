@@ -82,7 +82,12 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
     private static let atextSymbols = Set("!#$%&'*+-/=?^_`{|}~".utf8)
 
     /// The address as held (domain as lower-case A-labels), or the rule it breaks.
-    /// - Parameter shortcut: `false` skips the one-pass check of plain ASCII addresses (tests compare both).
+    ///
+    /// - Parameters:
+    ///   - raw: the address as given; surrounding whitespace is ignored.
+    ///   - shortcut: `false` skips the one-pass check of plain ASCII addresses (tests compare both).
+    /// - Returns: `local@domain` with the domain as lower-case A-labels.
+    /// - Throws: ``MailAddressError`` naming `raw` and the rule it breaks.
     static func validate(_ raw: String, shortcut: Bool = true) throws -> String {
         let input = raw.trimmingASCIIWhitespace()
         func fail(_ code: MailAddressError.Code) -> MailAddressError { MailAddressError(code, address: raw) }
@@ -141,9 +146,11 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
         return "\(local)@\(domain)"
     }
 
-    /// The common address in one pass over its bytes: an ASCII dot-atom local part and a domain of LDH labels
-    /// none of which is an A-label (`xn--`), which ``IDNA/toASCII(_:)`` would only lower-case. `nil` when the
-    /// address is anything else, valid or not: the full rules above decide it.
+    /// The common address checked in one pass over its bytes.
+    ///
+    /// An ASCII dot-atom local part and a domain of LDH labels none of which is an A-label (`xn--`), which
+    /// ``IDNA/toASCII(_:)`` would only lower-case. `nil` when the address is anything else, valid or not: the
+    /// full rules above decide it.
     private static func plainASCII(_ input: String) -> String? {
         var utf8 = input.utf8
         return utf8.withContiguousStorageIfAvailable { bytes -> String? in
