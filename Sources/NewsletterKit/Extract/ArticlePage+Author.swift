@@ -48,9 +48,10 @@ extension ArticlePage {
         body.walk { node in
             guard found == nil, node.isElement else { return false }
             if Self.furnitureElements.contains(node.name), !Self.isArticleHeader(node) { return false }
-            if Self.isCommentSection(node) { return false }
             // One pass over the attributes rules out nearly every element before any class is tokenised.
-            guard Self.mayNameAuthor(node) else { return true }
+            let scan = Self.scanAttributes(node)
+            if scan.mayHoldComments, Self.isCommentSection(node) { return false }
+            guard scan.mayNameAuthor else { return true }
             if Self.hiddenByClass(node) { return false }
             if let candidate = authorCandidate(node), let name = Self.cleanAuthor(candidate, title: documentTitle) {
                 found = name
@@ -73,19 +74,13 @@ extension ArticlePage {
         "comment", "comments", "commentlist", "commentlists", "respond", "disqus", "pinglun",
     ]
 
-    /// Whether `node` holds reader comments (`ol#comment-list`, `div.Comments`, `section#comments`, `#respond`):
-    /// a cheap fragment test on the class and id before any tokenising.
+    /// Fragments of ``commentTokens`` in a class or id, tested before tokenising.
+    private static let commentFragments = ["omment", "OMMENT", "respond", "disqus", "pinglun"]
+
+    /// Whether `node` holds reader comments (`ol#comment-list`, `div.Comments`, `section#comments`, `#respond`).
     static func isCommentSection(_ node: HTMLNode) -> Bool {
         // `body.comments-open` (WordPress) and an `article` whose class says it takes comments hold the article.
         if node.name == "body" || node.name == "article" || node.name == "main" { return false }
-        var mayBe = false
-        for attribute in node.attributes where attribute.name == "class" || attribute.name == "id" {
-            for fragment in ["omment", "OMMENT", "respond", "disqus", "pinglun"]
-            where TextNormalizer.contains(attribute.value, fragment) {
-                mayBe = true
-            }
-        }
-        guard mayBe else { return false }
         return ContentHints.tokens(node).contains { commentTokens.contains($0) }
     }
 
@@ -131,25 +126,34 @@ extension ArticlePage {
         "uname", "nick", "Nick", "zuozhe", "owner", "Owner",
     ]
 
-    /// A cheap test that `node` may be an author candidate: a `uname`, `rel` or `itemprop` attribute, a class or
-    /// id holding an author word fragment, or a link whose path looks like a profile.
-    static func mayNameAuthor(_ node: HTMLNode) -> Bool {
+    /// One cheap pass over `node`'s attributes: whether it may be an author candidate (a `uname`, `rel` or
+    /// `itemprop` attribute, a class or id holding an author word fragment, or a link whose path looks like a
+    /// profile) and whether its class or id may name a comment section.
+    static func scanAttributes(_ node: HTMLNode) -> (mayNameAuthor: Bool, mayHoldComments: Bool) {
+        var candidate = false
+        var comments = false
         for attribute in node.attributes {
             switch attribute.name {
             case "uname", "rel", "itemprop":
-                return true
+                candidate = true
             case "class", "id":
-                if authorFragments.contains(where: { TextNormalizer.contains(attribute.value, $0) }) { return true }
+                if !candidate, authorFragments.contains(where: { TextNormalizer.contains(attribute.value, $0) }) {
+                    candidate = true
+                }
+                if !comments, commentFragments.contains(where: { TextNormalizer.contains(attribute.value, $0) }) {
+                    comments = true
+                }
             case "href":
-                if node.name == "a", profilePathMarks.contains(where: { TextNormalizer.contains(attribute.value, $0) })
+                if !candidate, node.name == "a",
+                    profilePathMarks.contains(where: { TextNormalizer.contains(attribute.value, $0) })
                 {
-                    return true
+                    candidate = true
                 }
             default:
                 continue
             }
         }
-        return false
+        return (candidate, comments)
     }
 
     /// Whether `node` itself names an author (by attribute, class or profile link).

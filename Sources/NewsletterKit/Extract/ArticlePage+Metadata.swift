@@ -346,7 +346,7 @@ extension ArticlePage {
         for text in [header] + trailers + [opening] {
             if let names = Byline.names(inText: text) { return names }
             if let value = Self.labelledValue(
-                in: text, labels: ["作者", "记者", "撰稿", "撰文", "文／", "文/"], requireColon: false)
+                in: text, labels: ["作者", "记者", "撰稿", "撰文", "文／", "文/", "文｜"], requireColon: false)
             {
                 if Byline.isPlausibleAuthor(value) { return value }
             }
@@ -426,15 +426,15 @@ extension ArticlePage {
             var cursor = text[range.upperBound...]
             cursor = cursor.drop(while: { $0 == " " || $0 == "\u{3000}" })
             var hadSeparator = false
-            if let first = cursor.first, ":：︱|".contains(first) {
+            // `作者：张三`, `作者︱张三`, `作者｜张三` (fullwidth bar), `【作者】张三`.
+            if let first = cursor.first, ":：︱|｜】]".contains(first) {
                 hadSeparator = true
                 cursor = cursor.dropFirst().drop(while: { $0 == " " || $0 == "\u{3000}" })
             } else if range.upperBound < text.endIndex, text[range.upperBound] == " " {
                 hadSeparator = !requireColon
             }
-            if labels.contains(where: { $0.hasSuffix("/") || $0.hasSuffix("／") }) && text[range].hasSuffix("/") {
-                hadSeparator = true
-            }
+            // A label that ends in its own separator (`文/`, `文／`, `文｜`).
+            if let last = text[range].last, "/／｜".contains(last) { hadSeparator = true }
             guard hadSeparator else { continue }
             let value = readValue(cursor)
             if !value.isEmpty { return value }

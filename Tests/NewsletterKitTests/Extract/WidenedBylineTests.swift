@@ -219,4 +219,18 @@ struct WidenedBylineTests {
         #expect(article.bodyText.contains("Bug 1681796 – Prevent superfluous actors"))
         #expect(!article.bodyText.contains("Issue 106"))
     }
+
+    /// Bylines with a fullwidth bar or a bracketed label below the headline (WeChat-style and portal pages).
+    @Test(arguments: [
+        ("【作者】张晓明 【来源】示例日报", "张晓明"), ("作者｜李四", "李四"), ("文｜王五 图｜赵六", "王五"), ("文／陈静", "陈静"),
+    ])
+    func bylinesWithBarsAndBrackets(_ line: String, _ author: String) {
+        let html = """
+            <html><head><title>春季养生的几个习惯</title></head><body><h1>春季养生的几个习惯</h1>
+            <div class="info">\(line)</div>
+            <div class="content"><p>春天气温变化大，早晚温差明显，专家提醒市民注意增减衣物，合理安排作息，避免过度劳累。</p>
+            <p>饮食方面，宜清淡少油，多吃新鲜蔬菜水果，适当增加优质蛋白的摄入，保持营养均衡。</p></div></body></html>
+            """
+        #expect(Self.extract(html, zone: "Asia/Shanghai").author == author)
+    }
 }
