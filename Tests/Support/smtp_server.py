@@ -41,6 +41,7 @@ RULE_KEYS = {
     "phase", "rcpt", "mail_from", "code", "message", "times", "close",
     "drop_after_accept", "before_reply", "reject_bare_lf", "max_line_length",
     "delay_seconds", "stall_after_greeting", "stall_after_rcpt", "comment",
+    "hold_after_messages", "hold_until_file",
 }
 
 
@@ -83,6 +84,8 @@ class Faults:
         self.delay_seconds = 0.0
         self.stall_after_greeting = False
         self.stall_after_rcpt = False
+        self.hold_after_messages = None
+        self.hold_until_file = None
         for i, r in enumerate(rules):
             if not isinstance(r, dict):
                 raise ValueError(f"rule {i}: not an object")
@@ -97,6 +100,9 @@ class Faults:
                 self.max_line_length = int(r["max_line_length"])
             if "delay_seconds" in r:
                 self.delay_seconds = float(r["delay_seconds"])
+            if "hold_until_file" in r:
+                self.hold_until_file = str(r["hold_until_file"])
+                self.hold_after_messages = int(r.get("hold_after_messages", 0))
             if r.get("stall_after_greeting"):
                 self.stall_after_greeting = True
             if r.get("stall_after_rcpt"):
@@ -417,6 +423,11 @@ class Handler:
                    **common)
         if f.delay_seconds:
             await asyncio.sleep(f.delay_seconds)
+        if f.hold_until_file and seq > f.hold_after_messages:
+            # The message is stored; its 250 waits until the test has done what it must do first.
+            deadline = time.monotonic() + 300
+            while not os.path.exists(f.hold_until_file) and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
         if drop is not None:
             server._after_reply = "drop" if drop.get("before_reply") else "close"
         return reply

@@ -30,8 +30,7 @@ struct DigestSenderTests {
         return (newsletter, transport)
     }
 
-    /// Recipients in ``lockedDatabaseStopsSendingAtOnce()``: at 0.5 s per message the lock, taken after
-    /// the second, lands while about seven seconds of sending remain, even on a loaded machine.
+    /// Recipients in ``lockedDatabaseStopsSendingAtOnce()``.
     static let lockedCount = 16
 
     /// Issue 9, "database locked by another process": the outcome cannot be recorded, so sending
@@ -48,7 +47,12 @@ struct DigestSenderTests {
 
     private func lockedDatabaseScenario() async throws {
         let folder = try TemporaryFolder()
-        let smtp = try SMTPTestServer(folder: folder, faults: #"[{"delay_seconds": 0.5}]"#)
+        // The server stores the third message and holds its 250 until the lock below is taken: the lock
+        // always lands mid-send. (With a fixed delay per message instead, a loaded machine once let every
+        // message go out before the lock, and the finished run's last write failed instead.)
+        let release = folder.file("locked")
+        let smtp = try SMTPTestServer(
+            folder: folder, faults: #"[{"hold_after_messages": 2, "hold_until_file": "\#(release.path)"}]"#)
         let (newsletter, transport) = try Self.make(
             folder: folder, smtpPort: smtp.port, subscribers: Self.lockedCount, busyTimeout: 0.2)
         let path = newsletter.config.stateFile.path
@@ -68,6 +72,7 @@ struct DigestSenderTests {
             configuration.busyMode = .timeout(10)
             let other = try DatabaseQueue(path: path, configuration: configuration)
             try other.inDatabase { db in try db.execute(sql: "BEGIN EXCLUSIVE") }
+            FileManager.default.createFile(atPath: release.path, contents: Data())
             return other
         }
         let report = try await newsletter.send(now: Self.week1, dryRun: false, transport: transport)
