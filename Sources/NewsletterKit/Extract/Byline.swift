@@ -30,22 +30,23 @@ enum Byline {
         return true
     }
 
-    /// The hundred most common Chinese surnames (about 85 % of people), for telling a personal name from an
-    /// outlet's short name.
+    /// About 250 common single-character Chinese surnames, for telling a personal name from an outlet's or a
+    /// place's short name.
     private static let commonSurnames: Set<Character> = Set(
         "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
     )
 
     /// Whether `value` reads as a Chinese personal name (`尹娟`, `欧阳明`): two or three Han characters opening
-    /// with a common surname (or a two-character one), with no character that ends an outlet's or an
-    /// office's name (`社 报 网 台 站 部 局 委 会 院 所 厅 办 处 室 队 组 版`).
+    /// with a common surname (or a two-character one), with no character that ends an outlet's, an
+    /// office's or a place's name (`社 报 网 台 站 部 局 委 会 院 所 厅 办 处 室 队 组 版 市 县 区 州 镇 乡 村`).
     static func isChinesePersonalName(_ value: String) -> Bool {
         let text = value.trimmingCharacters(in: .whitespaces)
         guard (2...4).contains(text.count), text.allSatisfy({ $0.isCJK }), let first = text.first else { return false }
         let compound = ["欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "夏侯", "尉迟", "公孙", "长孙", "宇文", "司徒"]
         let hasCompound = compound.contains(where: { text.hasPrefix($0) })
         guard hasCompound || (commonSurnames.contains(first) && text.count <= 3) else { return false }
-        if let last = text.last, "社报网台站部局委会院所厅办处室队组版刊栏频道中心".contains(last) { return false }
+        // Outlets, offices and places (`常州市`, `温州`, `高新区`).
+        if let last = text.last, "社报网台站部局委会院所厅办处室队组版刊栏频道中心市县区省州镇乡村".contains(last) { return false }
         return isPlausibleAuthor(text)
     }
 

@@ -89,7 +89,7 @@ struct WidenedBylineTests {
 
     @Test(arguments: [
         ("尹娟", true), ("欧阳明", true), ("张三丰", true), ("新华社", false), ("人民网", false), ("央视", false),
-        ("澎湃新闻", false), ("林业局", false), ("中国", false),
+        ("澎湃新闻", false), ("林业局", false), ("中国", false), ("常州市", false), ("温州", false),
     ])
     func chinesePersonalNames(_ value: String, _ isName: Bool) {
         #expect(Byline.isChinesePersonalName(value) == isName)
