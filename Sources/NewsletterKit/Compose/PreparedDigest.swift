@@ -32,6 +32,11 @@ public struct PreparedDigest: Sendable {
     private let content: DigestContent
     private let date: Date
     private let tokenURLParts: [String]?
+    /// The `List-Unsubscribe` fields cut where a token goes (see ``unsubscribeFields(token:link:)``), or `nil`
+    /// when they cannot be spliced.
+    private let unsubscribeParts: [String]?
+    /// The longest token the spliced fields take: both URLs stay within ``ListUnsubscribe``'s 900 octets.
+    private let unsubscribeTokenLimit: Int
     private let beforeTo: [UInt8]
     private let beforeMessageID: [UInt8]
     private let beforeUnsubscribe: [UInt8]
@@ -45,7 +50,9 @@ public struct PreparedDigest: Sendable {
         self.composer = composer
         self.content = content
         self.date = date
-        tokenURLParts = composer.config.unsubscribeURL?.components(separatedBy: "{{token}}")
+        let urlParts = composer.config.unsubscribeURL?.components(separatedBy: "{{token}}")
+        tokenURLParts = urlParts
+        (unsubscribeParts, unsubscribeTokenLimit) = Self.unsubscribeSplice(composer: composer, urlParts: urlParts)
         let boundary = MessageComposer.boundary(for: content, date: date)
         let template = try composer.message(
             content, to: composer.config.from, bodies: DigestRenderer.Bodies(html: "", text: "", omittedCount: 0),
@@ -167,7 +174,7 @@ public struct PreparedDigest: Sendable {
             throw MIMEError(.invalidMessageID, context: messageID)
         }
         let to = MIMEMessage.addressField("To", try subscriber.address)
-        let unsubscribe = try composer.listUnsubscribe(link: link, token: subscriber.token)?.headerFields ?? ""
+        let unsubscribe = try unsubscribeFields(token: subscriber.token, link: link)
         let messageIDField = MIMEMessage.messageIDField(normalizedID)
 
         var bytes: [UInt8] = []
@@ -190,6 +197,59 @@ public struct PreparedDigest: Sendable {
         bytes += [0x0D, 0x0A]
         bytes += closing
         return bytes
+    }
+
+    /// The `List-Unsubscribe` (and `-Post`) fields for one token, equal to
+    /// ``MessageComposer/listUnsubscribe(link:token:)``'s.
+    ///
+    /// A token of URL-unreserved characters (RFC 3986 §2.3) goes into both URLs as it is, and the fields fold
+    /// only between the URLs, so the prepared fields are joined around it instead of parsing, validating and
+    /// folding two URLs per recipient; any other token takes the full path.
+    /// - Parameters:
+    ///   - token: the subscriber's token.
+    ///   - link: the subscriber's unsubscribe URL (`unsubscribe_url` with the token), or `nil`.
+    /// - Returns: the fields, each ending in CRLF, or `""` when the digest has no unsubscribe method.
+    /// - Throws: ``MIMEError`` when a URL is invalid with this token (full path only).
+    func unsubscribeFields(token: String, link: String?) throws -> String {
+        if let parts = unsubscribeParts, token.utf8.count <= unsubscribeTokenLimit,
+            token.utf8.allSatisfy({ Self.isUnreserved($0) })
+        {
+            return parts.joined(separator: token)
+        }
+        return try composer.listUnsubscribe(link: link, token: token)?.headerFields ?? ""
+    }
+
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+            UInt8(ascii: "~"):
+            true
+        default: false
+        }
+    }
+
+    /// The fields made with a probe token and cut at it, checked against a second probe; `nil` (full path for
+    /// everyone) when they do not reproduce it or carry no token.
+    private static func unsubscribeSplice(composer: MessageComposer, urlParts: [String]?) -> ([String]?, Int) {
+        let probes = ["0a1b2c3d4e5f6a7b", "f7e6d5c4b3a29180"]
+        func fields(_ token: String) -> String? {
+            try? composer.listUnsubscribe(link: urlParts.map { join($0, token: token) }, token: token)?.headerFields
+        }
+        guard let first = fields(probes[0]), let second = fields(probes[1]) else { return (nil, 0) }
+        let parts = first.components(separatedBy: probes[0])
+        guard parts.count > 1, parts.joined(separator: probes[1]) == second else { return (nil, 0) }
+        // Each URL is one line of the fields; the longest with the probe, and its token count, bound the token.
+        var limit = Int.max
+        for line in first.components(separatedBy: "\r\n") where line.contains(probes[0]) {
+            guard let open = line.firstIndex(of: "<"), let close = line.lastIndex(of: ">"), open < close else {
+                return (nil, 0)
+            }
+            let url = line[line.index(after: open)..<close]
+            let count = url.components(separatedBy: probes[0]).count - 1
+            limit = min(limit, probes[0].utf8.count + (900 - url.utf8.count) / max(count, 1))
+        }
+        return (parts, limit)
     }
 
     private static func join(_ parts: [String]?, token: String) -> String {

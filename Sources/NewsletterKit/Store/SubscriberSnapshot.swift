@@ -183,9 +183,13 @@ public final class SubscriberSnapshot: Sendable {
     }
 
     /// A read of the snapshot; SQLite's errors name the list.
+    ///
+    /// Outside a transaction: the snapshot is this process's own temporary database and nothing writes it
+    /// after it is built, while `DatabaseQueue.read`'s transaction and read-only switch cost more than the
+    /// one-row lookup the send path makes per recipient.
     private func read<T>(_ work: (Database) throws -> T) throws -> T {
         do {
-            return try queue.read(work)
+            return try queue.inDatabase(work)
         } catch let error as DatabaseError {
             throw SubscriberError(file: file.path, reason: "cannot read the temporary copy to send from (\(error))")
         }

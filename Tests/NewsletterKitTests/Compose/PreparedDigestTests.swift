@@ -16,7 +16,12 @@ struct PreparedDigestTests {
         "e\u{301}cole", "😀 Emoji Fan", "Pat, the \"Editor\"", "   spaced   ", "a",
         String(repeating: "测试", count: 300),
     ]
-    static let tokens = ["0", "9f8e7d6c5b4a3921", "abc-DEF_123", String(repeating: "f", count: 64)]
+    /// Tokens spliced into the prepared List-Unsubscribe fields (unreserved characters) and tokens that take
+    /// the full path (`%`, `+`, `/`, `=`), short and long.
+    static let tokens = [
+        "0", "9f8e7d6c5b4a3921", "abc-DEF_123", String(repeating: "f", count: 64), "a.b~c", "t%41k+n/=",
+        String(repeating: "Z", count: 400),
+    ]
 
     static func subscribers() -> [Subscriber] {
         var result: [Subscriber] = []
@@ -103,6 +108,28 @@ struct PreparedDigestTests {
                 String(whole.dropFirst($0).prefix(76))
             }.joined(separator: "\r\n")
             #expect(String(decoding: Base64Body.lines(bytes[...]), as: UTF8.self) == expected)
+        }
+    }
+
+    /// The spliced List-Unsubscribe fields equal the full path's for every token, up to the 900-octet URL limit
+    /// and past it (where both refuse the URL).
+    @Test func unsubscribeFieldsSplicedEqualTheFullPath() async throws {
+        let folder = try TemporaryFolder()
+        let (newsletter, content) = try await FixtureDigest.content(in: folder)
+        let composer = newsletter.composer
+        let prepared = try composer.prepare(content, date: Self.date)
+        let parts = composer.config.unsubscribeURL?.components(separatedBy: "{{token}}")
+        var tokens = Self.tokens
+        for length in [800, 840, 850, 860, 870, 880, 890, 900] { tokens.append(String(repeating: "k", count: length)) }
+        for token in tokens {
+            let link = parts?.joined(separator: token)
+            let full = Result { try composer.listUnsubscribe(link: link, token: token)?.headerFields ?? "" }
+            let spliced = Result { try prepared.unsubscribeFields(token: token, link: link) }
+            switch (full, spliced) {
+            case (.success(let expected), .success(let got)): #expect(got == expected, "token of \(token.count)")
+            case (.failure, .failure): break
+            default: Issue.record("token of \(token.count): full \(full), spliced \(spliced)")
+            }
         }
     }
 }
