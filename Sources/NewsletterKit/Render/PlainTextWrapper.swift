@@ -37,7 +37,31 @@ public enum PlainTextWrapper: Sendable {
     public static func displayWidth(_ string: String) -> Int {
         // Printable ASCII is one column a character (the common case, without Unicode property lookups).
         if string.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return string.utf8.count }
-        return string.reduce(0) { $0 + width(of: $1) }
+        // Text of scalars that are each a character of their own (CJK, kana, Latin letters, punctuation): summed
+        // per scalar, without grapheme breaking.
+        var total = 0
+        for scalar in string.unicodeScalars {
+            guard isOwnCharacter(scalar) else { return displayWidthByCharacters(string) }
+            total += scalar.isASCII ? 1 : width(of: scalar)
+        }
+        return total
+    }
+
+    /// ``displayWidth(_:)`` character by character (internal so that tests compare both).
+    static func displayWidthByCharacters(_ string: String) -> Int {
+        string.reduce(0) { $0 + width(of: $1) }
+    }
+
+    /// Whether `scalar` always forms a grapheme cluster on its own (UAX #29): printable ASCII, Latin-1 and Latin
+    /// Extended letters, general punctuation, CJK punctuation, kana, CJK ideographs and fullwidth forms — ranges
+    /// without combining marks, joiners, variation selectors, Hangul jamo, prepend or regional-indicator scalars.
+    static func isOwnCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x20...0x7E, 0xA0...0xAC, 0xAE...0x2FF, 0x2010...0x2027, 0x2030...0x205E, 0x3000...0x3029,
+            0x3030...0x303E, 0x3041...0x3096, 0x30A0...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFF01...0xFF60:
+            true
+        default: false
+        }
     }
 
     // MARK: - Lines and atoms

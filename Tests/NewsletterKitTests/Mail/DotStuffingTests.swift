@@ -36,4 +36,20 @@ struct DotStuffingTests {
         let restored = lines.map { $0.hasPrefix(".") ? String($0.dropFirst()) : $0 }.map { $0 + "\r\n" }.joined()
         #expect(restored == message)
     }
+
+    /// The one-scan shortcut for messages that need no stuffing gives the line-by-line result, on random
+    /// messages of dots, CR, LF and text.
+    @Test func shortcutEqualsLineByLine() {
+        let pool: [[UInt8]] = [[0x61], [0x2E], [0x0D], [0x0A], [0x0D, 0x0A], Array("测".utf8)]
+        var generator = SystemRandomNumberGenerator()
+        var shortcuts = 0
+        for _ in 0..<20000 {
+            let message = (0..<Int.random(in: 0...10, using: &generator)).flatMap { _ in
+                pool.randomElement(using: &generator)!
+            }
+            if DotStuffing.alreadyTransparent(message) != nil { shortcuts += 1 }
+            #expect(DotStuffing.encode(message) == DotStuffing.stuffed(message), "\(message)")
+        }
+        #expect(shortcuts > 100)
+    }
 }

@@ -119,4 +119,12 @@ struct MailAddressTests {
         default: Issue.record("full rules: \(full), shortcut: \(fast)")
         }
     }
+
+    /// The atext symbols (RFC 5322 §3.2.3) as a switch are the listed ones, byte for byte.
+    @Test func atextSymbolsAreTheRFCsList() {
+        let listed = Set("!#$%&'*+-/=?^_`{|}~".utf8)
+        for byte in UInt8.min...UInt8.max {
+            #expect(MessageIDSyntax.isAtextSymbol(byte) == listed.contains(byte), "\(byte)")
+        }
+    }
 }

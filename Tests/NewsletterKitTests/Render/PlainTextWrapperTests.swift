@@ -113,4 +113,23 @@ struct PlainTextWrapperTests {
             #expect(PlainTextWrapper.wrap(line, width: width) == PlainTextWrapper.wrapByAtoms(line, width: width))
         }
     }
+
+    /// The per-scalar sum gives what character-by-character widths give, on random text mixing the scalars it
+    /// takes with those that join characters (combining marks, ZWJ, variation selectors, Hangul jamo, flags).
+    @Test func displayWidthPerScalarEqualsPerCharacter() {
+        let pool: [String] = [
+            "a", " ", "测", "。", "「", "か", "カ", "ｆ", "é", "ß", "“", "…", "—", "\u{301}", "\u{200D}", "\u{FE0F}",
+            "👍", "👨", "\u{1F3FB}", "\u{1100}", "\u{1161}", "\u{11A8}", "\u{1F1E8}", "\u{1F1F3}", "\u{3099}",
+            "\u{302A}", "\t", "\u{AD}", "한", "\u{E0100}", "\u{0600}", "\u{0E33}", "ʼ", "\u{2028}",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5000 {
+            let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pool.randomElement(using: &generator)!
+            }
+            .joined()
+            #expect(
+                PlainTextWrapper.displayWidth(text) == PlainTextWrapper.displayWidthByCharacters(text),
+                "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
 }

@@ -79,8 +79,6 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
 
     // MARK: - Validation
 
-    private static let atextSymbols = Set("!#$%&'*+-/=?^_`{|}~".utf8)
-
     /// The address as held (domain as lower-case A-labels), or the rule it breaks.
     ///
     /// - Parameters:
@@ -130,7 +128,7 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
         let localAllowed = local.unicodeScalars.allSatisfy { scalar in
             if scalar.isASCII {
                 let byte = UInt8(scalar.value)
-                return Self.isAlphanumeric(byte) || byte == UInt8(ascii: ".") || atextSymbols.contains(byte)
+                return Self.isAlphanumeric(byte) || byte == UInt8(ascii: ".") || MessageIDSyntax.isAtextSymbol(byte)
             }
             switch scalar.properties.generalCategory {
             case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned,
@@ -162,7 +160,7 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
             for byte in bytes[..<at] {
                 if byte == UInt8(ascii: ".") {
                     if previous == UInt8(ascii: ".") { return nil }
-                } else if !(isAlphanumeric(byte) || atextSymbols.contains(byte)) {
+                } else if !(isAlphanumeric(byte) || MessageIDSyntax.isAtextSymbol(byte)) {
                     return nil
                 }
                 previous = byte

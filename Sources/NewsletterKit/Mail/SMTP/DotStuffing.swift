@@ -12,6 +12,45 @@ enum DotStuffing {
     /// - Returns: the data section, ending with CRLF `.` CRLF (just `.` CRLF for an empty message).
     /// - Complexity: O(*n*) in the message's length.
     static func encode(_ message: [UInt8]) -> [UInt8] {
+        if let ready = alreadyTransparent(message) { return ready }
+        return stuffed(message)
+    }
+
+    /// The data section of a message that needs no stuffing, made in one scan.
+    ///
+    /// Every line end is CRLF and no line starts with `.`: the data section is the message, a final CRLF if it
+    /// lacks one, and `.` CRLF. `nil` when a line needs work.
+    static func alreadyTransparent(_ message: [UInt8]) -> [UInt8]? {
+        let clean = message.withUnsafeBufferPointer { source -> Bool in
+            let count = source.count
+            if count > 0, source[0] == 0x2E { return false }
+            var index = 0
+            while index < count {
+                let byte = source[index]
+                if byte == 0x0D {
+                    guard index + 1 < count, source[index + 1] == 0x0A else { return false }
+                    if index + 2 < count, source[index + 2] == 0x2E { return false }
+                    index += 2
+                } else if byte == 0x0A {
+                    return false
+                } else {
+                    index += 1
+                }
+            }
+            return true
+        }
+        guard clean else { return nil }
+        let endsWithCRLF = message.count >= 2 && message[message.count - 2] == 0x0D && message.last == 0x0A
+        var out: [UInt8] = []
+        out.reserveCapacity(message.count + 5)
+        out += message
+        if !message.isEmpty, !endsWithCRLF { out += [0x0D, 0x0A] }
+        out += [0x2E, 0x0D, 0x0A]
+        return out
+    }
+
+    /// ``encode(_:)`` line by line: any line ends, any leading dots (internal so that tests compare both).
+    static func stuffed(_ message: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(message.count + message.count / 32 + 5)
         message.withUnsafeBufferPointer { source in
