@@ -110,6 +110,8 @@ extension NewsletterCommand {
         /// The error with the setting to look at, for the failures a first run meets.
         static func withFix(_ error: any Error, config: NewsletterConfig) -> String {
             let text = "\(error)"
+            // A source's timeout or unreachable host is not the mail server's (a first user was sent to smtp.url).
+            if (error as? NewsletterError)?.isSourceFailure == true { return text }
             guard let smtp = config.smtp else { return text }
             return SMTPHint.describe(text, smtp: smtp) ?? text
         }

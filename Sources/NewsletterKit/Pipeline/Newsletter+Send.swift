@@ -95,10 +95,14 @@ extension Newsletter {
             try database.checkWritable()
             if resendUncertain { report.requeuedUncertain = try await database.resendUncertain(at: clock.now()) }
             let unfinished = try await database.unfinishedDigests()
-            if !unfinished.isEmpty, !listExists {
+            // A missing or emptied list (saved with only its header, a wrong file) would turn every pending
+            // delivery into "no longer an active subscriber": the resume stops instead. A list whose rows are
+            // all unsubscribed still resumes (those people did leave).
+            if !unfinished.isEmpty, !listExists || subscribers.count == 0 {
+                let digests = unfinished.map { "\($0.id ?? 0)" }.joined(separator: ", ")
                 throw NewsletterError(
                     description:
-                        "\(listPath): no such subscriber list: cannot resume digest \(unfinished.map { "\($0.id ?? 0)" }.joined(separator: ", ")); nothing sent, every pending delivery kept"
+                        "\(listPath): \(listExists ? "the subscriber list has no rows" : "no such subscriber list"): cannot resume digest \(digests); nothing sent, every pending delivery kept"
                 )
             }
             for digest in unfinished {

@@ -18,6 +18,27 @@ struct DeliveryFaultEndToEndTests {
     static let site = RepoPaths.resources.appendingPathComponent("site/2019-06-01")
     static let now = ["--now", "2019-06-01T08:00:00+08:00"]
 
+    /// Every source unreachable: the error names the sources and gives no SMTP advice (a first user with a
+    /// healthy mail server was told to check smtp.url, because a source's "couldn't connect" read as the
+    /// server's).
+    @Test func everySourceFailingIsNotBlamedOnTheMailServer() throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: Self.site)
+        let smtp = try SMTPTestServer(folder: folder)
+        let config = try Self.setUp(folder, http: http, smtpPort: smtp.port, subscribers: ["a@example.com"])
+        let closed = try SMTPTestServer(folder: folder)
+        let closedPort = closed.port
+        closed.server.stop()
+        let text = try String(contentsOf: config, encoding: .utf8)
+        try text.replacingOccurrences(of: http.base, with: "http://127.0.0.1:\(closedPort)").write(
+            to: config, atomically: true, encoding: .utf8)
+        let result = try newsletter(["send", "--config", config.path] + Self.now)
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("every source failed"), "\(result.stderr)")
+        #expect(!result.stderr.contains("smtp.url"), "\(result.stderr)")
+        #expect(try smtp.messages().isEmpty)
+    }
+
     /// Case 23: one dead address: everyone else gets the digest once; exit 3 names the address.
     @Test func oneRejectedRecipient() throws {
         let folder = try TemporaryFolder()

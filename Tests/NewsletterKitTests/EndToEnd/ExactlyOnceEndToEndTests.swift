@@ -130,9 +130,11 @@ struct ExactlyOnceEndToEndTests {
         #expect(try healthy.acceptedRecipients().sorted() == recipients)
     }
 
-    /// A resume while the subscriber list is missing stops (naming the file) instead of failing
-    /// every pending delivery as "no longer an active subscriber".
-    @Test func missingSubscriberListStopsAResume() throws {
+    /// A resume while the subscriber list is missing, or saved with only its header row, stops (naming the
+    /// file) instead of failing every pending delivery as "no longer an active subscriber"; restored, the list
+    /// resumes the digest to everyone.
+    @Test(arguments: ["missing", "header only"])
+    func missingOrEmptiedSubscriberListStopsAResume(state: String) throws {
         let folder = try TemporaryFolder()
         let http = try HTTPTestServer(folder: folder, root: DeliveryFaultEndToEndTests.site)
         let gone = try SMTPTestServer(folder: folder)
@@ -146,6 +148,7 @@ struct ExactlyOnceEndToEndTests {
         let list = folder.file("subscribers.csv")
         let aside = folder.file("subscribers.csv.aside")
         try FileManager.default.moveItem(at: list, to: aside)
+        if state == "header only" { try Data("email,name,status\r\n".utf8).write(to: list) }
         let smtp = try SMTPTestServer(folder: folder)
         try Self.pointSMTP(config, to: smtp.port)
         let refused = try newsletter(["send", "--config", config.path, "--now", "2019-06-01T09:00:00+08:00"])
@@ -153,6 +156,7 @@ struct ExactlyOnceEndToEndTests {
         #expect(refused.stderr.contains("subscribers.csv"), "\(refused.stderr)")
         #expect(try smtp.messages().isEmpty)
 
+        if state == "header only" { try FileManager.default.removeItem(at: list) }
         try FileManager.default.moveItem(at: aside, to: list)
         let resumed = try newsletter(["send", "--config", config.path, "--now", "2019-06-01T10:00:00+08:00"])
         #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
