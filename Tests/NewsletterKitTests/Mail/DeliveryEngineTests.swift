@@ -166,6 +166,32 @@ struct DeliveryEngineTests {
         #expect(transport.sessions.withLock { $0 } == 2)
     }
 
+    /// A server that answers too late again and again stops the run after three uncertain outcomes in a row
+    /// (the rest stay pending, untried); an answer in between starts the count again.
+    @Test(arguments: [
+        (late: [2, 3, 4, 5, 6, 7, 8], tried: 4, uncertain: 3, stops: true),
+        (late: [2, 3, 5, 6, 8], tried: 8, uncertain: 5, stops: false),
+    ])
+    func uncertainOutcomesInARowStopTheRun(late: [Int], tried: Int, uncertain: Int, stops: Bool) {
+        var script: [String: [SMTPOutcome]] = [:]
+        for number in late { script["s\(number)@example.com"] = [.uncertain(reply: "no reply to the end of DATA")] }
+        let transport = RecordingTransport(script: script)
+        let engine = DeliveryEngine(
+            transport: transport, envelopeSender: "d@example.com", connections: 1, ratePerSecond: 0,
+            retryDelays: [0, 0])
+        let recorded = Mutex<[String]>([])
+        let report = engine.deliver(
+            (1...8).map { DeliveryEngine.Job(recipient: "s\($0)@example.com") }, logger: Self.logger
+        ) { _ in
+            Array("x\r\n".utf8)
+        } record: { job, _, _ in
+            recorded.withLock { $0.append(job.recipient) }
+        }
+        #expect(report.uncertain == uncertain)
+        #expect(recorded.withLock { $0.count } == tried)
+        #expect((report.fatalError?.contains("3 messages in a row") ?? false) == stops, "\(report)")
+    }
+
     /// A stop request ends the rate limit's wait at once: with one message per 100 s, the run stops right after
     /// the first message instead of sleeping out the interval.
     @Test func stopRequestWakesTheRateLimitWait() {

@@ -65,6 +65,11 @@ public struct DeliveryEngine: Sendable {
     /// Checked before each message: when it says so, no further message starts.
     public var stop: StopRequest?
 
+    /// Uncertain outcomes in a row (no reply to the end of DATA, across all sessions) that stop the run: a server
+    /// that answers too late for one message answers too late for the next, and every message it times out on
+    /// needs `--resend-uncertain` (a trial run with 3 s timeouts made the whole list uncertain, one by one).
+    public static let uncertainInARowLimit = 3
+
     public init(
         transport: any MailTransport, envelopeSender: String, connections: Int, ratePerSecond: Double,
         retryDelays: [Double]
@@ -190,14 +195,27 @@ public struct DeliveryEngine: Sendable {
                 shared.stopRun { $0.report.recordingError = $0.report.recordingError ?? "\(error)" }
                 return
             }
+            if case .uncertain = outcome {} else { shared.locked { $0.uncertainInARow = 0 } }
             switch outcome {
             case .accepted:
                 shared.locked { $0.report.accepted += 1 }
                 logger.debug("accepted", metadata: ["reply": "\(outcome.reply)"])
             case .permanentFailure:
                 shared.locked { $0.report.permanentFailures += 1 }
-            case .uncertain:
-                shared.locked { $0.report.uncertain += 1 }
+            case .uncertain(let reply):
+                let inARow = shared.locked {
+                    $0.report.uncertain += 1
+                    $0.uncertainInARow += 1
+                    return $0.uncertainInARow
+                }
+                if inARow >= Self.uncertainInARowLimit {
+                    shared.stopRun {
+                        $0.report.fatalError =
+                            $0.report.fatalError
+                            ?? "no reply to the end of DATA for \(inARow) messages in a row (last: \(reply)): sending stopped; the rest stay pending"
+                    }
+                    return
+                }
                 // The connection may be out of step (a late 250 still to come): never reuse it.
                 do {
                     session = try transport.makeSession()
@@ -362,6 +380,8 @@ private final class SharedState: @unchecked Sendable {
     var report = DeliveryEngine.Report()
     /// The earliest time the next message may start (rate limit).
     var nextSlot = Date.distantPast
+    /// Uncertain outcomes since the last other outcome (``DeliveryEngine/uncertainInARowLimit``).
+    var uncertainInARow = 0
 
     init(pages: @escaping @Sendable () throws -> [DeliveryEngine.Job]) {
         queue = WorkQueue(pages: pages)
