@@ -34,11 +34,28 @@ public struct Newsletter: Sendable {
         self.config = config
         self.fetcher = fetcher
         self.logger = logger
+        if database == nil { try Self.refuseFreshStateBesideAnArchive(config) }
         self.database = try database ?? AppDatabase(file: config.stateFile)
         let renderer = try DigestRenderer(
             directory: config.templatesDirectory, htmlBudgetBytes: config.htmlBudgetBytes,
             archiveURL: config.archiveURL, logger: logger)
         composer = MessageComposer(config: config, renderer: renderer)
+    }
+
+    /// A missing state database beside an archive of sent issues is a folder copied without its hidden state
+    /// folder (`cp -r *` skips `.newsletter/`), not a first run: opening it would start afresh, send every
+    /// article again and derive new unsubscribe tokens from a new secret (a new-user trial did exactly this).
+    /// - Throws: ``StoreError`` naming the state file and the archive.
+    static func refuseFreshStateBesideAnArchive(_ config: NewsletterConfig) throws {
+        guard !FileManager.default.fileExists(atPath: config.stateFile.path) else { return }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: config.archiveDirectory.path)) ?? []
+        let issues = names.filter { $0.hasSuffix(".html") && $0 != "index.html" }.count
+        guard issues > 0 else { return }
+        throw StoreError(
+            path: config.stateFile.path,
+            reason:
+                "no state database, but \(config.archiveDirectory.path) holds \(issues) sent issue(s): a copied or moved newsletter folder must bring its state folder \(config.stateFile.deletingLastPathComponent().path) (the ledger and the token secret; `cp -r *` leaves hidden folders behind). To start over on purpose, move the archive folder away first"
+        )
     }
 
     /// Fetching, selecting and the digest's content.

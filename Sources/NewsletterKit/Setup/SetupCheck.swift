@@ -71,6 +71,14 @@ public struct SetupCheck: Sendable {
                 name: "configuration", status: .ok,
                 detail: "\(config.file.path): \(config.sources.count) source(s), lookback \(config.lookbackDays) days"))
         for item in checkTemplates(config, collector: collector) { add(item) }
+        do {
+            try Newsletter.refuseFreshStateBesideAnArchive(config)
+        } catch {
+            add(
+                Item(
+                    name: "state", status: .failed, detail: "\(error)",
+                    fix: "copy the state folder from where the newsletter ran before (cp -a, or rsync -a)"))
+        }
         for item in await checkSources(config, now: now) { add(item) }
         add(checkSubscribers(config))
         add(await checkSMTP(config))

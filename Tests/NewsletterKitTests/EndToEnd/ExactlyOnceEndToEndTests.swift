@@ -164,6 +164,36 @@ struct ExactlyOnceEndToEndTests {
         #expect(try smtp.acceptedRecipients().sorted() == recipients)
     }
 
+    /// A newsletter folder copied without its hidden state folder (`cp -r *`) beside an archive of sent issues is
+    /// refused by `send`, `fetch`, `preview` and `check` (naming the state file and the archive), instead of a
+    /// fresh start that resends everything with new unsubscribe tokens; with the state back, nothing is resent.
+    @Test func stateMissingBesideAnArchiveIsRefused() throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: DeliveryFaultEndToEndTests.site)
+        let smtp = try SMTPTestServer(folder: folder)
+        let config = try Self.setUp(folder, http: http, smtpPort: smtp.port, subscribers: ["a@example.com"])
+        let sent = try newsletter(["send", "--config", config.path] + Self.now)
+        #expect(sent.status == 0, "\(sent.stdout)\(sent.stderr)")
+        let state = folder.file("state")
+        let aside = folder.file("state-aside")
+        try FileManager.default.moveItem(at: state, to: aside)
+        for command in [["send"], ["fetch"], ["preview", "--out", folder.file("preview").path], ["check"]] {
+            let result = try newsletter(command + ["--config", config.path, "--now", "2019-06-01T09:00:00+08:00"])
+            #expect(result.status != 0, "\(command): \(result.stdout)\(result.stderr)")
+            #expect(
+                (result.stdout + result.stderr).contains("sent issue(s)"),
+                "\(command): \(result.stdout)\(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: state.appendingPathComponent("state.sqlite").path))
+        #expect(try smtp.messages().count == 1)
+
+        try? FileManager.default.removeItem(at: state)
+        try FileManager.default.moveItem(at: aside, to: state)
+        let again = try newsletter(["send", "--config", config.path, "--now", "2019-06-01T10:00:00+08:00"])
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        #expect(try smtp.messages().count == 1)
+    }
+
     /// An empty (0-byte) or corrupt state file is an error naming the file: never a fresh start
     /// (the whole digest again), never "every source failed".
     ///
