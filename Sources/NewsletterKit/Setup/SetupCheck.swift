@@ -309,7 +309,8 @@ public struct SetupCheck: Sendable {
                 fix: "add smtp: with url, username and password_env (see the comments `newsletter init` writes)")
         }
         var password: String?
-        if let variable = smtp.passwordEnvironmentVariable {
+        // Without a username there is no login and password_env is not read (as `send` does it).
+        if smtp.username != nil, let variable = smtp.passwordEnvironmentVariable {
             password = environment[variable]
             if password == nil {
                 return Item(

@@ -135,6 +135,15 @@ struct SetupCheckTests {
         // The password variable not set at all: said before anything is contacted.
         let unset = try Self.item(await SetupCheck(configFile: refused, environment: [:]).run(now: Self.now), "smtp")
         #expect(unset.status == .failed && unset.detail.contains("TEST_SMTP_PASSWORD is not set"))
+
+        // No username: no login, so password_env is not read even when it names an unset variable (as send).
+        let open = try SMTPTestServer(folder: folder)
+        let anonymous = try Self.setup(
+            in: folder, sources: sources,
+            smtp: ["  url: smtp://127.0.0.1:\(open.port)", "  starttls: off", "  password_env: TEST_SMTP_PASSWORD"])
+        let anonymousItem = try Self.item(
+            await SetupCheck(configFile: anonymous, environment: [:]).run(now: Self.now), "smtp")
+        #expect(anonymousItem.status == .ok, "\(anonymousItem)")
     }
 
     /// One-click asked for with an http link: the header is left out (RFC 8058 §3.1), and check says so
