@@ -52,6 +52,11 @@ struct DeliveryFaultEndToEndTests {
         #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
         #expect(result.stderr.contains("failed: gone@example.net"))
         #expect(result.stdout.contains("3 accepted, 1 failed permanently"))
+        // Standard output is a pipe here, as in cron's log: the stages' progress lines are there, stamped, before
+        // the summary (not only the summary at the end).
+        for stage in ["fetching 1/1", "delivering 1/4", "delivering 4/4"] {
+            #expect(result.stdout.contains("Z \(stage)\n"), "\(stage): \(result.stdout)")
+        }
         #expect(try smtp.acceptedRecipients().sorted() == ["a@example.com", "b@example.org", "c@example.com"])
         // Not retried on the next run.
         let again = try newsletter(["send", "--config", config.path, "--now", "2019-06-01T09:00:00+08:00"])
