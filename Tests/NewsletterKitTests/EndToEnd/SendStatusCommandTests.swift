@@ -41,8 +41,9 @@ struct SendStatusCommandTests {
         #expect(week1.stderr.contains("source failed: 博客: \(http.base)/missing/feed.xml"))
         #expect(week1.stderr.contains("failed: gone@example.net"))
         #expect(!week1.stdout.contains("source failed") && !week1.stdout.contains("failed: gone"))
-        // No live progress line when the output is not a terminal.
-        #expect(!week1.stdout.contains("\r") && !week1.stdout.contains("delivering "))
+        // No live (rewritten) line when the output is not a terminal: stamped progress lines instead.
+        #expect(!week1.stdout.contains("\r") && !week1.stdout.contains("\u{1B}["))
+        #expect(week1.stdout.contains("Z delivering 2/2\n"), "\(week1.stdout)")
         #expect(week1.stdout.contains("delivered: 1 accepted, 1 failed permanently, 0 pending for the next run"))
         #expect(!week1.stderr.contains("ALERT"))
 
