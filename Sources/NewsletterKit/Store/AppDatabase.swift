@@ -50,6 +50,7 @@ public struct AppDatabase: Sendable {
                     "the state database is empty (0 bytes), not a fresh start: restore it from a backup, or remove it to start afresh (everything counts as new again)"
             )
         }
+        try Self.checkSidecarsWritable(of: file)
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
@@ -101,6 +102,24 @@ public struct AppDatabase: Sendable {
                 throw StoreError(
                     path: folder.path, reason: "the state folder's disk is full (\(free) bytes free)")
             }
+        }
+    }
+
+    /// The write-ahead log and shared-memory files beside the database must be writable when they exist.
+    ///
+    /// SQLite gives them the database file's mode when it creates them, and a run that fails on a read-only
+    /// database leaves them behind read-only: after `chmod u+w state.sqlite` the next run still failed with
+    /// "attempt to write a readonly database", naming neither file (a new-user trial).
+    /// - Throws: ``StoreError`` naming the file that is not writable and what to do.
+    static func checkSidecarsWritable(of file: URL) throws {
+        for suffix in ["-wal", "-shm"] {
+            let path = file.path + suffix
+            guard access(path, W_OK) != 0, errno != ENOENT else { continue }
+            throw StoreError(
+                path: path,
+                reason:
+                    "not writable (\(String(cString: strerror(errno)))): SQLite gave it the database's mode while the database was read-only; make it writable (chmod u+w) or remove it while no newsletter command runs"
+            )
         }
     }
 

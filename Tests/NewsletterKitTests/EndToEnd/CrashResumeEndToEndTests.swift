@@ -128,4 +128,37 @@ extension DiskFullEndToEndTests {
         #expect(refused.stderr.contains(stateFolder.path), "\(refused.stderr)")
         #expect(try smtp.messages().isEmpty)
     }
+
+    /// A shared-memory file left read-only beside a writable database (SQLite gives it the database's mode when
+    /// the database was read-only) is named by the error, instead of "attempt to write a readonly database".
+    ///
+    /// Root ignores file modes, so as root the state folder is given to `nobody` and the run is made as `nobody`.
+    @Test func readOnlySharedMemoryFileIsNamed() throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: DeliveryFaultEndToEndTests.site)
+        let smtp = try SMTPTestServer(folder: folder)
+        let config = try DeliveryFaultEndToEndTests.setUp(
+            folder, http: http, smtpPort: smtp.port, subscribers: ["a@example.com"])
+        let fetched = try newsletter(["fetch", "--config", config.path] + DeliveryFaultEndToEndTests.now)
+        #expect(fetched.status == 0, "\(fetched.stdout)\(fetched.stderr)")
+        let stateFolder = folder.file("state")
+        let shm = stateFolder.appendingPathComponent("state.sqlite-shm")
+        FileManager.default.createFile(atPath: shm.path, contents: Data(), attributes: [.posixPermissions: 0o444])
+        var command =
+            [try RepoPaths.executable.path, "fetch", "--config", config.path] + DeliveryFaultEndToEndTests.now
+        if getuid() == 0 {
+            try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: folder.url.path)
+            for name in try FileManager.default.contentsOfDirectory(atPath: stateFolder.path) {
+                try FileManager.default.setAttributes(
+                    [.ownerAccountID: 65534, .groupOwnerAccountID: 65534],
+                    ofItemAtPath: stateFolder.appendingPathComponent(name).path)
+            }
+            try FileManager.default.setAttributes(
+                [.ownerAccountID: 65534, .groupOwnerAccountID: 65534], ofItemAtPath: stateFolder.path)
+            command = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + command
+        }
+        let refused = try run(command, deadline: .seconds(60))
+        #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
+        #expect(refused.stderr.contains("\(shm.path): not writable"), "\(refused.stderr)")
+    }
 }
