@@ -72,7 +72,9 @@ struct DigestSenderTests {
             configuration.busyMode = .timeout(10)
             let other = try DatabaseQueue(path: path, configuration: configuration)
             try other.inDatabase { db in try db.execute(sql: "BEGIN EXCLUSIVE") }
-            FileManager.default.createFile(atPath: release.path, contents: Data())
+            guard FileManager.default.createFile(atPath: release.path, contents: Data()) else {
+                throw NewsletterError(description: "cannot create \(release.path)")
+            }
             return other
         }
         let report = try await newsletter.send(now: Self.week1, dryRun: false, transport: transport)

@@ -150,8 +150,7 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
     /// ``IDNA/toASCII(_:)`` would only lower-case. `nil` when the address is anything else, valid or not: the
     /// full rules above decide it.
     private static func plainASCII(_ input: String) -> String? {
-        var utf8 = input.utf8
-        return utf8.withContiguousStorageIfAvailable { bytes -> String? in
+        input.utf8.withContiguousStorageIfAvailable { bytes -> String? in
             guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0, at <= 64, bytes.count - at - 1 <= 253,
                 bytes.count <= 254
             else { return nil }
