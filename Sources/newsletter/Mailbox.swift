@@ -34,6 +34,8 @@ extension NewsletterCommand {
                 throw CommandFailure(
                     "\(config.file.path): mailbox.password_env: the environment variable \(variable) is not set")
             }
+            // As send, fetch and preview: never a fresh state beside an archive of sent issues.
+            try Newsletter.refuseFreshStateBesideAnArchive(config)
             let reader = MailboxReader(
                 config: config, database: try AppDatabase(file: config.stateFile), logger: global.makeLogger())
             let report: MailboxReport

@@ -46,7 +46,7 @@ public struct Newsletter: Sendable {
     /// folder (`cp -r *` skips `.newsletter/`), not a first run: opening it would start afresh, send every
     /// article again and derive new unsubscribe tokens from a new secret (a new-user trial did exactly this).
     /// - Throws: ``StoreError`` naming the state file and the archive.
-    static func refuseFreshStateBesideAnArchive(_ config: NewsletterConfig) throws {
+    public static func refuseFreshStateBesideAnArchive(_ config: NewsletterConfig) throws {
         guard !FileManager.default.fileExists(atPath: config.stateFile.path) else { return }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: config.archiveDirectory.path)) ?? []
         let issues = names.filter { $0.hasSuffix(".html") && $0 != "index.html" }.count

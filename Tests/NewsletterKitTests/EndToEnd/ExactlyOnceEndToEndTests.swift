@@ -177,8 +177,27 @@ struct ExactlyOnceEndToEndTests {
         let state = folder.file("state")
         let aside = folder.file("state-aside")
         try FileManager.default.moveItem(at: state, to: aside)
-        for command in [["send"], ["fetch"], ["preview", "--out", folder.file("preview").path], ["check"]] {
-            let result = try newsletter(command + ["--config", config.path, "--now", "2019-06-01T09:00:00+08:00"])
+        // mailbox too (its server is never reached: a closed port).
+        let closed = try SMTPTestServer(folder: folder)
+        let closedPort = closed.port
+        closed.server.stop()
+        var yaml = try String(contentsOf: config, encoding: .utf8)
+        yaml += """
+            mailbox:
+              url: imap://127.0.0.1:\(closedPort)/INBOX
+              starttls: off
+              username: bounces@example.com
+              password_env: TEST_MAILBOX_PASSWORD
+
+            """
+        try Data(yaml.utf8).write(to: config)
+        let commands = [
+            ["send"], ["fetch"], ["preview", "--out", folder.file("preview").path], ["check"], ["mailbox"],
+        ]
+        for command in commands {
+            let result = try newsletter(
+                command + ["--config", config.path, "--now", "2019-06-01T09:00:00+08:00"],
+                environment: ["TEST_MAILBOX_PASSWORD": "x"])
             #expect(result.status != 0, "\(command): \(result.stdout)\(result.stderr)")
             #expect(
                 (result.stdout + result.stderr).contains("sent issue(s)"),
