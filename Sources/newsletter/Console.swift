@@ -84,37 +84,22 @@ final class Console: @unchecked Sendable {
         guard stdoutIsTerminal else {
             // A log (cron's `>>send.log`): a progress line when a stage starts, every 30 s, and when it ends, so
             // that a long run shows where it is (a new-user trial saw an empty log until the end).
-            if let line = logLine(progress, now: now) { self.progress(line) }
+            if let line = liveLine(progress, now: now, every: 30) { self.progress(line) }
             return
         }
         guard let line = liveLine(progress, now: now) else { return }
         live(line)
     }
 
-    private var logStage: (stage: RunProgress.Stage, total: Int, started: Date)?
-    private var logWrittenAt = Date.distantPast
-
-    /// The progress line for a log, or nil between its 30-second marks.
-    func logLine(_ progress: RunProgress, now: Date) -> String? {
-        lock.withLock {
-            let starts = logStage?.stage != progress.stage || logStage?.total != progress.total
-            if starts { logStage = (progress.stage, progress.total, now) }
-            guard starts || progress.done >= progress.total || now.timeIntervalSince(logWrittenAt) >= 30 else {
-                return nil
-            }
-            logWrittenAt = now
-            return progress.line(elapsed: now.timeIntervalSince(logStage?.started ?? now))
-        }
-    }
-
-    /// The live line's text, or nil when the last one was drawn under 0.1 s ago.
-    func liveLine(_ progress: RunProgress, now: Date) -> String? {
+    /// The progress line's text when a stage starts, when it ends and at most once per `every` seconds in
+    /// between (0.1 s for the live line, 30 s for a log); nil otherwise.
+    func liveLine(_ progress: RunProgress, now: Date, every interval: TimeInterval = 0.1) -> String? {
         lock.withLock {
             if liveStage?.stage != progress.stage || liveStage?.total != progress.total {
                 liveStage = (progress.stage, progress.total, now)
                 liveDrawnAt = .distantPast
             }
-            guard progress.done >= progress.total || now.timeIntervalSince(liveDrawnAt) >= 0.1 else { return nil }
+            guard progress.done >= progress.total || now.timeIntervalSince(liveDrawnAt) >= interval else { return nil }
             liveDrawnAt = now
             return progress.line(elapsed: now.timeIntervalSince(liveStage?.started ?? now))
         }

@@ -155,16 +155,7 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
                 bytes.count <= 254
             else { return nil }
             // Local part: atext and inner single dots.
-            var previous: UInt8 = UInt8(ascii: ".")
-            for byte in bytes[..<at] {
-                if byte == UInt8(ascii: ".") {
-                    if previous == UInt8(ascii: ".") { return nil }
-                } else if !(isAlphanumeric(byte) || MessageIDSyntax.isAtextSymbol(byte)) {
-                    return nil
-                }
-                previous = byte
-            }
-            guard previous != UInt8(ascii: ".") else { return nil }
+            guard MessageIDSyntax.isDotAtom(bytes: bytes[..<at]) else { return nil }
             // Domain: at least two labels of 1 to 63 letters, digits and inner hyphens, none starting `xn--`.
             var domain: [UInt8] = []
             domain.reserveCapacity(bytes.count - at - 1)

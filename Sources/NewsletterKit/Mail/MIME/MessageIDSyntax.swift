@@ -10,7 +10,11 @@ enum MessageIDSyntax {
 
     /// Whether `text` is an RFC 5322 §3.2.3 `dot-atom-text`.
     static func isDotAtom(_ text: some StringProtocol) -> Bool {
-        let bytes = text.utf8
+        isDotAtom(bytes: text.utf8)
+    }
+
+    /// Whether `bytes` are an RFC 5322 §3.2.3 `dot-atom-text`.
+    static func isDotAtom(bytes: some Collection<UInt8>) -> Bool {
         guard let first = bytes.first, first != UInt8(ascii: ".") else { return false }
         var previous: UInt8 = 0
         for byte in bytes {
