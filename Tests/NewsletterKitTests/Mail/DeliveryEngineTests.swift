@@ -144,6 +144,44 @@ struct DeliveryEngineTests {
         #expect(transport.recipients.count >= 6)
     }
 
+    /// Issue 9: an accepted or refused outcome is recorded at the next message's commit point, not right after its
+    /// reply — but always before that next message is delivered on the same connection, and the session's last
+    /// outcome before `deliver` returns. So a kill still costs at most one unrecorded delivery per connection.
+    @Test(arguments: [1, 3])
+    func everyOutcomeIsRecordedBeforeTheNextDeliveryOnItsConnection(connections: Int) {
+        let recorded = Mutex<[String]>([])
+        // At each delivery, in order: how many outcomes were recorded by then.
+        let recordedAtDelivery = Mutex<[Int]>([])
+        let transport = RecordingTransport(
+            script: ["s4@example.com": [.permanentFailure(code: 550, reply: "550 5.1.1 no such user")]],
+            atDelivery: { _ in
+                // One critical section: the position in the list and the count read belong together.
+                recordedAtDelivery.withLock { counts in counts.append(recorded.withLock { $0.count }) }
+            })
+        let engine = DeliveryEngine(
+            transport: transport, envelopeSender: "d@example.com", connections: connections, ratePerSecond: 0,
+            retryDelays: [])
+        let recipients = (1...40).map { "s\($0)@example.com" }
+        let report = engine.deliver(recipients.map { DeliveryEngine.Job(recipient: $0) }, logger: Self.logger) {
+            _ in
+            Array("x\r\n".utf8)
+        } record: { job, _, final in
+            #expect(final)
+            recorded.withLock { $0.append(job.recipient) }
+        }
+        #expect(report.accepted == 39 && report.permanentFailures == 1)
+        // Every outcome recorded once, the last ones (one per session) included.
+        #expect(recorded.withLock { $0.sorted() } == recipients.sorted())
+        // The fake delivers after the commit point: with one connection, delivery k found outcomes 1…k-1 recorded.
+        if connections == 1 {
+            #expect(recordedAtDelivery.withLock { $0 } == Array(0..<40))
+        } else {
+            // Each delivery found at least all but one outcome per other session recorded.
+            let counts = recordedAtDelivery.withLock { $0 }
+            #expect(counts.enumerated().allSatisfy { index, count in count >= index - (connections - 1) }, "\(counts)")
+        }
+    }
+
     /// Issue 9: no reply to the end of DATA is "uncertain": recorded once, never retried in the
     /// run, and the session is replaced (a late reply would put the old connection out of step).
     @Test func uncertainOutcomeIsNotRetriedAndTheSessionIsReplaced() {
@@ -195,11 +233,17 @@ struct DeliveryEngineTests {
     /// A stop request ends the rate limit's wait at once: with one message per 100 s, the run stops right after
     /// the first message instead of sleeping out the interval.
     @Test func stopRequestWakesTheRateLimitWait() {
-        let transport = RecordingTransport()
+        let stop = StopRequest()
+        let transport = RecordingTransport(atDelivery: { _ in
+            // Asked from another thread while the worker waits for its next slot.
+            Thread.detachNewThread {
+                Thread.sleep(forTimeInterval: 0.2)
+                stop.request()
+            }
+        })
         var engine = DeliveryEngine(
             transport: transport, envelopeSender: "d@example.com", connections: 1, ratePerSecond: 0.01,
             retryDelays: [])
-        let stop = StopRequest()
         engine.stop = stop
         let started = ContinuousClock.now
         let report = engine.deliver(
@@ -207,11 +251,6 @@ struct DeliveryEngineTests {
         ) { _ in
             Array("x\r\n".utf8)
         } record: { _, _, _ in
-            // Asked from another thread while the worker waits for its next slot.
-            Thread.detachNewThread {
-                Thread.sleep(forTimeInterval: 0.2)
-                stop.request()
-            }
         }
         #expect(report.interrupted && report.accepted == 1)
         #expect(transport.recipients == ["s1@example.com"])
@@ -250,11 +289,12 @@ struct DeliveryEngineTests {
     /// message composed ahead stays pending, unrecorded).
     @Test(arguments: [1, 3])
     func stopRequestedWhileTheNextMessageIsComposedAhead(connections: Int) {
-        let transport = RecordingTransport()
+        let stop = StopRequest()
+        // Asked while the first message is in flight.
+        let transport = RecordingTransport(atDelivery: { _ in stop.request() })
         var engine = DeliveryEngine(
             transport: transport, envelopeSender: "d@example.com", connections: connections, ratePerSecond: 0,
             retryDelays: [])
-        let stop = StopRequest()
         engine.stop = stop
         let composed = Mutex(0)
         let recorded = Mutex(0)
@@ -265,7 +305,6 @@ struct DeliveryEngineTests {
             return Array("x\r\n".utf8)
         } record: { _, _, _ in
             recorded.withLock { $0 += 1 }
-            stop.request()
         }
         #expect(report.interrupted)
         // Only the messages already in flight when the stop came (one per connection) went out, all recorded.

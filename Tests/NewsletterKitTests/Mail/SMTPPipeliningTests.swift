@@ -173,4 +173,72 @@ struct SMTPPipeliningTests {
         let expected = message.suffix(2) == [0x0D, 0x0A] ? message : message + [0x0D, 0x0A]
         #expect(Array(try Data(contentsOf: stored)) == expected)
     }
+
+    /// The commit point (where the engine records the previous outcome) comes once per message, after the
+    /// envelope is written and before the end of data: the server has not taken the message yet when it runs,
+    /// and has once it returns.
+    @Test(arguments: [true, false])
+    func commitPointComesOnceBeforeTheEndOfData(pipelining: Bool) throws {
+        let folder = try TemporaryFolder()
+        let server = try SMTPTestServer(folder: folder, extra: pipelining ? ["--pipelining"] : [])
+        let session = try Self.transport(port: server.port).makeSession()
+        for recipient in ["a@example.com", "b@example.org"] {
+            var calls = 0
+            var acceptedAtCommitPoint: [String] = []
+            let outcome = try session.send(
+                envelopeSender: Self.sender, recipient: recipient,
+                message: CurlSMTPTransportTests.message(to: recipient, body: "text\r\n")
+            ) {
+                calls += 1
+                acceptedAtCommitPoint = try server.acceptedRecipients()
+            }
+            #expect(outcome.code == 250)
+            #expect(calls == 1)
+            #expect(!acceptedAtCommitPoint.contains(recipient))
+        }
+        #expect(try server.acceptedRecipients() == ["a@example.com", "b@example.org"])
+        #expect(try Self.connections(server) == 1)
+    }
+
+    /// When the commit point throws (the previous outcome cannot be recorded), this message is not delivered:
+    /// the error comes back, the transaction is abandoned with the connection, and the session still works.
+    @Test(arguments: [true, false])
+    func failingCommitPointDeliversNothing(pipelining: Bool) throws {
+        struct LedgerFull: Error {}
+        let folder = try TemporaryFolder()
+        let server = try SMTPTestServer(folder: folder, extra: pipelining ? ["--pipelining"] : [])
+        let session = try Self.transport(port: server.port).makeSession()
+        #expect(Self.send(session, "a@example.com").code == 250)
+        #expect(throws: LedgerFull.self) {
+            try session.send(
+                envelopeSender: Self.sender, recipient: "b@example.org",
+                message: CurlSMTPTransportTests.message(to: "b@example.org", body: "text\r\n")
+            ) { throw LedgerFull() }
+        }
+        #expect(Self.send(session, "c@example.net").code == 250)
+        #expect(try server.acceptedRecipients() == ["a@example.com", "c@example.net"])
+        #expect(try Self.connections(server) == 2)
+    }
+
+    /// A message that ends before its end of data — recipient refused, envelope refused by us, no server —
+    /// still passes its commit point exactly once.
+    @Test(arguments: ["refused", "envelope", "unreachable"])
+    func commitPointComesOnceWhenNothingIsDelivered(kind: String) throws {
+        let folder = try TemporaryFolder()
+        let server = try SMTPTestServer(
+            folder: folder,
+            faults: #"[{"rcpt": "gone@example.net", "phase": "rcpt", "code": 550, "message": "5.1.1 no such user"}]"#,
+            extra: ["--pipelining"])
+        let port = kind == "unreachable" ? 1 : server.port
+        let session = try Self.transport(port: port, timeoutSeconds: 5).makeSession()
+        let recipient = kind == "envelope" ? "evil@example.net>\r\nRCPT TO:<x@example.net" : "gone@example.net"
+        var calls = 0
+        let outcome = try session.send(
+            envelopeSender: Self.sender, recipient: recipient,
+            message: CurlSMTPTransportTests.message(to: "gone@example.net", body: "text\r\n")
+        ) { calls += 1 }
+        #expect(calls == 1)
+        #expect(outcome.code != 250)
+        #expect(try server.acceptedRecipients().isEmpty)
+    }
 }

@@ -38,8 +38,14 @@ final class RecordingTransport: MailTransport {
     let sessions = Mutex(0)
     let script: Mutex<[String: [SMTPOutcome]]>
 
-    init(script: [String: [SMTPOutcome]] = [:]) {
+    /// Called for every message after its commit point, where the real server would take it.
+    let atDelivery: (@Sendable (_ recipient: String) -> Void)?
+
+    init(
+        script: [String: [SMTPOutcome]] = [:], atDelivery: (@Sendable (_ recipient: String) -> Void)? = nil
+    ) {
         self.script = Mutex(script)
+        self.atDelivery = atDelivery
     }
 
     func makeSession() throws -> any MailSession {
@@ -53,7 +59,13 @@ final class RecordingTransport: MailTransport {
         let owner: RecordingTransport
         init(owner: RecordingTransport) { self.owner = owner }
 
-        func send(envelopeSender: String, recipient: String, message: [UInt8]) -> SMTPOutcome {
+        /// Calls `beforeEndOfData` first, as the real session does before any message can be delivered.
+        func send<Failure: Error>(
+            envelopeSender: String, recipient: String, message: [UInt8],
+            beforeEndOfData: () throws(Failure) -> Void
+        ) throws(Failure) -> SMTPOutcome {
+            try beforeEndOfData()
+            owner.atDelivery?(recipient)
             let scripted = owner.script.withLock { script -> SMTPOutcome? in
                 guard var outcomes = script[recipient], !outcomes.isEmpty else { return nil }
                 let first = outcomes.removeFirst()

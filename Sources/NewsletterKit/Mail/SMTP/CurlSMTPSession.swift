@@ -57,7 +57,36 @@ final class CurlSMTPSession: MailSession {
         return bad ? "refusing to send: envelope address \(address.debugDescription) contains CR, LF, NUL, < or >" : nil
     }
 
-    func send(envelopeSender: String, recipient: String, message: [UInt8]) -> SMTPOutcome {
+    func send<Failure: Error>(
+        envelopeSender: String, recipient: String, message: [UInt8],
+        beforeEndOfData: () throws(Failure) -> Void
+    ) throws(Failure) -> SMTPOutcome {
+        var pending = true
+        // At most once; `send` calls it last in case no earlier step did.
+        func commitPoint() throws(Failure) {
+            guard pending else { return }
+            pending = false
+            do {
+                try beforeEndOfData()
+            } catch {
+                // This message must not go out: its transaction is left unfinished and the connection closed,
+                // so the server discards it.
+                connection = nil
+                throw error
+            }
+        }
+        let outcome = try attempt(envelopeSender: envelopeSender, recipient: recipient, message: message) {
+            () throws(Failure) in try commitPoint()
+        }
+        try commitPoint()
+        return outcome
+    }
+
+    /// The steps of ``send(envelopeSender:recipient:message:beforeEndOfData:)``; `commitPoint` is called where a
+    /// transaction reaches it (``transaction(on:envelope:message:reused:commitPoint:)``).
+    private func attempt<Failure: Error>(
+        envelopeSender: String, recipient: String, message: [UInt8], commitPoint: () throws(Failure) -> Void
+    ) throws(Failure) -> SMTPOutcome {
         if let problem = Self.envelopeProblem(envelopeSender) ?? Self.envelopeProblem(recipient) {
             return .fatal(reply: problem)
         }
@@ -98,7 +127,9 @@ final class CurlSMTPSession: MailSession {
             )
         }
         let envelope = Envelope(sender: sender.email, recipient: mailbox.email, smtpUTF8: needsSMTPUTF8)
-        switch transaction(on: current, envelope: envelope, message: message, reused: reused) {
+        switch try transaction(
+            on: current, envelope: envelope, message: message, reused: reused, commitPoint: commitPoint)
+        {
         case .done(let outcome, let keep):
             if !keep { connection = nil }
             return outcome
@@ -109,7 +140,9 @@ final class CurlSMTPSession: MailSession {
             if let failure = connect() { return failure }
             guard let fresh = connection else { return .fatal(reply: "no SMTP connection") }
             current = fresh
-            switch transaction(on: current, envelope: envelope, message: message, reused: false) {
+            switch try transaction(
+                on: current, envelope: envelope, message: message, reused: false, commitPoint: commitPoint)
+            {
             case .done(let outcome, let keep):
                 if !keep { connection = nil }
                 return outcome
@@ -137,11 +170,15 @@ final class CurlSMTPSession: MailSession {
 
     private var server: String { settings.url.host ?? "the SMTP server" }
 
-    private func transaction(on connection: SMTPConnection, envelope: Envelope, message: [UInt8], reused: Bool)
-        -> TransactionResult
-    {
+    /// One mail transaction. `commitPoint` is called once the first command is written (with pipelining, while
+    /// the server answers the envelope) and in any case before the end of the data; it may have been called by
+    /// an earlier transaction of the same `send`, and is then a no-op.
+    private func transaction<Failure: Error>(
+        on connection: SMTPConnection, envelope: Envelope, message: [UInt8], reused: Bool,
+        commitPoint: () throws(Failure) -> Void
+    ) throws(Failure) -> TransactionResult {
         let clock = ContinuousClock()
-        let transactionDeadline = clock.now + .seconds(settings.transactionTimeoutSeconds)
+        var transactionDeadline = clock.now + .seconds(settings.transactionTimeoutSeconds)
         func replyDeadline() -> ContinuousClock.Instant {
             min(clock.now + .seconds(settings.timeoutSeconds), transactionDeadline)
         }
@@ -151,19 +188,36 @@ final class CurlSMTPSession: MailSession {
         let commands = [mail, "RCPT TO:<\(envelope.recipient)>", "DATA"]
         var replies: [SMTPReply] = []
         var sent = 0
+        let pipelining = connection.offers("PIPELINING")
         do {
-            if connection.offers("PIPELINING") {
+            if pipelining {
                 // RFC 2920 §3.1: MAIL, RCPT and DATA in one group; DATA ends it.
                 try connection.write(
                     Array(commands.joined(separator: "\r\n").utf8) + [0x0D, 0x0A], deadline: replyDeadline())
                 sent = commands.count
+            } else {
+                try connection.write(Array(commands[0].utf8) + [0x0D, 0x0A], deadline: replyDeadline())
+                sent = 1
+            }
+        } catch {
+            if reused, error.isConnectionGone { return .reconnect }
+            return .done(commandFailure(error, after: commands[0]), keep: false)
+        }
+        // While the server answers: whatever must be done before this message can be delivered. The
+        // transaction's own time limit starts after it.
+        try commitPoint()
+        transactionDeadline = clock.now + .seconds(settings.transactionTimeoutSeconds)
+        do {
+            if pipelining {
                 while replies.count < commands.count {
                     replies.append(try connection.readReply(deadline: replyDeadline()))
                 }
             } else {
-                for command in commands {
-                    try connection.write(Array(command.utf8) + [0x0D, 0x0A], deadline: replyDeadline())
-                    sent += 1
+                for (index, command) in commands.enumerated() {
+                    if index > 0 {
+                        try connection.write(Array(command.utf8) + [0x0D, 0x0A], deadline: replyDeadline())
+                        sent += 1
+                    }
                     let reply = try connection.readReply(deadline: replyDeadline())
                     replies.append(reply)
                     let expected = command == "DATA" ? 354 : nil

@@ -5,8 +5,10 @@ public import Logging
 /// 4xx replies with backoff and never retrying 5xx replies (cases 23, 24).
 ///
 /// Each worker thread owns one ``MailSession`` (one libcurl handle, one connection reused across
-/// its messages). Every outcome is handed to `record` as soon as it is known, so the ledger is
-/// written right after each 250 (case 26). While a worker sends one message, a second thread of its
+/// its messages). Every outcome is handed to `record` before the session's next message reaches its
+/// end of data (case 26): an accepted one while the server answers the next message's envelope
+/// (``MailSession/send(envelopeSender:recipient:message:beforeEndOfData:)``), so the commit costs no
+/// round trip. While a worker sends one message, a second thread of its
 /// own takes and composes its next one; that message goes out only after the current outcome is
 /// recorded, so at most one unrecorded message per connection is ever in flight.
 ///
@@ -89,10 +91,13 @@ public struct DeliveryEngine: Sendable {
     ///   - compose: builds the recipient's message (CRLF, complete); called on a worker thread.
     ///     When it throws, nothing is sent to that recipient, nothing is recorded (the delivery
     ///     stays pending) and the run stops (``Report/buildError``).
-    ///   - record: called once per attempt outcome, on a worker thread, before the session starts
-    ///     its next message. `final` is `true` when no more attempts follow in this run. When it
-    ///     throws, every session stops before its next message (``Report/recordingError``): only
-    ///     the messages in flight are at risk.
+    ///   - record: called once per attempt outcome, on a worker thread, before the session's next
+    ///     message can be delivered: an accepted or permanently failed outcome at that message's
+    ///     commit point (while the server answers its envelope, before its end of data), any other
+    ///     outcome before the next message starts, and the session's last outcome before `deliver`
+    ///     returns. `final` is `true` when no more attempts follow in this run. When it throws, every
+    ///     session stops before its next message is delivered (``Report/recordingError``): only the
+    ///     messages in flight are at risk.
     /// - Returns: the counts of accepted, permanently failed, deferred and uncertain deliveries, and why the
     ///   run stopped early, if it did.
     public func deliver(
@@ -166,6 +171,26 @@ public struct DeliveryEngine: Sendable {
         // sent only after this one's outcome is recorded, and dropped (left pending) if the run stops first.
         let ahead = Lookahead()
         defer { ahead.close() }
+        // An accepted or permanently failed outcome (no further attempt in this run) is recorded at the next
+        // message's commit point, while the server answers that message's envelope: still before its end of
+        // data, so at most one unrecorded message per connection is ever delivered.
+        var unrecorded: (job: Job, outcome: SMTPOutcome)?
+        func recordUnrecorded() throws {
+            guard let (job, outcome) = unrecorded else { return }
+            unrecorded = nil
+            try record(job, outcome, true)
+            shared.locked {
+                if case .accepted = outcome { $0.report.accepted += 1 } else { $0.report.permanentFailures += 1 }
+            }
+            if case .accepted = outcome { logger.debug("accepted", metadata: ["reply": "\(outcome.reply)"]) }
+        }
+        defer {
+            do {
+                try recordUnrecorded()
+            } catch {
+                shared.stopRun { $0.report.recordingError = $0.report.recordingError ?? "\(error)" }
+            }
+        }
         var current = take()
         while let composed = current {
             let item = composed.item
@@ -186,9 +211,31 @@ public struct DeliveryEngine: Sendable {
                 return
             }
             ahead.start(take)
-            let outcome = session.send(envelopeSender: envelopeSender, recipient: item.job.recipient, message: message)
+            let outcome: SMTPOutcome
+            do {
+                outcome = try session.send(
+                    envelopeSender: envelopeSender, recipient: item.job.recipient, message: message,
+                    beforeEndOfData: recordUnrecorded)
+            } catch {
+                // The previous outcome could not be recorded; this message was not sent (it stays pending).
+                shared.stopRun { $0.report.recordingError = $0.report.recordingError ?? "\(error)" }
+                return
+            }
             let final: Bool
             if case .temporaryFailure = outcome { final = item.retries >= retryDelays.count } else { final = true }
+            switch outcome {
+            case .accepted, .permanentFailure:
+                unrecorded = (item.job, outcome)
+                shared.locked {
+                    $0.uncertainInARow = 0
+                    $0.queue.finish()
+                }
+                shared.broadcast()
+                current = ahead.result()
+                continue
+            case .uncertain, .temporaryFailure, .fatal:
+                break
+            }
             do {
                 try record(item.job, outcome, final)
             } catch {
@@ -197,11 +244,8 @@ public struct DeliveryEngine: Sendable {
             }
             if case .uncertain = outcome {} else { shared.locked { $0.uncertainInARow = 0 } }
             switch outcome {
-            case .accepted:
-                shared.locked { $0.report.accepted += 1 }
-                logger.debug("accepted", metadata: ["reply": "\(outcome.reply)"])
-            case .permanentFailure:
-                shared.locked { $0.report.permanentFailures += 1 }
+            case .accepted, .permanentFailure:
+                break
             case .uncertain(let reply):
                 let inARow = shared.locked {
                     $0.report.uncertain += 1

@@ -9,12 +9,33 @@ public protocol MailTransport: Sendable {
 
 /// One connection's worth of sending, reused across messages.
 public protocol MailSession: AnyObject {
-    /// Sends one message to one recipient.
+    /// Sends one message to one recipient, calling `beforeEndOfData` on the way.
+    ///
+    /// `beforeEndOfData` is called exactly once per call, on the calling thread: after the transaction's first
+    /// command has been written and before the end of the data (RFC 5321 §4.1.1.4: the point from which the server
+    /// may deliver the message) is sent; when the call ends earlier (a refusal, no connection) it is called before
+    /// returning. The delivery engine records the previous message's outcome there, while the server answers this
+    /// message's envelope. When it throws, this message is not sent (the connection is dropped with its
+    /// transaction unfinished, so the server discards it) and the error is rethrown.
+    ///
     /// - Parameters:
     ///   - envelopeSender: the RFC 5321 `MAIL FROM` address.
     ///   - recipient: the single `RCPT TO` address.
     ///   - message: the complete RFC 5322 message, CRLF line ends, not dot-stuffed.
+    ///   - beforeEndOfData: work that must be done before this message can be delivered.
     /// - Returns: how the server answered: accepted, a temporary or permanent failure with its reply, an
     ///   uncertain delivery (no reply to the end of DATA), or a fatal failure that stops the run.
-    func send(envelopeSender: String, recipient: String, message: [UInt8]) -> SMTPOutcome
+    /// - Throws: only what `beforeEndOfData` threw.
+    func send<Failure: Error>(
+        envelopeSender: String, recipient: String, message: [UInt8],
+        beforeEndOfData: () throws(Failure) -> Void
+    ) throws(Failure) -> SMTPOutcome
+}
+
+extension MailSession {
+    /// Sends one message to one recipient with nothing to do before its end of data; see
+    /// ``send(envelopeSender:recipient:message:beforeEndOfData:)``.
+    public func send(envelopeSender: String, recipient: String, message: [UInt8]) -> SMTPOutcome {
+        send(envelopeSender: envelopeSender, recipient: recipient, message: message, beforeEndOfData: {})
+    }
 }
