@@ -38,13 +38,17 @@ struct DotStuffingTests {
     }
 
     /// The one-scan shortcut for messages that need no stuffing gives the line-by-line result, on random
-    /// messages of dots, CR, LF and text.
-    @Test func shortcutEqualsLineByLine() {
-        let pool: [[UInt8]] = [[0x61], [0x2E], [0x0D], [0x0A], [0x0D, 0x0A], Array("测".utf8)]
+    /// messages of dots, CR, LF and text: short ones of every mix, and long lines where the shortcut reads eight
+    /// bytes at a time (a CR, LF or dot at every offset of a word).
+    @Test(arguments: [
+        (pool: [[0x61], [0x2E], [0x0D], [0x0A], [0x0D, 0x0A], Array("测".utf8)], maxParts: 10),
+        (pool: Array(repeating: [0x61], count: 12) + [[0x2E], [0x0D], [0x0A], [0x0D, 0x0A], [0x0D, 0x0A, 0x2E]], maxParts: 80),
+    ] as [(pool: [[UInt8]], maxParts: Int)])
+    func shortcutEqualsLineByLine(pool: [[UInt8]], maxParts: Int) {
         var generator = SystemRandomNumberGenerator()
         var shortcuts = 0
         for _ in 0..<20000 {
-            let message = (0..<Int.random(in: 0...10, using: &generator)).flatMap { _ in
+            let message = (0..<Int.random(in: 0...maxParts, using: &generator)).flatMap { _ in
                 pool.randomElement(using: &generator)!
             }
             if DotStuffing.alreadyTransparent(message) != nil { shortcuts += 1 }

@@ -175,25 +175,26 @@ struct SMTPPipeliningTests {
     }
 
     /// The commit point (where the engine records the previous outcome) comes once per message, after the
-    /// envelope is written and before the end of data: the server has not taken the message yet when it runs,
-    /// and has once it returns.
+    /// envelope is written and before the end of data: the server has not taken the message yet when it runs.
+    /// The wait for the reply to the end of data (where the engine composes the next message) comes after it.
     @Test(arguments: [true, false])
     func commitPointComesOnceBeforeTheEndOfData(pipelining: Bool) throws {
         let folder = try TemporaryFolder()
         let server = try SMTPTestServer(folder: folder, extra: pipelining ? ["--pipelining"] : [])
         let session = try Self.transport(port: server.port).makeSession()
         for recipient in ["a@example.com", "b@example.org"] {
-            var calls = 0
+            var calls: [String] = []
             var acceptedAtCommitPoint: [String] = []
             let outcome = try session.send(
                 envelopeSender: Self.sender, recipient: recipient,
-                message: CurlSMTPTransportTests.message(to: recipient, body: "text\r\n")
-            ) {
-                calls += 1
-                acceptedAtCommitPoint = try server.acceptedRecipients()
-            }
+                message: CurlSMTPTransportTests.message(to: recipient, body: "text\r\n"),
+                beforeEndOfData: {
+                    calls.append("commit point")
+                    acceptedAtCommitPoint = try server.acceptedRecipients()
+                },
+                whileAwaitingReply: { calls.append("awaiting reply") })
             #expect(outcome.code == 250)
-            #expect(calls == 1)
+            #expect(calls == ["commit point", "awaiting reply"])
             #expect(!acceptedAtCommitPoint.contains(recipient))
         }
         #expect(try server.acceptedRecipients() == ["a@example.com", "b@example.org"])
@@ -212,8 +213,8 @@ struct SMTPPipeliningTests {
         #expect(throws: LedgerFull.self) {
             try session.send(
                 envelopeSender: Self.sender, recipient: "b@example.org",
-                message: CurlSMTPTransportTests.message(to: "b@example.org", body: "text\r\n")
-            ) { throw LedgerFull() }
+                message: CurlSMTPTransportTests.message(to: "b@example.org", body: "text\r\n"),
+                beforeEndOfData: { throw LedgerFull() }, whileAwaitingReply: { Issue.record("data was sent") })
         }
         #expect(Self.send(session, "c@example.net").code == 250)
         #expect(try server.acceptedRecipients() == ["a@example.com", "c@example.net"])
@@ -221,7 +222,7 @@ struct SMTPPipeliningTests {
     }
 
     /// A message that ends before its end of data — recipient refused, envelope refused by us, no server —
-    /// still passes its commit point exactly once.
+    /// still passes its commit point exactly once, and never waits for a reply to data it did not send.
     @Test(arguments: ["refused", "envelope", "unreachable"])
     func commitPointComesOnceWhenNothingIsDelivered(kind: String) throws {
         let folder = try TemporaryFolder()
@@ -232,12 +233,12 @@ struct SMTPPipeliningTests {
         let port = kind == "unreachable" ? 1 : server.port
         let session = try Self.transport(port: port, timeoutSeconds: 5).makeSession()
         let recipient = kind == "envelope" ? "evil@example.net>\r\nRCPT TO:<x@example.net" : "gone@example.net"
-        var calls = 0
-        let outcome = try session.send(
+        var calls: [String] = []
+        let outcome = session.send(
             envelopeSender: Self.sender, recipient: recipient,
-            message: CurlSMTPTransportTests.message(to: "gone@example.net", body: "text\r\n")
-        ) { calls += 1 }
-        #expect(calls == 1)
+            message: CurlSMTPTransportTests.message(to: "gone@example.net", body: "text\r\n"),
+            beforeEndOfData: { calls.append("commit point") }, whileAwaitingReply: { calls.append("awaiting reply") })
+        #expect(calls == ["commit point"])
         #expect(outcome.code != 250)
         #expect(try server.acceptedRecipients().isEmpty)
     }

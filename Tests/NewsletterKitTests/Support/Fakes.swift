@@ -59,13 +59,15 @@ final class RecordingTransport: MailTransport {
         let owner: RecordingTransport
         init(owner: RecordingTransport) { self.owner = owner }
 
-        /// Calls `beforeEndOfData` first, as the real session does before any message can be delivered.
+        /// Calls `beforeEndOfData` first, as the real session does before any message can be delivered, and
+        /// `whileAwaitingReply` after the delivery.
         func send<Failure: Error>(
             envelopeSender: String, recipient: String, message: [UInt8],
-            beforeEndOfData: () throws(Failure) -> Void
+            beforeEndOfData: () throws(Failure) -> Void, whileAwaitingReply: () -> Void
         ) throws(Failure) -> SMTPOutcome {
             try beforeEndOfData()
             owner.atDelivery?(recipient)
+            whileAwaitingReply()
             let scripted = owner.script.withLock { script -> SMTPOutcome? in
                 guard var outcomes = script[recipient], !outcomes.isEmpty else { return nil }
                 let first = outcomes.removeFirst()

@@ -59,7 +59,7 @@ final class CurlSMTPSession: MailSession {
 
     func send<Failure: Error>(
         envelopeSender: String, recipient: String, message: [UInt8],
-        beforeEndOfData: () throws(Failure) -> Void
+        beforeEndOfData: () throws(Failure) -> Void, whileAwaitingReply: () -> Void
     ) throws(Failure) -> SMTPOutcome {
         var pending = true
         // At most once; `send` calls it last in case no earlier step did.
@@ -75,17 +75,18 @@ final class CurlSMTPSession: MailSession {
                 throw error
             }
         }
-        let outcome = try attempt(envelopeSender: envelopeSender, recipient: recipient, message: message) {
-            () throws(Failure) in try commitPoint()
-        }
+        let outcome = try attempt(
+            envelopeSender: envelopeSender, recipient: recipient, message: message,
+            commitPoint: { () throws(Failure) in try commitPoint() }, awaitingReply: whileAwaitingReply)
         try commitPoint()
         return outcome
     }
 
-    /// The steps of ``send(envelopeSender:recipient:message:beforeEndOfData:)``; `commitPoint` is called where a
+    /// The steps of ``send(envelopeSender:recipient:message:beforeEndOfData:whileAwaitingReply:)``; `commitPoint` is called where a
     /// transaction reaches it (``transaction(on:envelope:message:reused:commitPoint:)``).
     private func attempt<Failure: Error>(
-        envelopeSender: String, recipient: String, message: [UInt8], commitPoint: () throws(Failure) -> Void
+        envelopeSender: String, recipient: String, message: [UInt8], commitPoint: () throws(Failure) -> Void,
+        awaitingReply: () -> Void
     ) throws(Failure) -> SMTPOutcome {
         if let problem = Self.envelopeProblem(envelopeSender) ?? Self.envelopeProblem(recipient) {
             return .fatal(reply: problem)
@@ -128,7 +129,8 @@ final class CurlSMTPSession: MailSession {
         }
         let envelope = Envelope(sender: sender.email, recipient: mailbox.email, smtpUTF8: needsSMTPUTF8)
         switch try transaction(
-            on: current, envelope: envelope, message: message, reused: reused, commitPoint: commitPoint)
+            on: current, envelope: envelope, message: message, reused: reused, commitPoint: commitPoint,
+            awaitingReply: awaitingReply)
         {
         case .done(let outcome, let keep):
             if !keep { connection = nil }
@@ -141,7 +143,8 @@ final class CurlSMTPSession: MailSession {
             guard let fresh = connection else { return .fatal(reply: "no SMTP connection") }
             current = fresh
             switch try transaction(
-                on: current, envelope: envelope, message: message, reused: false, commitPoint: commitPoint)
+                on: current, envelope: envelope, message: message, reused: false, commitPoint: commitPoint,
+                awaitingReply: awaitingReply)
             {
             case .done(let outcome, let keep):
                 if !keep { connection = nil }
@@ -172,10 +175,11 @@ final class CurlSMTPSession: MailSession {
 
     /// One mail transaction. `commitPoint` is called once the first command is written (with pipelining, while
     /// the server answers the envelope) and in any case before the end of the data; it may have been called by
-    /// an earlier transaction of the same `send`, and is then a no-op.
+    /// an earlier transaction of the same `send`, and is then a no-op. `awaitingReply` is called once the end of
+    /// the data is written, before its reply is read.
     private func transaction<Failure: Error>(
         on connection: SMTPConnection, envelope: Envelope, message: [UInt8], reused: Bool,
-        commitPoint: () throws(Failure) -> Void
+        commitPoint: () throws(Failure) -> Void, awaitingReply: () -> Void
     ) throws(Failure) -> TransactionResult {
         let clock = ContinuousClock()
         var transactionDeadline = clock.now + .seconds(settings.transactionTimeoutSeconds)
@@ -257,6 +261,7 @@ final class CurlSMTPSession: MailSession {
                         "sending the message to \(server) failed part-way (\(error.text)); the message may have been delivered"
                 ), keep: false)
         }
+        awaitingReply()
         let final: SMTPReply
         do {
             final = try connection.readReply(deadline: replyDeadline())

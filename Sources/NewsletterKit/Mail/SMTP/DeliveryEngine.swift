@@ -5,12 +5,13 @@ public import Logging
 /// 4xx replies with backoff and never retrying 5xx replies (cases 23, 24).
 ///
 /// Each worker thread owns one ``MailSession`` (one libcurl handle, one connection reused across
-/// its messages). Every outcome is handed to `record` before the session's next message reaches its
-/// end of data (case 26): an accepted one while the server answers the next message's envelope
-/// (``MailSession/send(envelopeSender:recipient:message:beforeEndOfData:)``), so the commit costs no
-/// round trip. While a worker sends one message, a second thread of its
-/// own takes and composes its next one; that message goes out only after the current outcome is
-/// recorded, so at most one unrecorded message per connection is ever in flight.
+/// its messages) and does all its work between the server's replies
+/// (``MailSession/send(envelopeSender:recipient:message:beforeEndOfData:whileAwaitingReply:)``):
+/// - the outcome of its previous message is handed to `record` after this message's envelope is
+///   written and before its end of data (case 26): the commit overlaps the server's reply, and at
+///   most one unrecorded message per connection is ever delivered;
+/// - its next message is taken and composed after this one's end of data, while the server takes
+///   it (when one may start at once; with a rate limit to wait for, after the reply).
 ///
 /// The workers are threads, not tasks: a session blocks its thread in libcurl's connect and in
 /// `poll` while it waits for the server, which must not tie up Swift's cooperative thread pool (as
@@ -162,15 +163,12 @@ public struct DeliveryEngine: Sendable {
             shared.stopRun { $0.report.fatalError = "cannot open an SMTP session: \(error)" }
             return
         }
-        let engine = self
-        let take: @Sendable () -> Composed? = {
-            guard let item = engine.next(shared) else { return nil }
+        // Takes the next job (waiting for the rate limit or a retry's time when `wait`) and composes it; `nil`
+        // when none is left, the run stopped, or (without `wait`) none may start yet.
+        func take(wait: Bool) -> Composed? {
+            guard let item = next(shared, wait: wait) else { return nil }
             return Composed(item: item, message: Result { try compose(item.job) })
         }
-        // The next job is taken and composed on a second thread while this one is sent and recorded; it is
-        // sent only after this one's outcome is recorded, and dropped (left pending) if the run stops first.
-        let ahead = Lookahead()
-        defer { ahead.close() }
         // An accepted or permanently failed outcome (no further attempt in this run) is recorded at the next
         // message's commit point, while the server answers that message's envelope: still before its end of
         // data, so at most one unrecorded message per connection is ever delivered.
@@ -191,11 +189,11 @@ public struct DeliveryEngine: Sendable {
                 shared.stopRun { $0.report.recordingError = $0.report.recordingError ?? "\(error)" }
             }
         }
-        var current = take()
+        var current = take(wait: true)
         while let composed = current {
             let item = composed.item
             if stop?.isRequested == true {
-                // Taken (ahead) while the last message was in flight, not sent: it stays pending.
+                // Taken while the last message was in flight, not sent: it stays pending.
                 shared.stopRun { $0.report.interrupted = true }
                 return
             }
@@ -210,12 +208,15 @@ public struct DeliveryEngine: Sendable {
                 }
                 return
             }
-            ahead.start(take)
+            // The next job, taken and composed while the server answers this message's end of data when one
+            // may start at once (no rate limit or retry time to wait for), else after the reply.
+            var following: Composed??
             let outcome: SMTPOutcome
             do {
                 outcome = try session.send(
                     envelopeSender: envelopeSender, recipient: item.job.recipient, message: message,
-                    beforeEndOfData: recordUnrecorded)
+                    beforeEndOfData: recordUnrecorded,
+                    whileAwaitingReply: { following = take(wait: false).map { .some($0) } })
             } catch {
                 // The previous outcome could not be recorded; this message was not sent (it stays pending).
                 shared.stopRun { $0.report.recordingError = $0.report.recordingError ?? "\(error)" }
@@ -231,7 +232,7 @@ public struct DeliveryEngine: Sendable {
                     $0.queue.finish()
                 }
                 shared.broadcast()
-                current = ahead.result()
+                current = following ?? take(wait: true)
                 continue
             case .uncertain, .temporaryFailure, .fatal:
                 break
@@ -282,17 +283,19 @@ public struct DeliveryEngine: Sendable {
             }
             shared.locked { $0.queue.finish() }
             shared.broadcast()
-            current = ahead.result()
+            current = following ?? take(wait: true)
         }
     }
 
     /// The next job to send, once the rate limit allows it; `nil` when there is none left or the run stops.
     ///
-    /// Waits (on the shared condition, with a deadline) while only retries that are not due yet remain, and for
-    /// the rate limit's next slot; a stop request ends either wait at once.
-    private func next(_ shared: SharedState) -> WorkItem? {
+    /// With `wait`, waits (on the shared condition, with a deadline) while only retries that are not due yet
+    /// remain, and for the rate limit's next slot; a stop request ends either wait at once. Without it, returns
+    /// `nil` instead of waiting, and takes nothing.
+    private func next(_ shared: SharedState, wait: Bool) -> WorkItem? {
         shared.condition.lock()
         defer { shared.condition.unlock() }
+        if !wait, ratePerSecond > 0, shared.nextSlot > Date() { return nil }
         let item: WorkItem
         taking: while true {
             if stop?.isRequested == true {
@@ -308,6 +311,7 @@ public struct DeliveryEngine: Sendable {
                     shared.report.recordingError ?? "cannot read the pending deliveries: \(error)"
                 return nil
             case .wait(let seconds):
+                guard wait else { return nil }
                 // Woken early by a finished or requeued job, or a stop request.
                 _ = shared.condition.wait(until: Date().addingTimeInterval(min(max(seconds, 0.001), 1)))
             case .item(let taken):
@@ -337,69 +341,6 @@ public struct DeliveryEngine: Sendable {
 private struct Composed: Sendable {
     var item: WorkItem
     var message: Result<[UInt8], any Error>
-}
-
-/// One piece of work at a time on a thread of its own.
-///
-/// A worker's next job is taken and composed there while the worker waits for the server. Guarded by
-/// `condition` (a pthread mutex, visible to ThreadSanitizer).
-private final class Lookahead: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var work: (@Sendable () -> Composed?)?
-    private var done: Composed??
-    private var busy = false
-    private var closed = false
-
-    init() {
-        Thread.detachNewThread { [self] in run() }
-    }
-
-    private func run() {
-        condition.lock()
-        while true {
-            while work == nil, !closed { condition.wait() }
-            guard let next = work else {
-                condition.unlock()
-                return
-            }
-            work = nil
-            condition.unlock()
-            let value = next()
-            condition.lock()
-            done = .some(value)
-            busy = false
-            condition.broadcast()
-        }
-    }
-
-    /// Starts `next` on the thread; the previous result must have been collected.
-    func start(_ next: @escaping @Sendable () -> Composed?) {
-        condition.lock()
-        work = next
-        done = nil
-        busy = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// Waits for the work started last and returns its result.
-    func result() -> Composed? {
-        condition.lock()
-        defer { condition.unlock() }
-        while busy { condition.wait() }
-        let value = done ?? nil
-        done = nil
-        return value
-    }
-
-    /// Waits for work in progress (it may read the queue) and ends the thread.
-    func close() {
-        condition.lock()
-        while busy { condition.wait() }
-        closed = true
-        condition.broadcast()
-        condition.unlock()
-    }
 }
 
 /// The jobs of ``DeliveryEngine/deliver(_:logger:compose:record:)``: one page, handed out once.

@@ -24,8 +24,18 @@ enum DotStuffing {
         let clean = message.withUnsafeBufferPointer { source -> Bool in
             let count = source.count
             if count > 0, source[0] == 0x2E { return false }
+            guard let base = source.baseAddress else { return true }
+            let raw = UnsafeRawPointer(base)
             var index = 0
             while index < count {
+                // Eight bytes at a time while they hold neither CR nor LF (most of a line).
+                if index + 8 <= count {
+                    let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    if !hasByte(word, 0x0D), !hasByte(word, 0x0A) {
+                        index += 8
+                        continue
+                    }
+                }
                 let byte = source[index]
                 if byte == 0x0D {
                     guard index + 1 < count, source[index + 1] == 0x0A else { return false }
@@ -47,6 +57,15 @@ enum DotStuffing {
         if !message.isEmpty, !endsWithCRLF { out += [0x0D, 0x0A] }
         out += [0x2E, 0x0D, 0x0A]
         return out
+    }
+
+    /// Whether any of the eight bytes of `word` is `byte` (exact: the borrow of the subtraction only reaches bits
+    /// above a zero byte of `word ^ pattern`, and `& ~v` keeps only high bits of bytes that were zero before).
+    @inline(__always)
+    private static func hasByte(_ word: UInt64, _ byte: UInt8) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let v = word ^ (ones &* UInt64(byte))
+        return (v &- ones) & ~v & 0x8080_8080_8080_8080 != 0
     }
 
     /// ``encode(_:)`` line by line: any line ends, any leading dots (internal so that tests compare both).

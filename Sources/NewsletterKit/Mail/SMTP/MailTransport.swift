@@ -23,19 +23,24 @@ public protocol MailSession: AnyObject {
     ///   - recipient: the single `RCPT TO` address.
     ///   - message: the complete RFC 5322 message, CRLF line ends, not dot-stuffed.
     ///   - beforeEndOfData: work that must be done before this message can be delivered.
+    ///   - whileAwaitingReply: called at most once, on the calling thread, after the end of the data is written and
+    ///     before its reply is read: work to do while the server takes the message (the engine composes the next
+    ///     one there). Not called when the transaction ends before its data.
     /// - Returns: how the server answered: accepted, a temporary or permanent failure with its reply, an
     ///   uncertain delivery (no reply to the end of DATA), or a fatal failure that stops the run.
     /// - Throws: only what `beforeEndOfData` threw.
     func send<Failure: Error>(
         envelopeSender: String, recipient: String, message: [UInt8],
-        beforeEndOfData: () throws(Failure) -> Void
+        beforeEndOfData: () throws(Failure) -> Void, whileAwaitingReply: () -> Void
     ) throws(Failure) -> SMTPOutcome
 }
 
 extension MailSession {
-    /// Sends one message to one recipient with nothing to do before its end of data; see
-    /// ``send(envelopeSender:recipient:message:beforeEndOfData:)``.
+    /// Sends one message to one recipient with nothing to do on the way; see
+    /// ``send(envelopeSender:recipient:message:beforeEndOfData:whileAwaitingReply:)``.
     public func send(envelopeSender: String, recipient: String, message: [UInt8]) -> SMTPOutcome {
-        send(envelopeSender: envelopeSender, recipient: recipient, message: message, beforeEndOfData: {})
+        send(
+            envelopeSender: envelopeSender, recipient: recipient, message: message, beforeEndOfData: {},
+            whileAwaitingReply: {})
     }
 }
