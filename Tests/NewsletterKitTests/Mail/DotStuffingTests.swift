@@ -37,13 +37,16 @@ struct DotStuffingTests {
         #expect(restored == message)
     }
 
+    /// Random messages: parts to draw from, and at most how many parts.
+    static let mixes: [(pool: [[UInt8]], maxParts: Int)] = [
+        ([[0x61], [0x2E], [0x0D], [0x0A], [0x0D, 0x0A], Array("测".utf8)], 10),
+        (Array(repeating: [0x61], count: 12) + [[0x2E], [0x0D], [0x0A], [0x0D, 0x0A], [0x0D, 0x0A, 0x2E]], 80),
+    ]
+
     /// The one-scan shortcut for messages that need no stuffing gives the line-by-line result, on random
     /// messages of dots, CR, LF and text: short ones of every mix, and long lines where the shortcut reads eight
     /// bytes at a time (a CR, LF or dot at every offset of a word).
-    @Test(arguments: [
-        (pool: [[0x61], [0x2E], [0x0D], [0x0A], [0x0D, 0x0A], Array("测".utf8)], maxParts: 10),
-        (pool: Array(repeating: [0x61], count: 12) + [[0x2E], [0x0D], [0x0A], [0x0D, 0x0A], [0x0D, 0x0A, 0x2E]], maxParts: 80),
-    ] as [(pool: [[UInt8]], maxParts: Int)])
+    @Test(arguments: Self.mixes)
     func shortcutEqualsLineByLine(pool: [[UInt8]], maxParts: Int) {
         var generator = SystemRandomNumberGenerator()
         var shortcuts = 0

@@ -174,9 +174,10 @@ struct SMTPPipeliningTests {
         #expect(Array(try Data(contentsOf: stored)) == expected)
     }
 
-    /// The commit point (where the engine records the previous outcome) comes once per message, after the
-    /// envelope is written and before the end of data: the server has not taken the message yet when it runs.
-    /// The wait for the reply to the end of data (where the engine composes the next message) comes after it.
+    /// The commit point (where the engine records the previous outcome) comes once per message, before the data.
+    ///
+    /// It comes after the envelope is written and before the end of data: the server has not taken the message yet
+    /// when it runs. The wait for the reply to the end of data (where the engine composes the next message) comes after it.
     @Test(arguments: [true, false])
     func commitPointComesOnceBeforeTheEndOfData(pipelining: Bool) throws {
         let folder = try TemporaryFolder()

@@ -173,7 +173,9 @@ final class CurlSMTPSession: MailSession {
 
     private var server: String { settings.url.host ?? "the SMTP server" }
 
-    /// One mail transaction. `commitPoint` is called once the first command is written (with pipelining, while
+    /// One mail transaction.
+    ///
+    /// `commitPoint` is called once the first command is written (with pipelining, while
     /// the server answers the envelope) and in any case before the end of the data; it may have been called by
     /// an earlier transaction of the same `send`, and is then a no-op. `awaitingReply` is called once the end of
     /// the data is written, before its reply is read.
