@@ -107,8 +107,18 @@ private struct ConfigReader {
         }
         let smtp = try values["smtp"].map { try self.smtp($0.value) }
         let templates: URL?
-        if let value = try string(values, "templates", required: false) {
-            templates = resolve(value)
+        if let value = try string(values, "templates", required: false), let entry = values["templates"] {
+            // A mistyped folder would otherwise fall back to the built-in templates, one warning per file, and the
+            // editor's own templates would silently not be used.
+            let folder = resolve(value)
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+                throw error(
+                    entry,
+                    "no folder \(folder.path) (it should hold digest.html.mustache and digest.txt.mustache; remove the setting to use the built-in templates)"
+                )
+            }
+            templates = folder
         } else {
             let beside = base.appendingPathComponent("Templates")
             templates = FileManager.default.fileExists(atPath: beside.path) ? beside : nil

@@ -55,6 +55,28 @@ struct NewsletterConfigTests {
         }
     }
 
+    /// A `templates:` folder that does not exist (a typo) is a configuration error naming the line and the folder,
+    /// not a silent fall-back to the built-in templates; an existing folder, and no setting, load.
+    /// (Found by a new-user trial: `templates: Templtes` gave two warnings and the stock digest.)
+    @Test(arguments: [("Templtes", false), ("Templates", true), ("digest.txt", false)])
+    func templatesFolderMustExist(value: String, loads: Bool) throws {
+        let folder = try TemporaryFolder()
+        try FileManager.default.createDirectory(at: folder.file("Templates"), withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: folder.file("digest.txt"))
+        let file = folder.file("newsletter.yml")
+        try Data((Self.minimal + "\ntemplates: \(value)\n").utf8).write(to: file)
+        if loads {
+            #expect(try NewsletterConfig.load(from: file).templatesDirectory?.lastPathComponent == value)
+        } else {
+            let error = try #require(throws: ConfigError.self) { try NewsletterConfig.load(from: file) }
+            #expect("\(error)".contains("newsletter.yml:6: templates"), "\(error)")
+            #expect("\(error)".contains(folder.file(value).path), "\(error)")
+        }
+        // Without the setting, the Templates folder beside the configuration, as before.
+        try Data(Self.minimal.utf8).write(to: file)
+        #expect(try NewsletterConfig.load(from: file).templatesDirectory?.lastPathComponent == "Templates")
+    }
+
     @Test func sourceTimeZoneFallsBackToTheTopLevelOne() throws {
         let config = try Self.load(Self.minimal + "\ntimezone: Asia/Shanghai\n")
         #expect(config.sources[0].timeZone.identifier == "Asia/Shanghai")
