@@ -114,13 +114,14 @@ public struct DigestSender: Sendable {
         // Each claimed page's rows are looked up once, when the page is claimed, and handed to the
         // message builder here: memory holds the pages in flight, never the list.
         let claimed = Mutex<[String: Subscriber]>([:])
-        let isActive: @Sendable (String) throws -> Bool = { email in
-            guard let subscriber = try subscribers.subscriber(email), subscriber.status == .active else { return false }
-            claimed.withLock { $0[email] = subscriber }
-            return true
+        // One read of the snapshot per page.
+        let activeAmong: @Sendable ([String]) throws -> Set<String> = { emails in
+            let active = try subscribers.subscribers(emails).filter { $0.value.status == .active }
+            claimed.withLock { $0.merge(active) { _, new in new } }
+            return Set(active.keys)
         }
         let first = try database.claimPendingPage(
-            digestID: id, after: 0, limit: Self.pageSize, isActive: isActive, at: clock.now())
+            digestID: id, after: 0, limit: Self.pageSize, activeAmong: activeAmong, at: clock.now())
         var report = DeliveryEngine.Report()
         if !first.deliveries.isEmpty {
             let smtp = config.smtp
@@ -133,6 +134,9 @@ public struct DigestSender: Sendable {
             defer { stop.setDelivering(false) }
             let logger = self.logger
             let recorder = DeliveryRecorder(database: database, clock: clock, giveUpHours: smtp?.giveUpAfterHours ?? 48)
+            // Back to synchronous = FULL for the store's other writes, however the sessions stopped. Should that
+            // fail, so does the next write (finishing the digest), which reports the state file.
+            defer { try? recorder.finish() }
             // The first page, then the next ones as the sessions use them up.
             let cursor = Mutex((page: Optional(first.deliveries), next: first.next))
             let pages: @Sendable () throws -> [DeliveryEngine.Job] = {
@@ -150,7 +154,7 @@ public struct DigestSender: Sendable {
                         }
                         guard let after = cursor.next else { return [] }
                         let read = try database.claimPendingPage(
-                            digestID: id, after: after, limit: Self.pageSize, isActive: isActive, at: clock.now())
+                            digestID: id, after: after, limit: Self.pageSize, activeAmong: activeAmong, at: clock.now())
                         cursor = (read.deliveries, read.next)
                     }
                 }

@@ -94,7 +94,7 @@ extension AppDatabase {
         }
     }
 
-    /// One pending delivery handed out by ``claimPendingPage(digestID:after:limit:isActive:at:)``.
+    /// One pending delivery handed out by ``claimPendingPage(digestID:after:limit:activeAmong:at:)``.
     public struct ClaimedDelivery: Sendable {
         /// The row's position in the ledger: the next page starts after the last one.
         public var position: Int64
@@ -109,10 +109,18 @@ extension AppDatabase {
     ///
     /// Deliveries in the page whose address is no longer active in the (successfully loaded)
     /// subscriber list are settled as failed in the same transaction and not returned.
+    /// - Parameters:
+    ///   - digestID: the digest whose deliveries to claim.
+    ///   - position: where the page starts: after this row (`0` for the first page).
+    ///   - limit: at most this many rows.
+    ///   - activeAmong: called once with the page's addresses; returns those still active in the list.
+    ///   - date: the time written on deliveries settled as failed.
     /// - Returns: the deliveries to send, and where the next page starts (`nil`: no more rows).
+    /// - Throws: what `activeAmong` throws; GRDB's `DatabaseError` when the state file cannot be read or written.
     /// - Complexity: O(`limit` · log *n*): a range scan of the `(digestId, status)` index.
     public func claimPendingPage(
-        digestID: Int64, after position: Int64, limit: Int, isActive: (String) throws -> Bool, at date: Date
+        digestID: Int64, after position: Int64, limit: Int, activeAmong: ([String]) throws -> Set<String>,
+        at date: Date
     ) throws -> (deliveries: [ClaimedDelivery], next: Int64?) {
         try writer.write { db in
             let rows = try Row.fetchAll(
@@ -122,11 +130,12 @@ extension AppDatabase {
                         WHERE digestId = ? AND status = ? AND rowid > ? ORDER BY rowid LIMIT ?
                         """),
                 arguments: [digestID, Delivery.Status.pending.rawValue, position, limit])
+            let active = try activeAmong(rows.map { $0[1] })
             var claimed: [ClaimedDelivery] = []
             claimed.reserveCapacity(rows.count)
             for row in rows {
                 let email: String = row[1]
-                if try isActive(email) {
+                if active.contains(email) {
                     claimed.append(ClaimedDelivery(position: row[0], email: email, messageID: row[2], attempts: row[3]))
                 } else {
                     try db.cachedStatement(
@@ -143,14 +152,15 @@ extension AppDatabase {
     }
 
     /// Every pending delivery of the digest, page after page
-    /// (``claimPendingPage(digestID:after:limit:isActive:at:)``; tests and reports).
-    public func claimPending(digestID: Int64, isActive: (String) throws -> Bool, at date: Date) throws
+    /// (``claimPendingPage(digestID:after:limit:activeAmong:at:)``; tests and reports).
+    public func claimPending(digestID: Int64, activeAmong: ([String]) throws -> Set<String>, at date: Date) throws
         -> [ClaimedDelivery]
     {
         var all: [ClaimedDelivery] = []
         var position: Int64? = 0
         while let after = position {
-            let page = try claimPendingPage(digestID: digestID, after: after, limit: 1000, isActive: isActive, at: date)
+            let page = try claimPendingPage(
+                digestID: digestID, after: after, limit: 1000, activeAmong: activeAmong, at: date)
             all += page.deliveries
             position = page.next
         }
@@ -188,10 +198,11 @@ extension AppDatabase {
         do {
             try writer.writeWithoutTransaction { db in
                 // Cached statements throughout: this runs once per outcome on the send path, where compiling
-                // the pragmas, BEGIN and COMMIT each time cost more than the UPDATE itself.
-                // The connection's default is FULL (every other write of the store).
-                if !sync { try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute() }
-                defer { if !sync { try? db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute() } }
+                // the pragmas, BEGIN and COMMIT each time cost more than the UPDATE itself. The connection's
+                // default is FULL (every other write of the store); NORMAL, once set, stays between these
+                // commits until the next FULL one or `restoreFullSynchronous()` (switching for each commit
+                // cost a twentieth of the send path's CPU).
+                try Self.setSynchronous(full: sync, db, state: writerSynchronous)
                 try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
                 do {
                     for (attempt, date) in batch {
@@ -209,6 +220,26 @@ extension AppDatabase {
         } catch {
             throw StoreError(path: path, reason: "cannot record a delivery (\(error))")
         }
+    }
+
+    /// Puts the writer connection back to `synchronous = FULL` after the ledger's `NORMAL` commits, so that the
+    /// store's other writes are fsynced again (a no-op when it is already).
+    ///
+    /// - Throws: ``StoreError`` naming the file.
+    public func restoreFullSynchronous() throws {
+        do {
+            try writer.writeWithoutTransaction { db in
+                try Self.setSynchronous(full: true, db, state: writerSynchronous)
+            }
+        } catch {
+            throw StoreError(path: path, reason: "cannot set synchronous = FULL (\(error))")
+        }
+    }
+
+    private static func setSynchronous(full: Bool, _ db: Database, state: WriterSynchronous) throws {
+        guard state.isFull != full else { return }
+        try db.cachedStatement(sql: full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL").execute()
+        state.isFull = full
     }
 
     private static func record(

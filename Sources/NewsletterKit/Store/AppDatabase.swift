@@ -26,6 +26,8 @@ public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
     /// The state file, for error messages (`:memory:` for tests).
     public let path: String
+    /// The writer connection's `synchronous` setting, as the ledger's commits left it.
+    let writerSynchronous = WriterSynchronous()
 
     /// Opens (creating if needed) the state file and migrates it to the current schema.
     ///
@@ -235,4 +237,13 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(path): \(reason)" }
+}
+
+/// The `synchronous` setting of a store's writer connection: `FULL` (its default, every write fsynced) or
+/// `NORMAL`, which the delivery ledger's commits leave in place between them (``DeliveryRecorder``) instead of
+/// switching to it and back around each one.
+///
+/// Read and changed only inside the writer's closures, which the writer runs one at a time.
+final class WriterSynchronous: @unchecked Sendable {
+    var isFull = true
 }

@@ -8,8 +8,10 @@ public import Foundation
 /// most the one message in flight per connection), while many sessions share one commit.
 ///
 /// ## Durability
-/// A commit is written to SQLite's write-ahead log without an fsync (`synchronous = NORMAL` for
-/// these transactions only): it survives a process kill at once (it is in the operating system's
+/// A commit is written to SQLite's write-ahead log without an fsync (`synchronous = NORMAL`, which
+/// the connection keeps between these commits until ``finish()``; the ledger pages claimed meanwhile,
+/// which settle addresses no longer on the list, are committed the same way and are settled again
+/// by the next run if lost): it survives a process kill at once (it is in the operating system's
 /// page cache) but not necessarily a power cut or kernel crash. Every ``syncEveryOutcomes``
 /// outcomes, or when ``syncInterval`` has passed since the last fsync, the commit is made with
 /// `synchronous = FULL`, which fsyncs the log and with it every earlier commit. A power cut can
@@ -93,6 +95,19 @@ public final class DeliveryRecorder: @unchecked Sendable {
             }
             condition.broadcast()
         }
+    }
+
+    /// Ends the run's recording: the store's connection goes back to `synchronous = FULL`.
+    ///
+    /// Its next commit (finishing the digest) then fsyncs the log with every outcome committed before it. Call it
+    /// once the sessions are done, whatever stopped them.
+    ///
+    /// - Throws: ``StoreError`` naming the state file.
+    public func finish() throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while committing { condition.wait() }
+        try database.restoreFullSynchronous()
     }
 
     private func commit(_ batch: [(attempt: DeliveryAttempt, date: Date)], sync: Bool) throws {

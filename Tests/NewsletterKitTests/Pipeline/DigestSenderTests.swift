@@ -116,6 +116,11 @@ struct DigestSenderTests {
         #expect(sent.count >= 1 && sent.count < count, "\(sent)")
         let accepted = try await newsletter.database.deliveries(digestID: 1).filter { $0.status == .accepted }
         #expect(accepted.count == sent.count)
+        // The ledger's NORMAL commits ended with the stopped run: the store's other writes are fsynced again.
+        let synchronous = try await newsletter.database.writer.write { db in
+            try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        }
+        #expect(synchronous == 2)
 
         let rerun = try await newsletter.send(
             now: Self.week1.addingTimeInterval(600), dryRun: false, transport: transport)

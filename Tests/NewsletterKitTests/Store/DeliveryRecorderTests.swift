@@ -15,8 +15,9 @@ struct DeliveryRecorderTests {
         return try #require(digest.id)
     }
 
-    /// Outcomes reported at once by several sessions are all committed, each before its `record` returns,
-    /// and the connection is back to `synchronous = FULL` for the store's other writes.
+    /// Outcomes reported at once by several sessions are all committed, each before its `record` returns; the
+    /// connection stays at `synchronous = NORMAL` between them and is back to `FULL` for the store's other writes
+    /// once the recorder has finished.
     @Test func outcomesFromManySessionsAreAllCommitted() async throws {
         let folder = try TemporaryFolder()
         let database = try AppDatabase(file: folder.file("state.sqlite"))
@@ -43,8 +44,11 @@ struct DeliveryRecorderTests {
         }
         let deliveries = try await database.deliveries(digestID: id)
         #expect(deliveries.allSatisfy { $0.status == .accepted && $0.attempts == 1 && $0.replyCode == 250 })
-        let synchronous = try await database.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
-        #expect(synchronous == 2)
+        let during = try await database.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(during == 1)
+        try recorder.finish()
+        let after = try await database.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(after == 2)
     }
 
     /// Fail closed: once a commit fails (the database locked by another process), that outcome and every later
@@ -78,7 +82,8 @@ struct DeliveryRecorderTests {
         var pages = 0
         while let after = position {
             let page = try database.claimPendingPage(
-                digestID: id, after: after, limit: 10, isActive: { $0 != "r3@example.com" }, at: Self.start)
+                digestID: id, after: after, limit: 10, activeAmong: { Set($0.filter { $0 != "r3@example.com" }) },
+                at: Self.start)
             #expect(page.deliveries.count <= 10)
             seen += page.deliveries.map(\.email)
             position = page.next

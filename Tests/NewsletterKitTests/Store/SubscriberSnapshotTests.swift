@@ -75,6 +75,14 @@ struct SubscriberSnapshotTests {
             }
         }
         #expect(try snapshot.subscriber("nobody@example.com") == nil)
+        // A page's lookup in one read: every address as given, those not in the list left out.
+        let page = list.subscribers.map { $0.email.uppercased() } + ["nobody@example.com"]
+        let found = try snapshot.subscribers(page)
+        #expect(found.count == list.subscribers.count)
+        #expect(found["nobody@example.com"] == nil)
+        for subscriber in list.subscribers {
+            #expect(found[subscriber.email.uppercased()]?.token == subscriber.token, "\(subscriber.email)")
+        }
     }
 
     /// A missing list reads as empty and says so (a resume must stop on it); an empty file is an empty list.
