@@ -13,8 +13,11 @@ stderr). Everything stays on 127.0.0.1; the browser is closed in every case.
 import json
 import sys
 import tempfile
+import time
+import traceback
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -36,6 +39,24 @@ def snapshot(driver):
             "text": driver.find_element(By.TAG_NAME, "body").text}
 
 
+def settled_snapshot(driver, seconds=20):
+    """snapshot() of the page the button led to, read again while Chromium still swaps documents under it.
+
+    Even after readyState is "complete", a read can meet a node of the document being replaced ("Node with given
+    id does not belong to the document", or a stale element); such a read is retried until the deadline.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return snapshot(driver)
+        except (StaleElementReferenceException, WebDriverException) as error:
+            transient = isinstance(error, StaleElementReferenceException) or "does not belong to the document" in str(error)
+            if not transient or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+            WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def main(argv):
     if len(argv) < 2 or argv[0] not in ("unsubscribe", "subscribe", "open"):
         print(__doc__, file=sys.stderr)
@@ -46,7 +67,7 @@ def main(argv):
         driver.set_page_load_timeout(30)
         try:
             driver.get(url)
-            result = {"before": snapshot(driver)}
+            result = {"before": settled_snapshot(driver)}
             forms = driver.find_elements(By.TAG_NAME, "form")
             result["forms"] = [form.get_attribute("method") for form in forms]
             result["buttons"] = [button.text for button in driver.find_elements(By.TAG_NAME, "button")]
@@ -62,11 +83,14 @@ def main(argv):
                 # earlier races the parser: "Node with given id does not belong to the document").
                 WebDriverWait(driver, 20).until(
                     lambda d: d.execute_script("return document.readyState") == "complete")
-                result["after"] = snapshot(driver)
+                result["after"] = settled_snapshot(driver)
             print(json.dumps(result, ensure_ascii=False))
             return 0
         except Exception as error:  # noqa: BLE001 - reported to the test
-            print(f"browser.py: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}", file=sys.stderr)
+            where = [f"line {frame.lineno}" for frame in traceback.extract_tb(error.__traceback__)
+                     if frame.filename == __file__]
+            print(f"browser.py ({', '.join(where)}): {type(error).__name__}: "
+                  f"{str(error).splitlines()[0] if str(error) else ''}", file=sys.stderr)
             return 1
         finally:
             driver.quit()

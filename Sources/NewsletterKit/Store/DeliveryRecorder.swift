@@ -17,8 +17,8 @@ public import Foundation
 /// `synchronous = FULL`, which fsyncs the log and with it every earlier commit. A power cut can
 /// therefore cost at most the outcomes of the last second or the last 1,000 outcomes, whichever is
 /// fewer: those people would be sent the digest again by the next run. Every other write of the
-/// store (freezing a digest, finishing it) stays `synchronous = FULL`, so a run that ends has
-/// fsynced all its outcomes.
+/// store (freezing a digest, finishing it) stays `synchronous = FULL`, so the commit that marks a
+/// digest sent fsyncs every outcome before it.
 ///
 /// After a failed commit the recorder stays failed: every later ``record(_:)`` throws the same
 /// ``StoreError`` (fail closed: the run stops; the outcomes of that transaction stay unrecorded).
