@@ -28,7 +28,7 @@ struct DeliveryEngineTests {
         let engine = DeliveryEngine(
             transport: transport, envelopeSender: "digest@example.com", connections: 2, ratePerSecond: 0,
             retryDelays: [0, 0])
-        let outcomes = Mutex<[String: [SMTPOutcome]]>([:])
+        let outcomes = LockedValue<[String: [SMTPOutcome]]>([:])
         let recipients = (1...5).map { "s\($0)@example.com" }
         let report = engine.deliver(recipients.map { DeliveryEngine.Job(recipient: $0) }, logger: Self.logger) { job in
             Array("From: digest@example.com\r\nTo: \(job.recipient)\r\nSubject: w\r\n\r\nbody\r\n".utf8)
@@ -50,7 +50,7 @@ struct DeliveryEngineTests {
         let engine = DeliveryEngine(
             transport: transport, envelopeSender: "d@example.com", connections: 3, ratePerSecond: 0,
             retryDelays: [0, 0])
-        let finals = Mutex<[String]>([])
+        let finals = LockedValue<[String]>([])
         let report = engine.deliver(
             ["a@example.com", "b@example.com", "c@example.com"].map { DeliveryEngine.Job(recipient: $0) },
             logger: Self.logger
@@ -83,7 +83,7 @@ struct DeliveryEngineTests {
         let transport = RecordingTransport()
         let engine = DeliveryEngine(
             transport: transport, envelopeSender: "d@example.com", connections: 2, ratePerSecond: 50, retryDelays: [])
-        let times = Mutex<[Date]>([])
+        let times = LockedValue<[Date]>([])
         _ = engine.deliver((0..<6).map { DeliveryEngine.Job(recipient: "r\($0)@example.com") }, logger: Self.logger) {
             _ in
             times.withLock { $0.append(Date()) }
@@ -103,7 +103,7 @@ struct DeliveryEngineTests {
         let transport = RecordingTransport()
         let engine = DeliveryEngine(
             transport: transport, envelopeSender: "d@example.com", connections: 1, ratePerSecond: 0, retryDelays: [0])
-        let recorded = Mutex<[String: SMTPOutcome]>([:])
+        let recorded = LockedValue<[String: SMTPOutcome]>([:])
         let report = engine.deliver(
             ["a@example.com", "b@example.com"].map { DeliveryEngine.Job(recipient: $0) }, logger: Self.logger
         ) { job in
@@ -127,7 +127,7 @@ struct DeliveryEngineTests {
         let engine = DeliveryEngine(
             transport: transport, envelopeSender: "d@example.com", connections: connections, ratePerSecond: 0,
             retryDelays: [])
-        let recorded = Mutex(0)
+        let recorded = LockedValue(0)
         let report = engine.deliver(
             (1...50).map { DeliveryEngine.Job(recipient: "s\($0)@example.com") }, logger: Self.logger
         ) { _ in
@@ -197,7 +197,7 @@ struct DeliveryEngineTests {
         let engine = DeliveryEngine(
             transport: transport, envelopeSender: "d@example.com", connections: 1, ratePerSecond: 0,
             retryDelays: [0, 0])
-        let recorded = Mutex<[String: [SMTPOutcome]]>([:])
+        let recorded = LockedValue<[String: [SMTPOutcome]]>([:])
         let report = engine.deliver(
             (1...3).map { DeliveryEngine.Job(recipient: "s\($0)@example.com") }, logger: Self.logger
         ) { _ in
@@ -223,7 +223,7 @@ struct DeliveryEngineTests {
         let engine = DeliveryEngine(
             transport: transport, envelopeSender: "d@example.com", connections: 1, ratePerSecond: 0,
             retryDelays: [0, 0])
-        let recorded = Mutex<[String]>([])
+        let recorded = LockedValue<[String]>([])
         let report = engine.deliver(
             (1...8).map { DeliveryEngine.Job(recipient: "s\($0)@example.com") }, logger: Self.logger
         ) { _ in
@@ -273,7 +273,7 @@ struct DeliveryEngineTests {
             retryDelays: [100])
         let stop = StopRequest()
         engine.stop = stop
-        let finals = Mutex<[String: Bool]>([:])
+        let finals = LockedValue<[String: Bool]>([:])
         let started = ContinuousClock.now
         let report = engine.deliver(
             [DeliveryEngine.Job(recipient: "s1@example.com")], logger: Self.logger
@@ -302,8 +302,8 @@ struct DeliveryEngineTests {
             transport: transport, envelopeSender: "d@example.com", connections: connections, ratePerSecond: 0,
             retryDelays: [])
         engine.stop = stop
-        let composed = Mutex(0)
-        let recorded = Mutex(0)
+        let composed = LockedValue(0)
+        let recorded = LockedValue(0)
         let report = engine.deliver(
             (1...20).map { DeliveryEngine.Job(recipient: "s\($0)@example.com") }, logger: Self.logger
         ) { _ in
