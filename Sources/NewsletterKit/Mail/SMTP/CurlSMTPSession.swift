@@ -82,8 +82,10 @@ final class CurlSMTPSession: MailSession {
         return outcome
     }
 
-    /// The steps of ``send(envelopeSender:recipient:message:beforeEndOfData:whileAwaitingReply:)``; `commitPoint` is called where a
-    /// transaction reaches it (``transaction(on:envelope:message:reused:commitPoint:)``).
+    /// The steps of ``send(envelopeSender:recipient:message:beforeEndOfData:whileAwaitingReply:)``.
+    ///
+    /// `commitPoint` is called where a transaction reaches it
+    /// (``transaction(on:envelope:message:reused:commitPoint:awaitingReply:)``).
     private func attempt<Failure: Error>(
         envelopeSender: String, recipient: String, message: [UInt8], commitPoint: () throws(Failure) -> Void,
         awaitingReply: () -> Void
