@@ -20,7 +20,6 @@ from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 
@@ -37,6 +36,26 @@ def snapshot(driver):
     heading = driver.find_elements(By.ID, "heading")
     return {"url": driver.current_url, "heading": heading[0].text if heading else None,
             "text": driver.find_element(By.TAG_NAME, "body").text}
+
+
+def gone(element):
+    """A wait condition: `element`'s document has been replaced.
+
+    Like Selenium's staleness_of, but chromedriver reports a node of a replaced document either as a stale element
+    or, depending on timing, as "unknown error: ... Node with given id does not belong to the document"; both mean
+    gone (staleness_of let the second escape: the intermittent failure of the subscribe and unsubscribe tests).
+    """
+    def check(_driver):
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+    return check
 
 
 def settled_snapshot(driver, seconds=20):
@@ -78,7 +97,7 @@ def main(argv):
             if action in ("unsubscribe", "subscribe"):
                 button = driver.find_element(By.TAG_NAME, "button")
                 button.click()
-                WebDriverWait(driver, 20).until(expected_conditions.staleness_of(button))
+                WebDriverWait(driver, 20).until(gone(button))
                 # The old page is gone; read the new one only once it has finished loading (reading it
                 # earlier races the parser: "Node with given id does not belong to the document").
                 WebDriverWait(driver, 20).until(
