@@ -77,7 +77,7 @@ final class CurlSMTPSession: MailSession {
         }
         let outcome = try attempt(
             envelopeSender: envelopeSender, recipient: recipient, message: message,
-            commitPoint: { () throws(Failure) in try commitPoint() }, awaitingReply: whileAwaitingReply)
+            commitPoint: commitPoint, awaitingReply: whileAwaitingReply)
         try commitPoint()
         return outcome
     }

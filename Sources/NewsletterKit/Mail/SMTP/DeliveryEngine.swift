@@ -226,27 +226,20 @@ public struct DeliveryEngine: Sendable {
             if case .temporaryFailure = outcome { final = item.retries >= retryDelays.count } else { final = true }
             switch outcome {
             case .accepted, .permanentFailure:
+                // Final in this run: recorded at the next message's commit point (or when the session ends).
                 unrecorded = (item.job, outcome)
-                shared.locked {
-                    $0.uncertainInARow = 0
-                    $0.queue.finish()
-                }
-                shared.broadcast()
-                current = following ?? take(wait: true)
-                continue
             case .uncertain, .temporaryFailure, .fatal:
-                break
-            }
-            do {
-                try record(item.job, outcome, final)
-            } catch {
-                shared.stopRun { $0.report.recordingError = $0.report.recordingError ?? "\(error)" }
-                return
+                do {
+                    try record(item.job, outcome, final)
+                } catch {
+                    shared.stopRun { $0.report.recordingError = $0.report.recordingError ?? "\(error)" }
+                    return
+                }
             }
             if case .uncertain = outcome {} else { shared.locked { $0.uncertainInARow = 0 } }
             switch outcome {
             case .accepted, .permanentFailure:
-                break
+                break  // counted when recorded
             case .uncertain(let reply):
                 let inARow = shared.locked {
                     $0.report.uncertain += 1
