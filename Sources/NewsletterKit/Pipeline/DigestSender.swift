@@ -177,11 +177,16 @@ public struct DigestSender: Sendable {
                         throw NewsletterError(description: "\(job.recipient) is not in the subscriber list")
                     }
                     return try prepared.get().message(for: subscriber, messageID: job.messageID)
-                } record: { job, outcome, final in
-                    try recorder.record(
+                } submit: { job, outcome, final in
+                    // Queued now; committed (by this session or, meanwhile, another) before this session's next
+                    // end of data.
+                    let ticket = recorder.submit(
                         DeliveryAttempt(digestID: id, email: job.recipient, outcome: outcome, final: final))
-                    Self.log(job.recipient, outcome, final: final, logger: logger)
-                    if final { counter.step() }
+                    return {
+                        try recorder.commit(through: ticket)
+                        Self.log(job.recipient, outcome, final: final, logger: logger)
+                        if final { counter.step() }
+                    }
                 }
             }
             if let error = report.recordingError {

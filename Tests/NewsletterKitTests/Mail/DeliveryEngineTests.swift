@@ -188,6 +188,37 @@ struct DeliveryEngineTests {
         }
     }
 
+    /// Issue 9 (speed): with `submit`, an outcome is handed over as soon as the server has answered, and the
+    /// commit that makes it durable is waited for at the next message's commit point (or, for the session's last
+    /// message, before `deliver` returns); a temporary failure is submitted and committed before anything else
+    /// happens on its connection.
+    @Test func outcomesAreSubmittedWhenKnownAndCommittedBeforeTheNextDelivery() {
+        let events = LockedValue<[String]>([])
+        let transport = RecordingTransport(
+            script: ["s2@example.com": [.temporaryFailure(code: 451, reply: "451 4.3.0 try later")]],
+            atDelivery: { recipient in events.withLock { $0.append("deliver \(recipient)") } })
+        let engine = DeliveryEngine(
+            transport: transport, envelopeSender: "d@example.com", connections: 1, ratePerSecond: 0,
+            retryDelays: [])
+        let pages = LockedValue([(1...3).map { DeliveryEngine.Job(recipient: "s\($0)@example.com") }])
+        let report = engine.deliver(
+            pages: { pages.withLock { $0.isEmpty ? [] : $0.removeFirst() } }, logger: Self.logger
+        ) { _ in
+            Array("x\r\n".utf8)
+        } submit: { job, _, _ in
+            events.withLock { $0.append("submit \(job.recipient)") }
+            return { events.withLock { $0.append("commit \(job.recipient)") } }
+        }
+        #expect(report.accepted == 2 && report.deferred == 1)
+        #expect(
+            events.withLock { $0 } == [
+                "deliver s1@example.com", "submit s1@example.com",
+                "commit s1@example.com",  // s2's commit point (the fake's comes before its delivery)
+                "deliver s2@example.com", "submit s2@example.com", "commit s2@example.com",  // 451: at once
+                "deliver s3@example.com", "submit s3@example.com", "commit s3@example.com",  // the session's end
+            ])
+    }
+
     /// Issue 9: no reply to the end of DATA is "uncertain": recorded once, never retried in the
     /// run, and the session is replaced (a late reply would put the old connection out of step).
     @Test func uncertainOutcomeIsNotRetriedAndTheSessionIsReplaced() {

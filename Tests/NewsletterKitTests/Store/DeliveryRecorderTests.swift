@@ -71,6 +71,57 @@ struct DeliveryRecorderTests {
         #expect(try await database.deliveries(digestID: id).allSatisfy { $0.status == .pending })
     }
 
+    /// Issue 9 (speed): a session submits an outcome when the server answers and waits for it only at its next
+    /// commit point, so the first commit in between carries every outcome submitted by then (the sessions share
+    /// commits); a commit that already carried an outcome costs its own wait no transaction, even with the
+    /// database locked by another process.
+    @Test func aCommitCarriesEveryOutcomeSubmittedBeforeIt() async throws {
+        let folder = try TemporaryFolder()
+        let database = try AppDatabase(file: folder.file("state.sqlite"), busyTimeout: 0.05)
+        let recipients = ["a@example.com", "b@example.com", "c@example.com"]
+        let id = try await Self.frozen(database, recipients: recipients)
+        let recorder = DeliveryRecorder(database: database, clock: RunClock(fixed: Self.start), giveUpHours: 48)
+        let tickets = recipients.map {
+            recorder.submit(DeliveryAttempt(digestID: id, email: $0, outcome: .accepted(reply: "250"), final: true))
+        }
+        // Submitted, not yet committed.
+        #expect(try await database.deliveries(digestID: id).allSatisfy { $0.status == .pending })
+        try recorder.commit(through: tickets[0])
+        #expect(try await database.deliveries(digestID: id).allSatisfy { $0.status == .accepted })
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true
+        let other = try DatabaseQueue(path: database.path, configuration: configuration)
+        try other.inDatabase { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+        defer { try? other.inDatabase { db in try db.execute(sql: "ROLLBACK") } }
+        try recorder.commit(through: tickets[2])
+        try recorder.commit(through: tickets[1])
+        // A later outcome needs a transaction: the lock makes it fail, naming the file.
+        let late = recorder.submit(
+            DeliveryAttempt(digestID: id, email: "a@example.com", outcome: .accepted(reply: "250"), final: true))
+        #expect { try recorder.commit(through: late) } throws: { "\($0)".contains(database.path) }
+    }
+
+    /// Fail closed with two steps: when the commit that carries a submitted outcome fails, every session waiting
+    /// for an outcome of that commit or a later one is told, and nothing of it is recorded.
+    @Test func aFailedSharedCommitFailsEverySubmittedOutcome() async throws {
+        let folder = try TemporaryFolder()
+        let database = try AppDatabase(file: folder.file("state.sqlite"), busyTimeout: 0.05)
+        let id = try await Self.frozen(database, recipients: ["a@example.com", "b@example.com"])
+        let recorder = DeliveryRecorder(database: database, clock: RunClock(fixed: Self.start), giveUpHours: 48)
+        let first = recorder.submit(
+            DeliveryAttempt(digestID: id, email: "a@example.com", outcome: .accepted(reply: "250"), final: true))
+        let second = recorder.submit(
+            DeliveryAttempt(digestID: id, email: "b@example.com", outcome: .accepted(reply: "250"), final: true))
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true
+        let other = try DatabaseQueue(path: database.path, configuration: configuration)
+        try other.inDatabase { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+        #expect(throws: StoreError.self) { try recorder.commit(through: first) }
+        try other.inDatabase { db in try db.execute(sql: "ROLLBACK") }
+        #expect(throws: StoreError.self) { try recorder.commit(through: second) }
+        #expect(try await database.deliveries(digestID: id).allSatisfy { $0.status == .pending })
+    }
+
     /// Pending deliveries come page by page in ledger order, each once; addresses no longer active are settled
     /// as failed on the way and not handed out.
     @Test func pendingDeliveriesArePagedAndInactiveOnesSettled() async throws {

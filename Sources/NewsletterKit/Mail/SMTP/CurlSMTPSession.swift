@@ -211,10 +211,6 @@ final class CurlSMTPSession: MailSession {
             if reused, error.isConnectionGone { return .reconnect }
             return .done(commandFailure(error, after: commands[0]), keep: false)
         }
-        // While the server answers: whatever must be done before this message can be delivered. The
-        // transaction's own time limit starts after it.
-        try commitPoint()
-        transactionDeadline = clock.now + .seconds(settings.transactionTimeoutSeconds)
         do {
             if pipelining {
                 while replies.count < commands.count {
@@ -236,6 +232,10 @@ final class CurlSMTPSession: MailSession {
             if reused, replies.isEmpty, error.isConnectionGone { return .reconnect }
             return .done(commandFailure(error, after: commands[min(replies.count, sent - 1)]), keep: false)
         }
+        // Whatever must be done before this message can be delivered, once the server has answered its
+        // envelope. The transaction's own time limit starts again after it.
+        try commitPoint()
+        transactionDeadline = clock.now + .seconds(settings.transactionTimeoutSeconds)
         // The first refusal decides (RFC 2920 §3.2: every reply of the group is checked).
         if let refusal = replies.first(where: { $0.code != 354 && !$0.isPositiveCompletion }) {
             var keep = refusal.code != 421 && !replies.contains { $0.code == 421 }

@@ -7,9 +7,10 @@ public import Logging
 /// Each worker thread owns one ``MailSession`` (one libcurl handle, one connection reused across
 /// its messages) and does all its work between the server's replies
 /// (``MailSession/send(envelopeSender:recipient:message:beforeEndOfData:whileAwaitingReply:)``):
-/// - the outcome of its previous message is handed to `record` after this message's envelope is
-///   written and before its end of data (case 26): the commit overlaps the server's reply, and at
-///   most one unrecorded message per connection is ever delivered;
+/// - the outcome of its previous message is submitted for recording as soon as the server answers
+///   it, and its commit is waited for once the server has answered this message's envelope, before
+///   its data (case 26): at most one unrecorded message per connection is ever delivered, and the
+///   first session to commit in between commits the outcomes every session has submitted by then;
 /// - its next message is taken and composed after this one's end of data, while the server takes
 ///   it (when one may start at once; with a rate limit to wait for, after the reply).
 ///
@@ -132,6 +133,31 @@ public struct DeliveryEngine: Sendable {
         compose: @escaping @Sendable (Job) throws -> [UInt8],
         record: @escaping @Sendable (_ job: Job, _ outcome: SMTPOutcome, _ final: Bool) throws -> Void
     ) -> Report {
+        deliver(pages: pages, sessions: sessions, logger: logger, compose: compose) { job, outcome, final in
+            { try record(job, outcome, final) }
+        }
+    }
+
+    /// Waits until a submitted outcome is recorded (see ``deliver(pages:sessions:logger:compose:submit:)``).
+    /// - Throws: when it cannot be recorded: the session stops before its next end of data.
+    public typealias Commit = () throws -> Void
+
+    /// ``deliver(pages:sessions:logger:compose:record:)`` with each outcome recorded in two steps, so that
+    /// one commit can carry the outcomes of several sessions.
+    ///
+    /// - Parameters:
+    ///   - submit: called once per attempt outcome, on a worker thread, as soon as the outcome is known;
+    ///     hands it over for recording without waiting and returns the ``Commit`` that waits for it. The
+    ///     engine calls that before the session's next message can be delivered, at the same points as
+    ///     `record` in ``deliver(pages:sessions:logger:compose:record:)``: so between the two, another
+    ///     session's commit may carry it.
+    public func deliver(
+        pages: @escaping @Sendable () throws -> [Job],
+        sessions: Int = .max,
+        logger: Logger,
+        compose: @escaping @Sendable (Job) throws -> [UInt8],
+        submit: @escaping @Sendable (_ job: Job, _ outcome: SMTPOutcome, _ final: Bool) -> Commit
+    ) -> Report {
         let shared = SharedState(pages: pages)
         // A stop request wakes every wait at once.
         let waker = stop?.onRequest { shared.broadcast() }
@@ -143,7 +169,7 @@ public struct DeliveryEngine: Sendable {
             let engine = self
             Thread.detachNewThread {
                 defer { group.leave() }
-                engine.work(shared, logger: logger, compose: compose, record: record)
+                engine.work(shared, logger: logger, compose: compose, submit: submit)
             }
         }
         group.wait()
@@ -154,7 +180,7 @@ public struct DeliveryEngine: Sendable {
         _ shared: SharedState,
         logger: Logger,
         compose: @escaping @Sendable (Job) throws -> [UInt8],
-        record: @Sendable (Job, SMTPOutcome, Bool) throws -> Void
+        submit: @Sendable (Job, SMTPOutcome, Bool) -> Commit
     ) {
         var session: any MailSession
         do {
@@ -172,11 +198,11 @@ public struct DeliveryEngine: Sendable {
         // An accepted or permanently failed outcome (no further attempt in this run) is recorded at the next
         // message's commit point, while the server answers that message's envelope: still before its end of
         // data, so at most one unrecorded message per connection is ever delivered.
-        var unrecorded: (job: Job, outcome: SMTPOutcome)?
+        var unrecorded: (job: Job, outcome: SMTPOutcome, commit: Commit)?
         func recordUnrecorded() throws {
-            guard let (job, outcome) = unrecorded else { return }
+            guard let (_, outcome, commit) = unrecorded else { return }
             unrecorded = nil
-            try record(job, outcome, true)
+            try commit()
             shared.locked {
                 if case .accepted = outcome { $0.report.accepted += 1 } else { $0.report.permanentFailures += 1 }
             }
@@ -227,10 +253,10 @@ public struct DeliveryEngine: Sendable {
             switch outcome {
             case .accepted, .permanentFailure:
                 // Final in this run: recorded at the next message's commit point (or when the session ends).
-                unrecorded = (item.job, outcome)
+                unrecorded = (item.job, outcome, submit(item.job, outcome, true))
             case .uncertain, .temporaryFailure, .fatal:
                 do {
-                    try record(item.job, outcome, final)
+                    try submit(item.job, outcome, final)()
                 } catch {
                     shared.stopRun { $0.report.recordingError = $0.report.recordingError ?? "\(error)" }
                     return

@@ -11,12 +11,13 @@ public protocol MailTransport: Sendable {
 public protocol MailSession: AnyObject {
     /// Sends one message to one recipient, calling `beforeEndOfData` on the way.
     ///
-    /// `beforeEndOfData` is called exactly once per call, on the calling thread: after the transaction's first
-    /// command has been written and before the end of the data (RFC 5321 §4.1.1.4: the point from which the server
-    /// may deliver the message) is sent; when the call ends earlier (a refusal, no connection) it is called before
-    /// returning. The delivery engine records the previous message's outcome there, while the server answers this
-    /// message's envelope. When it throws, this message is not sent (the connection is dropped with its
-    /// transaction unfinished, so the server discards it) and the error is rethrown.
+    /// `beforeEndOfData` is called exactly once per call, on the calling thread: once the server has answered the
+    /// envelope (MAIL, RCPT, DATA) and before the message data and its end (RFC 5321 §4.1.1.4: the point from which
+    /// the server may deliver the message) are sent; when the call ends earlier (a refusal, no connection) it is
+    /// called before returning. The delivery engine waits there for the previous message's outcome to be committed,
+    /// as late as it can, so that one commit carries the outcomes of as many sessions as possible. When it throws,
+    /// this message is not sent (the connection is dropped with its transaction unfinished, so the server discards
+    /// it) and the error is rethrown.
     ///
     /// - Parameters:
     ///   - envelopeSender: the RFC 5321 `MAIL FROM` address.
