@@ -1,8 +1,9 @@
 public import Foundation
 
-/// Records delivery outcomes for the sessions of one run with **group commit**: a session submits
-/// its outcome as soon as the server has answered (``submit(_:)``) and waits, only when it must,
-/// until a transaction that contains it has committed (``commit(through:)``). The first session
+/// Records delivery outcomes for the sessions of one run with **group commit**.
+///
+/// A session submits its outcome as soon as the server has answered (``submit(_:)``) and waits, only
+/// when it must, until a transaction that contains it has committed (``commit(through:)``). The first session
 /// that must wait commits every outcome submitted by then, its own and other sessions'; outcomes
 /// submitted while a commit is running go into the next transaction together.
 ///

@@ -202,13 +202,12 @@ struct DeliveryEngineTests {
             retryDelays: [])
         let pages = LockedValue([(1...3).map { DeliveryEngine.Job(recipient: "s\($0)@example.com") }])
         let report = engine.deliver(
-            pages: { pages.withLock { $0.isEmpty ? [] : $0.removeFirst() } }, logger: Self.logger
-        ) { _ in
-            Array("x\r\n".utf8)
-        } submit: { job, _, _ in
-            events.withLock { $0.append("submit \(job.recipient)") }
-            return { events.withLock { $0.append("commit \(job.recipient)") } }
-        }
+            pages: { pages.withLock { $0.isEmpty ? [] : $0.removeFirst() } }, logger: Self.logger,
+            compose: { _ in Array("x\r\n".utf8) },
+            submit: { job, _, _ in
+                events.withLock { $0.append("submit \(job.recipient)") }
+                return { events.withLock { $0.append("commit \(job.recipient)") } }
+            })
         #expect(report.accepted == 2 && report.deferred == 1)
         #expect(
             events.withLock { $0 } == [

@@ -146,11 +146,16 @@ public struct DeliveryEngine: Sendable {
     /// one commit can carry the outcomes of several sessions.
     ///
     /// - Parameters:
+    ///   - pages: the next page of jobs, as in ``deliver(pages:sessions:logger:compose:record:)``.
+    ///   - sessions: at most this many sessions.
+    ///   - logger: receives a debug line, with the server's reply, for each accepted message.
+    ///   - compose: builds the recipient's message, as in ``deliver(_:logger:compose:record:)``.
     ///   - submit: called once per attempt outcome, on a worker thread, as soon as the outcome is known;
     ///     hands it over for recording without waiting and returns the ``Commit`` that waits for it. The
     ///     engine calls that before the session's next message can be delivered, at the same points as
     ///     `record` in ``deliver(pages:sessions:logger:compose:record:)``: so between the two, another
     ///     session's commit may carry it.
+    /// - Returns: the counts and stop reason, as in ``deliver(pages:sessions:logger:compose:record:)``.
     public func deliver(
         pages: @escaping @Sendable () throws -> [Job],
         sessions: Int = .max,
