@@ -245,6 +245,25 @@ struct PersonalizedBody: Sendable {
     static func htmlEscape(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 })
         else { return text }
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: each Character is one byte (or CR LF, which is neither of the five), so bytes give the same
+            // result without breaking the text into grapheme clusters (a fifth of composing a message whose
+            // name or unsubscribe URL holds `'` or `&`).
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count + 16)
+            for byte in text.utf8 {
+                switch byte {
+                case 0x3C: bytes += "&lt;".utf8
+                case 0x3E: bytes += "&gt;".utf8
+                case 0x26: bytes += "&amp;".utf8
+                case 0x22: bytes += "&quot;".utf8
+                case 0x27: bytes += "&#39;".utf8
+                default: bytes.append(byte)
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        // Otherwise per Character: a combining mark after `<` makes one Character that the renderer leaves alone.
         var result = ""
         result.reserveCapacity(text.utf8.count + 16)
         for character in text {

@@ -33,14 +33,26 @@ enum MessageIDSyntax {
 
     /// The Message-ID in `<left@right>` form, or `nil` when it is not `dot-atom-text "@" dot-atom-text`
     /// (RFC 5322 §3.6.4; the obsolete and literal forms are not accepted).
+    ///
+    /// Works on the UTF-8 bytes (it runs once per message on the send path): any byte that is not ASCII fails the
+    /// dot-atom test, so a combining mark after `<` or `>` gives `nil` as the Character-level reading would.
     static func normalizedMessageID(_ raw: String) -> String? {
-        var text = Substring(raw.trimmingASCIIWhitespace())
-        // (Two different characters: at least two, without counting them.)
-        if text.first == "<" && text.last == ">" {
-            text = text.dropFirst().dropLast()
+        var raw = raw
+        return raw.withUTF8 { all -> String? in
+            func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+            var (start, end) = (0, all.count)
+            while start < end, isSpace(all[start]) { start += 1 }
+            while end > start, isSpace(all[end - 1]) { end -= 1 }
+            if end - start >= 2, all[start] == UInt8(ascii: "<"), all[end - 1] == UInt8(ascii: ">") {
+                start += 1
+                end -= 1
+            }
+            let text = UnsafeBufferPointer(rebasing: all[start..<end])
+            // One "@": a second one fails the dot-atom test of its side.
+            guard text.count <= 250, let at = text.firstIndex(of: UInt8(ascii: "@")),
+                isDotAtom(bytes: text[..<at]), isDotAtom(bytes: text[(at + 1)...])
+            else { return nil }
+            return "<" + String(decoding: text, as: UTF8.self) + ">"
         }
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, isDotAtom(parts[0]), isDotAtom(parts[1]), text.utf8.count <= 250 else { return nil }
-        return "<\(text)>"
     }
 }

@@ -267,7 +267,6 @@ public struct DeliveryEngine: Sendable {
                     return
                 }
             }
-            if case .uncertain = outcome {} else { shared.locked { $0.uncertainInARow = 0 } }
             switch outcome {
             case .accepted, .permanentFailure:
                 break  // counted when recorded
@@ -305,8 +304,15 @@ public struct DeliveryEngine: Sendable {
                 shared.stopRun { $0.report.fatalError = reply }
                 return
             }
-            shared.locked { $0.queue.finish() }
-            shared.broadcast()
+            // One hold of the lock per message for the shared bookkeeping, and a wake-up for any session waiting for
+            // a retry to be due.
+            var settled = true
+            if case .uncertain = outcome { settled = false }
+            shared.locked {
+                if settled { $0.uncertainInARow = 0 }
+                $0.queue.finish()
+                $0.condition.broadcast()
+            }
             current = following ?? take(wait: true)
         }
     }
