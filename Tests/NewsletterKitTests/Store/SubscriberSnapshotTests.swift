@@ -85,6 +85,30 @@ struct SubscriberSnapshotTests {
         }
     }
 
+    /// A page lookup larger than one statement's share of keys (``SubscriberSnapshot/lookupChunk``) finds every
+    /// address, each spelling of one address included, and leaves out those the list does not have.
+    @Test func largePageLookupFindsEverySpelling() throws {
+        let folder = try TemporaryFolder()
+        let file = folder.file("subscribers.csv")
+        let count = SubscriberSnapshot.lookupChunk * 2 + 7
+        var csv = "email,name,status,token,added\r\n"
+        for index in 0..<count {
+            csv += "r\(index)@example.com,读者\(index),active,\(String(index, radix: 16)),2019-05-01\r\n"
+        }
+        try Data(csv.utf8).write(to: file)
+        let snapshot = try SubscriberSnapshot(file: file, tokens: nil) { _ in }
+        let page =
+            (0..<count).map { "r\($0)@example.com" } + (0..<count).map { "R\($0)@Example.COM" }
+            + ["nobody@example.com"]
+        let found = try snapshot.subscribers(page)
+        #expect(found.count == count * 2)
+        for index in 0..<count {
+            #expect(found["r\(index)@example.com"]?.name == "读者\(index)")
+            #expect(found["R\(index)@Example.COM"]?.storedToken == String(index, radix: 16))
+        }
+        #expect(found["nobody@example.com"] == nil)
+    }
+
     /// A missing list reads as empty and says so (a resume must stop on it); an empty file is an empty list.
     @Test func missingAndEmptyLists() throws {
         let folder = try TemporaryFolder()
