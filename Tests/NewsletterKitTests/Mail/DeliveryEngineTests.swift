@@ -176,6 +176,11 @@ struct DeliveryEngineTests {
             ledger.lock.withLock { ledger.recorded.append(job.recipient) }
         }
         #expect(report.accepted == 39 && report.permanentFailures == 1)
+        // A single session commits while the envelope is answered (nobody to share a commit with); several as late
+        // as they can.
+        #expect(
+            Set(transport.commitPoints.withLock { $0 })
+                == [connections == 1 ? .whileEnvelopeIsAnswered : .onceEnvelopeIsAnswered])
         // Every outcome recorded once, the last ones (one per session) included.
         #expect(ledger.lock.withLock { ledger.recorded.sorted() } == recipients.sorted())
         // The fake delivers after the commit point: with one connection, delivery k found outcomes 1…k-1 recorded.

@@ -178,8 +178,8 @@ struct SMTPPipeliningTests {
     ///
     /// It comes after the envelope is written and before the end of data: the server has not taken the message yet
     /// when it runs. The wait for the reply to the end of data (where the engine composes the next message) comes after it.
-    @Test(arguments: [true, false])
-    func commitPointComesOnceBeforeTheEndOfData(pipelining: Bool) throws {
+    @Test(arguments: [true, false], [CommitPoint.whileEnvelopeIsAnswered, .onceEnvelopeIsAnswered])
+    func commitPointComesOnceBeforeTheEndOfData(pipelining: Bool, point: CommitPoint) throws {
         let folder = try TemporaryFolder()
         let server = try SMTPTestServer(folder: folder, extra: pipelining ? ["--pipelining"] : [])
         let session = try Self.transport(port: server.port).makeSession()
@@ -188,7 +188,7 @@ struct SMTPPipeliningTests {
             var acceptedAtCommitPoint: [String] = []
             let outcome = try session.send(
                 envelopeSender: Self.sender, recipient: recipient,
-                message: CurlSMTPTransportTests.message(to: recipient, body: "text\r\n"),
+                message: CurlSMTPTransportTests.message(to: recipient, body: "text\r\n"), commitPoint: point,
                 beforeEndOfData: {
                     calls.append("commit point")
                     acceptedAtCommitPoint = try server.acceptedRecipients()
@@ -200,6 +200,32 @@ struct SMTPPipeliningTests {
         }
         #expect(try server.acceptedRecipients() == ["a@example.com", "b@example.org"])
         #expect(try Self.connections(server) == 1)
+    }
+
+    /// At ``CommitPoint/onceEnvelopeIsAnswered`` the server has answered the whole envelope when the commit point
+    /// comes (here: refused the recipient, which it logs before replying); the message is then refused as before.
+    @Test(arguments: [true, false])
+    func commitPointOnceTheEnvelopeIsAnsweredFollowsTheReplies(pipelining: Bool) throws {
+        let folder = try TemporaryFolder()
+        let server = try SMTPTestServer(
+            folder: folder,
+            faults: #"[{"rcpt": "gone@example.net", "phase": "rcpt", "code": 550, "message": "5.1.1 no such user"}]"#,
+            extra: pipelining ? ["--pipelining"] : [])
+        let session = try Self.transport(port: server.port).makeSession()
+        var refusedByThen = false
+        let outcome = session.send(
+            envelopeSender: Self.sender, recipient: "gone@example.net",
+            message: CurlSMTPTransportTests.message(to: "gone@example.net", body: "text\r\n"),
+            commitPoint: .onceEnvelopeIsAnswered,
+            beforeEndOfData: {
+                refusedByThen =
+                    (try? server.events())?.contains {
+                        $0["event"] as? String == "reject" && $0["rcpt"] as? String == "gone@example.net"
+                    } ?? false
+            }, whileAwaitingReply: {})
+        #expect(refusedByThen)
+        #expect(outcome.code == 550)
+        #expect(Self.send(session, "a@example.com").code == 250)
     }
 
     /// When the commit point throws (the previous outcome cannot be recorded), this message is not delivered:

@@ -36,6 +36,8 @@ final class FolderFetcher: HTTPFetching {
 final class RecordingTransport: MailTransport {
     let sent = LockedValue<[(recipient: String, bytes: [UInt8])]>([])
     let sessions = LockedValue(0)
+    /// The commit point each message was sent with, in order.
+    let commitPoints = LockedValue<[CommitPoint]>([])
     let script: LockedValue<[String: [SMTPOutcome]]>
 
     /// Called for every message after its commit point, where the real server would take it.
@@ -62,9 +64,10 @@ final class RecordingTransport: MailTransport {
         /// Calls `beforeEndOfData` first, as the real session does before any message can be delivered, and
         /// `whileAwaitingReply` after the delivery.
         func send<Failure: Error>(
-            envelopeSender: String, recipient: String, message: [UInt8],
+            envelopeSender: String, recipient: String, message: [UInt8], commitPoint: CommitPoint,
             beforeEndOfData: () throws(Failure) -> Void, whileAwaitingReply: () -> Void
         ) throws(Failure) -> SMTPOutcome {
+            owner.commitPoints.withLock { $0.append(commitPoint) }
             try beforeEndOfData()
             owner.atDelivery?(recipient)
             whileAwaitingReply()

@@ -58,7 +58,7 @@ final class CurlSMTPSession: MailSession {
     }
 
     func send<Failure: Error>(
-        envelopeSender: String, recipient: String, message: [UInt8],
+        envelopeSender: String, recipient: String, message: [UInt8], commitPoint point: CommitPoint,
         beforeEndOfData: () throws(Failure) -> Void, whileAwaitingReply: () -> Void
     ) throws(Failure) -> SMTPOutcome {
         var pending = true
@@ -77,18 +77,18 @@ final class CurlSMTPSession: MailSession {
         }
         let outcome = try attempt(
             envelopeSender: envelopeSender, recipient: recipient, message: message,
-            commitPoint: commitPoint, awaitingReply: whileAwaitingReply)
+            commitPoint: commitPoint, at: point, awaitingReply: whileAwaitingReply)
         try commitPoint()
         return outcome
     }
 
-    /// The steps of ``send(envelopeSender:recipient:message:beforeEndOfData:whileAwaitingReply:)``.
+    /// The steps of ``send(envelopeSender:recipient:message:commitPoint:beforeEndOfData:whileAwaitingReply:)``.
     ///
-    /// `commitPoint` is called where a transaction reaches it
-    /// (``transaction(on:envelope:message:reused:commitPoint:awaitingReply:)``).
+    /// `commitPoint` is called where a transaction reaches `point`
+    /// (``transaction(on:envelope:message:reused:commitPoint:at:awaitingReply:)``).
     private func attempt<Failure: Error>(
         envelopeSender: String, recipient: String, message: [UInt8], commitPoint: () throws(Failure) -> Void,
-        awaitingReply: () -> Void
+        at point: CommitPoint, awaitingReply: () -> Void
     ) throws(Failure) -> SMTPOutcome {
         if let problem = Self.envelopeProblem(envelopeSender) ?? Self.envelopeProblem(recipient) {
             return .fatal(reply: problem)
@@ -131,7 +131,7 @@ final class CurlSMTPSession: MailSession {
         }
         let envelope = Envelope(sender: sender.email, recipient: mailbox.email, smtpUTF8: needsSMTPUTF8)
         switch try transaction(
-            on: current, envelope: envelope, message: message, reused: reused, commitPoint: commitPoint,
+            on: current, envelope: envelope, message: message, reused: reused, commitPoint: commitPoint, at: point,
             awaitingReply: awaitingReply)
         {
         case .done(let outcome, let keep):
@@ -145,7 +145,7 @@ final class CurlSMTPSession: MailSession {
             guard let fresh = connection else { return .fatal(reply: "no SMTP connection") }
             current = fresh
             switch try transaction(
-                on: current, envelope: envelope, message: message, reused: false, commitPoint: commitPoint,
+                on: current, envelope: envelope, message: message, reused: false, commitPoint: commitPoint, at: point,
                 awaitingReply: awaitingReply)
             {
             case .done(let outcome, let keep):
@@ -177,13 +177,13 @@ final class CurlSMTPSession: MailSession {
 
     /// One mail transaction.
     ///
-    /// `commitPoint` is called once the first command is written (with pipelining, while
-    /// the server answers the envelope) and in any case before the end of the data; it may have been called by
-    /// an earlier transaction of the same `send`, and is then a no-op. `awaitingReply` is called once the end of
+    /// `commitPoint` is called at `point`: once the first command is written (with pipelining, the whole envelope),
+    /// or once the envelope is answered; in any case before the data. It may have been called by an earlier
+    /// transaction of the same `send`, and is then a no-op. `awaitingReply` is called once the end of
     /// the data is written, before its reply is read.
     private func transaction<Failure: Error>(
         on connection: SMTPConnection, envelope: Envelope, message: [UInt8], reused: Bool,
-        commitPoint: () throws(Failure) -> Void, awaitingReply: () -> Void
+        commitPoint: () throws(Failure) -> Void, at point: CommitPoint, awaitingReply: () -> Void
     ) throws(Failure) -> TransactionResult {
         let clock = ContinuousClock()
         var transactionDeadline = clock.now + .seconds(settings.transactionTimeoutSeconds)
@@ -211,6 +211,10 @@ final class CurlSMTPSession: MailSession {
             if reused, error.isConnectionGone { return .reconnect }
             return .done(commandFailure(error, after: commands[0]), keep: false)
         }
+        if point == .whileEnvelopeIsAnswered {
+            try commitPoint()
+            transactionDeadline = clock.now + .seconds(settings.transactionTimeoutSeconds)
+        }
         do {
             if pipelining {
                 while replies.count < commands.count {
@@ -232,10 +236,10 @@ final class CurlSMTPSession: MailSession {
             if reused, replies.isEmpty, error.isConnectionGone { return .reconnect }
             return .done(commandFailure(error, after: commands[min(replies.count, sent - 1)]), keep: false)
         }
-        // Whatever must be done before this message can be delivered, once the server has answered its
-        // envelope. The transaction's own time limit starts again after it.
-        try commitPoint()
-        transactionDeadline = clock.now + .seconds(settings.transactionTimeoutSeconds)
+        if point == .onceEnvelopeIsAnswered {
+            try commitPoint()
+            transactionDeadline = clock.now + .seconds(settings.transactionTimeoutSeconds)
+        }
         // The first refusal decides (RFC 2920 §3.2: every reply of the group is checked).
         if let refusal = replies.first(where: { $0.code != 354 && !$0.isPositiveCompletion }) {
             var keep = refusal.code != 421 && !replies.contains { $0.code == 421 }

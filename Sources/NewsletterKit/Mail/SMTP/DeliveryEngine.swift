@@ -6,11 +6,12 @@ public import Logging
 ///
 /// Each worker thread owns one ``MailSession`` (one libcurl handle, one connection reused across
 /// its messages) and does all its work between the server's replies
-/// (``MailSession/send(envelopeSender:recipient:message:beforeEndOfData:whileAwaitingReply:)``):
+/// (``MailSession/send(envelopeSender:recipient:message:commitPoint:beforeEndOfData:whileAwaitingReply:)``):
 /// - the outcome of its previous message is submitted for recording as soon as the server answers
 ///   it, and its commit is waited for once the server has answered this message's envelope, before
 ///   its data (case 26): at most one unrecorded message per connection is ever delivered, and the
-///   first session to commit in between commits the outcomes every session has submitted by then;
+///   first session to commit in between commits the outcomes every session has submitted by then
+///   (a single session, with nobody to share a commit with, waits while the envelope is answered);
 /// - its next message is taken and composed after this one's end of data, while the server takes
 ///   it (when one may start at once; with a rate limit to wait for, after the reply).
 ///
@@ -174,7 +175,11 @@ public struct DeliveryEngine: Sendable {
             let engine = self
             Thread.detachNewThread {
                 defer { group.leave() }
-                engine.work(shared, logger: logger, compose: compose, submit: submit)
+                // One session has nobody's outcome to share a commit with: its commit overlaps the server's reply
+                // to the envelope instead.
+                engine.work(
+                    shared, commitPoint: workerCount == 1 ? .whileEnvelopeIsAnswered : .onceEnvelopeIsAnswered,
+                    logger: logger, compose: compose, submit: submit)
             }
         }
         group.wait()
@@ -183,6 +188,7 @@ public struct DeliveryEngine: Sendable {
 
     private func work(
         _ shared: SharedState,
+        commitPoint: CommitPoint,
         logger: Logger,
         compose: @escaping @Sendable (Job) throws -> [UInt8],
         submit: @Sendable (Job, SMTPOutcome, Bool) -> Commit
@@ -246,7 +252,7 @@ public struct DeliveryEngine: Sendable {
             do {
                 outcome = try session.send(
                     envelopeSender: envelopeSender, recipient: item.job.recipient, message: message,
-                    beforeEndOfData: recordUnrecorded,
+                    commitPoint: commitPoint, beforeEndOfData: recordUnrecorded,
                     whileAwaitingReply: { following = take(wait: false).map { .some($0) } })
             } catch {
                 // The previous outcome could not be recorded; this message was not sent (it stays pending).

@@ -11,18 +11,17 @@ public protocol MailTransport: Sendable {
 public protocol MailSession: AnyObject {
     /// Sends one message to one recipient, calling `beforeEndOfData` on the way.
     ///
-    /// `beforeEndOfData` is called exactly once per call, on the calling thread: once the server has answered the
-    /// envelope (MAIL, RCPT, DATA) and before the message data and its end (RFC 5321 §4.1.1.4: the point from which
-    /// the server may deliver the message) are sent; when the call ends earlier (a refusal, no connection) it is
-    /// called before returning. The delivery engine waits there for the previous message's outcome to be committed,
-    /// as late as it can, so that one commit carries the outcomes of as many sessions as possible. When it throws,
-    /// this message is not sent (the connection is dropped with its transaction unfinished, so the server discards
-    /// it) and the error is rethrown.
+    /// `beforeEndOfData` is called exactly once per call, on the calling thread, at `commitPoint` and in any case
+    /// before the end of the data (RFC 5321 §4.1.1.4: the point from which the server may deliver the message) is
+    /// sent; when the call ends earlier (a refusal, no connection) it is called before returning. The delivery engine
+    /// waits there for the previous message's outcome to be committed. When it throws, this message is not sent (the
+    /// connection is dropped with its transaction unfinished, so the server discards it) and the error is rethrown.
     ///
     /// - Parameters:
     ///   - envelopeSender: the RFC 5321 `MAIL FROM` address.
     ///   - recipient: the single `RCPT TO` address.
     ///   - message: the complete RFC 5322 message, CRLF line ends, not dot-stuffed.
+    ///   - commitPoint: where in the transaction `beforeEndOfData` is called.
     ///   - beforeEndOfData: work that must be done before this message can be delivered.
     ///   - whileAwaitingReply: called at most once, on the calling thread, after the end of the data is written and
     ///     before its reply is read: work to do while the server takes the message (the engine composes the next
@@ -31,12 +30,35 @@ public protocol MailSession: AnyObject {
     ///   uncertain delivery (no reply to the end of DATA), or a fatal failure that stops the run.
     /// - Throws: only what `beforeEndOfData` threw.
     func send<Failure: Error>(
-        envelopeSender: String, recipient: String, message: [UInt8],
+        envelopeSender: String, recipient: String, message: [UInt8], commitPoint: CommitPoint,
         beforeEndOfData: () throws(Failure) -> Void, whileAwaitingReply: () -> Void
     ) throws(Failure) -> SMTPOutcome
 }
 
+/// Where in a mail transaction a session calls the work that must precede the end of the data
+/// (``MailSession/send(envelopeSender:recipient:message:commitPoint:beforeEndOfData:whileAwaitingReply:)``).
+public enum CommitPoint: Sendable {
+    /// Once the envelope (MAIL, RCPT, DATA; without pipelining, MAIL) is written, while the server answers it: the
+    /// work overlaps the server's reply. For a single connection, where no other session's outcome can join a commit.
+    case whileEnvelopeIsAnswered
+    /// Once the server has answered the envelope, just before the data: as late as it can be, so that a commit made
+    /// there carries the outcomes other sessions submitted meanwhile.
+    case onceEnvelopeIsAnswered
+}
+
 extension MailSession {
+    /// ``send(envelopeSender:recipient:message:commitPoint:beforeEndOfData:whileAwaitingReply:)`` at
+    /// ``CommitPoint/onceEnvelopeIsAnswered``.
+    public func send<Failure: Error>(
+        envelopeSender: String, recipient: String, message: [UInt8],
+        beforeEndOfData: () throws(Failure) -> Void, whileAwaitingReply: () -> Void
+    ) throws(Failure) -> SMTPOutcome {
+        try send(
+            envelopeSender: envelopeSender, recipient: recipient, message: message,
+            commitPoint: .onceEnvelopeIsAnswered,
+            beforeEndOfData: beforeEndOfData, whileAwaitingReply: whileAwaitingReply)
+    }
+
     /// Sends one message to one recipient with nothing to do on the way; see
     /// ``send(envelopeSender:recipient:message:beforeEndOfData:whileAwaitingReply:)``.
     public func send(envelopeSender: String, recipient: String, message: [UInt8]) -> SMTPOutcome {
