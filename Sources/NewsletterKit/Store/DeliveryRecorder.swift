@@ -9,7 +9,8 @@ public import Foundation
 ///
 /// So every outcome is committed before its session sends its next message (a kill -9 costs at
 /// most the one message in flight per connection), while many sessions share one commit: at four
-/// connections this halved the ledger's share of the send path's CPU.
+/// connections a commit carries about 2.4 outcomes, and the ledger's share of the send path's CPU
+/// fell from about a third to under a quarter.
 ///
 /// ## Durability
 /// A commit is written to SQLite's write-ahead log without an fsync (`synchronous = NORMAL`, which

@@ -96,7 +96,7 @@ public struct DeliveryEngine: Sendable {
     ///     stays pending) and the run stops (``Report/buildError``).
     ///   - record: called once per attempt outcome, on a worker thread, before the session's next
     ///     message can be delivered: an accepted or permanently failed outcome at that message's
-    ///     commit point (while the server answers its envelope, before its end of data), any other
+    ///     commit point (``CommitPoint``: around the server's reply to its envelope, before its data), any other
     ///     outcome before the next message starts, and the session's last outcome before `deliver`
     ///     returns. `final` is `true` when no more attempts follow in this run. When it throws, every
     ///     session stops before its next message is delivered (``Report/recordingError``): only the
@@ -206,9 +206,9 @@ public struct DeliveryEngine: Sendable {
             guard let item = next(shared, wait: wait) else { return nil }
             return Composed(item: item, message: Result { try compose(item.job) })
         }
-        // An accepted or permanently failed outcome (no further attempt in this run) is recorded at the next
-        // message's commit point, while the server answers that message's envelope: still before its end of
-        // data, so at most one unrecorded message per connection is ever delivered.
+        // An accepted or permanently failed outcome (no further attempt in this run) is submitted at once and its
+        // commit waited for at the next message's commit point: still before that message's data, so at most one
+        // unrecorded message per connection is ever delivered.
         var unrecorded: (job: Job, outcome: SMTPOutcome, commit: Commit)?
         func recordUnrecorded() throws {
             guard let (_, outcome, commit) = unrecorded else { return }
