@@ -5,7 +5,7 @@ extension CurlSMTPTransport {
     /// What a probe of the SMTP server found.
     public struct Probe: Sendable {
         /// The commands sent, by verb only (`EHLO`, `STARTTLS`, `AUTH`, `NOOP`, `QUIT`): never their
-        /// arguments, which for AUTH carry the credentials.
+        /// arguments, which for AUTH carry the credentials, nor the lines of the AUTH exchange after it.
         public var commands: [String] = []
         /// The server's reply lines, in order.
         public var replies: [String] = []
@@ -62,8 +62,13 @@ extension CurlSMTPTransport {
                 if type == CURLINFO_HEADER_IN {
                     state.replies += lines
                 } else {
-                    // The verb only: AUTH's arguments are the credentials.
-                    state.commands += lines.compactMap { $0.split(separator: " ").first.map { $0.uppercased() } }
+                    // Known verbs only, without their arguments: AUTH's arguments, and the lines a SASL exchange
+                    // sends after it (a base64 user name, password or PLAIN response, RFC 4954 §4), are credentials.
+                    state.commands += lines.compactMap { line in
+                        line.split(separator: " ").first.map { $0.uppercased() }.flatMap {
+                            Self.probeVerbs.contains($0) ? $0 : nil
+                        }
+                    }
                 }
                 return 0
             }
@@ -90,6 +95,12 @@ extension CurlSMTPTransport {
         }
         return probe
     }
+
+    /// The SMTP commands a probe reports (RFC 5321 §4.1, RFC 3207, RFC 4954); any other line it sends is part of
+    /// an AUTH exchange and never shown.
+    static let probeVerbs: Set<String> = [
+        "EHLO", "HELO", "STARTTLS", "AUTH", "NOOP", "QUIT", "RSET", "MAIL", "RCPT", "DATA", "VRFY", "HELP",
+    ]
 
     private static func lastReply(_ replies: [String]) -> String {
         guard let last = replies.last(where: { $0.first?.isNumber == true }) else { return "" }
