@@ -770,7 +770,7 @@ public enum ListingExtractor: Sendable {
         }
         if title.isEmpty, let alt = anchor.first("img")?.attribute("alt") { title = TextNormalizer.collapse(alt) }
         // Bullets and a date written inside the link text.
-        title = title.trimmingCharacters(in: CharacterSet(charactersIn: "·•■□▪►▶>》»-—· \u{3000}"))
+        title = trimmingBullets(title)
         if let found = DateParser.firstDate(in: title, timeZone: .gmt) {
             let before = title[..<found.range.lowerBound].trimmingCharacters(
                 in: CharacterSet(charactersIn: "[]()（）【】 "))
@@ -782,6 +782,25 @@ public enum ListingExtractor: Sendable {
             }
         }
         return title
+    }
+
+    /// `title` without bullets and arrows around it: any of `·•■□▪►▶>》»-—` and spaces at the start; at the end
+    /// the same, except that `>`, `》` and `»` stay when they close an opening mark in the title (`印发《条例》`,
+    /// `活动<首期报名开启>`: a trial mailed `…条例` and `…<首期报名开启`).
+    static func trimmingBullets(_ title: String) -> String {
+        let bullets: Set<Character> = ["·", "•", "■", "□", "▪", "►", "▶", "-", "—", "・", " ", "\u{3000}"]
+        let closers: [Character: Character] = [">": "<", "》": "《", "»": "«"]
+        var text = Substring(title)
+        while let first = text.first, bullets.contains(first) || closers[first] != nil { text = text.dropFirst() }
+        while let last = text.last {
+            if let opener = closers[last] {
+                guard text.count(where: { $0 == opener }) < text.count(where: { $0 == last }) else { break }
+            } else if !bullets.contains(last) {
+                break
+            }
+            text = text.dropLast()
+        }
+        return String(text)
     }
 
     private static let attachmentExtensions: Set<String> = [

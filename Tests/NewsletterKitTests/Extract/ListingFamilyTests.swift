@@ -160,6 +160,21 @@ struct ListingFamilyTests {
         #expect(ListingExtractor.title(of: try #require(root.first("a"))) == "关于做好春节后复工复产工作的通知")
     }
 
+    /// Bullets and arrows around a link's text go; a closing mark that closes something in the title stays.
+    @Test(arguments: [
+        ("印发《示例市安全生产条例》", "印发《示例市安全生产条例》"),
+        ("市图书馆推出“周末阅读营”公益活动 <首期报名开启>", "市图书馆推出“周末阅读营”公益活动 <首期报名开启>"),
+        ("· 关于开展春季植树活动的通知", "关于开展春季植树活动的通知"), ("» Weekly notes «", "Weekly notes «"),
+        ("▶ 全市春耕备耕工作会议召开 》", "全市春耕备耕工作会议召开"), ("Read the report »", "Read the report"),
+        ("— 《旗帜》杂志第5期 —", "《旗帜》杂志第5期"), ("》》", ""), ("\u{3000}·通知·\u{3000}", "通知"),
+    ])
+    func titleLosesBulletsButNotClosingMarks(text: String, expected: String) throws {
+        let escaped = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+        let root = try #require(HTMLDocument.parseFragment(#"<a href="/a.html">"# + escaped + "</a>"))
+        #expect(ListingExtractor.title(of: try #require(root.first("a"))) == expected)
+    }
+
     @Test func attachmentsAreNotArticlePages() throws {
         for path in ["/P020220213.pdf", "/a.DOC", "/b.xlsx", "/c.wps"] {
             #expect(ListingExtractor.isAttachment(try #require(URL(string: "http://www.example.com" + path))))
