@@ -155,7 +155,12 @@ package enum TextNormalizer {
         return result
     }
 
-    /// Removes anything that looks like a tag (`<b>`, `</a>`, `<br/>`), keeping a bare `<` followed by a space.
+    /// Removes HTML tags (`<b>`, `</a>`, `<br/>`, `<!-- … -->`) from text that may carry markup (an RSS title, a
+    /// meta tag's content), keeping every `<` that does not open a tag of a known HTML element.
+    ///
+    /// So `the <Saturday> clean-up`, `活动<首期报名开启>` and `a < b` stay as they are: a trial's feed title lost
+    /// its `<Saturday>`, and an article title its `<首期报名开启>`. The same rule as feedparser's: only
+    /// ``htmlElements`` count as markup.
     static func stripTags(_ text: String) -> String {
         guard text.contains("<") else { return text }
         var result = ""
@@ -163,9 +168,7 @@ package enum TextNormalizer {
         while let open = text[index...].firstIndex(of: "<") {
             result += text[index..<open]
             let next = text.index(after: open)
-            if next < text.endIndex, text[next].isLetter || text[next] == "/" || text[next] == "!",
-                let close = text[next...].firstIndex(of: ">")
-            {
+            if let close = text[next...].firstIndex(of: ">"), isTag(text[next..<close]) {
                 index = text.index(after: close)
             } else {
                 result += "<"
@@ -175,6 +178,31 @@ package enum TextNormalizer {
         result += text[index...]
         return result
     }
+
+    /// Whether `inner` (what stands between `<` and `>`) is a tag of a known HTML element, an end tag of one, or a
+    /// comment or declaration (`!…`).
+    private static func isTag(_ inner: Substring) -> Bool {
+        if inner.first == "!" { return true }
+        let name = (inner.first == "/" ? inner.dropFirst() : inner).prefix { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        guard !name.isEmpty else { return false }
+        let rest = inner[name.endIndex...]
+        guard rest.isEmpty || rest.first == "/" || rest.first?.isWhitespace == true else { return false }
+        return htmlElements.contains(name.lowercased())
+    }
+
+    /// The HTML elements (WHATWG HTML §4, with common obsolete ones such as `font` and `center`).
+    static let htmlElements: Set<String> = [
+        "a", "abbr", "acronym", "address", "area", "article", "aside", "audio", "b", "base", "bdi", "bdo", "big",
+        "blink", "blockquote", "body", "br", "button", "canvas", "caption", "center", "cite", "code", "col",
+        "colgroup", "data", "datalist", "dd", "del", "details", "dfn", "dialog", "dir", "div", "dl", "dt", "em",
+        "embed", "fieldset", "figcaption", "figure", "font", "footer", "form", "frame", "frameset", "h1", "h2", "h3",
+        "h4", "h5", "h6", "head", "header", "hgroup", "hr", "html", "i", "iframe", "img", "input", "ins", "kbd",
+        "label", "legend", "li", "link", "main", "map", "mark", "marquee", "menu", "meta", "meter", "nav", "nobr",
+        "noscript", "object", "ol", "optgroup", "option", "output", "p", "param", "picture", "pre", "progress", "q",
+        "rp", "rt", "ruby", "s", "samp", "script", "section", "select", "small", "source", "span", "strike",
+        "strong", "style", "sub", "summary", "sup", "svg", "table", "tbody", "td", "template", "textarea", "tfoot",
+        "th", "thead", "time", "title", "tr", "track", "tt", "u", "ul", "var", "video", "wbr",
+    ]
 
     /// Number of Chinese/Latin sentence punctuation marks, a cheap "this is prose" signal.
     static func punctuationCount(_ text: String) -> Int {

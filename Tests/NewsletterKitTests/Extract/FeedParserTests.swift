@@ -137,6 +137,26 @@ struct FeedParserTests {
         }
     }
 
+    /// An RSS title's markup goes, but text in angle brackets that is not an HTML tag stays (a trial's
+    /// `the <Saturday> park clean-up` was mailed as `the  park clean-up`).
+    @Test(arguments: [
+        ("Volunteers wanted for the &lt;Saturday&gt; park clean-up", "Volunteers wanted for the <Saturday> park clean-up"),
+        ("市图书馆公益活动 &lt;首期报名开启&gt;", "市图书馆公益活动 <首期报名开启>"),
+        ("&lt;b&gt;Bold&lt;/b&gt; news &lt;br/&gt;today", "Bold news today"),
+        ("&lt;span class=\"x\"&gt;A&lt;/span&gt; &lt; B &lt;!-- note --&gt;", "A < B"),
+        ("Use &lt;T&gt; generics &lt;/T&gt;", "Use <T> generics </T>"),
+    ])
+    func rssTitleKeepsAngleBracketsThatAreNotTags(escaped: String, expected: String) throws {
+        let xml = """
+            <rss version="2.0"><channel><title>t</title><item><title>\(escaped)</title>
+            <link>https://news.example.com/a</link></item></channel></rss>
+            """
+        let url = try #require(URL(string: "https://news.example.com/rss"))
+        let feed = try FeedParser.parse(
+            bytes: Array(xml.utf8), contentType: nil, url: url, timeZone: nil, fetchedAt: Self.fetchedAt)
+        #expect(feed.entries.first?.title == expected)
+    }
+
     @Test func notAFeedThrowsNamingTheURL() throws {
         let url = try #require(URL(string: "https://www.example.com/page.html"))
         let html = Array("<!DOCTYPE html><html><body><p>hi</p></body></html>".utf8)

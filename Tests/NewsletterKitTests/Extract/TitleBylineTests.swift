@@ -44,6 +44,16 @@ struct TitleBylineTests {
         #expect(!article.title.contains("<"))
     }
 
+    /// Angle brackets in a title that are not HTML tags are part of it (a trial's title lost `<首期报名开启>`).
+    @Test func articleTitleMetaKeepsBracketsThatAreNoTags() throws {
+        let title = "市图书馆推出“周末阅读营”公益活动 <首期报名开启>"
+        let escaped = title.replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        let head = #"<meta name="ArticleTitle" content=""# + escaped + #"">"#
+        let article = try Self.extract(
+            Self.page(head: head, h1: "<h1>" + escaped + "</h1>", body: Self.paragraphs))
+        #expect(article.title == title)
+    }
+
     @Test(arguments: ["L_360307 · L_104485", "www.yunnan.cn,云南日报报业集团,云南网", "云南网", "2022-02-17", "u123456"])
     func metadataThatIsNoAuthor(_ value: String) throws {
         let article = try Self.extract(
