@@ -180,12 +180,16 @@ package enum TextNormalizer {
     }
 
     /// Whether `inner` (what stands between `<` and `>`) is a tag of a known HTML element, an end tag of one, or a
-    /// comment or declaration (`!…`).
+    /// comment or declaration (`!…`), or a namespaced element (`o:p`).
     private static func isTag(_ inner: Substring) -> Bool {
         if inner.first == "!" { return true }
-        let name = (inner.first == "/" ? inner.dropFirst() : inner).prefix { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        let name = (inner.first == "/" ? inner.dropFirst() : inner).prefix {
+            $0.isASCII && ($0.isLetter || $0.isNumber)
+        }
         guard !name.isEmpty else { return false }
         let rest = inner[name.endIndex...]
+        // A namespaced element, as Word's `<o:p>` and `<st1:chsdate …>` in pasted text.
+        if rest.first == ":", rest.dropFirst().first?.isLetter == true { return true }
         guard rest.isEmpty || rest.first == "/" || rest.first?.isWhitespace == true else { return false }
         return htmlElements.contains(name.lowercased())
     }

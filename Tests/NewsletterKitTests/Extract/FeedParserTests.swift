@@ -140,11 +140,15 @@ struct FeedParserTests {
     /// An RSS title's markup goes, but text in angle brackets that is not an HTML tag stays (a trial's
     /// `the <Saturday> park clean-up` was mailed as `the  park clean-up`).
     @Test(arguments: [
-        ("Volunteers wanted for the &lt;Saturday&gt; park clean-up", "Volunteers wanted for the <Saturday> park clean-up"),
+        (
+            "Volunteers wanted for the &lt;Saturday&gt; park clean-up",
+            "Volunteers wanted for the <Saturday> park clean-up"
+        ),
         ("市图书馆公益活动 &lt;首期报名开启&gt;", "市图书馆公益活动 <首期报名开启>"),
         ("&lt;b&gt;Bold&lt;/b&gt; news &lt;br/&gt;today", "Bold news today"),
         ("&lt;span class=\"x\"&gt;A&lt;/span&gt; &lt; B &lt;!-- note --&gt;", "A < B"),
         ("Use &lt;T&gt; generics &lt;/T&gt;", "Use <T> generics </T>"),
+        ("会议&lt;o:p&gt;&lt;/o:p&gt;召开&lt;st1:chsdate Year=\"2026\"&gt;今日&lt;/st1:chsdate&gt;", "会议召开今日"),
     ])
     func rssTitleKeepsAngleBracketsThatAreNotTags(escaped: String, expected: String) throws {
         let xml = """
