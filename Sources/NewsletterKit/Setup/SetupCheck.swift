@@ -248,14 +248,15 @@ public struct SetupCheck: Sendable {
         _ source: NewsletterConfig.Source, database: AppDatabase, now: Date, config: NewsletterConfig
     ) async -> String {
         let facts = try? await database.articleFacts(source: source.name)
-        guard let (total, sent, newest) = facts else { return "no new articles" }
+        guard let (total, sent, newest, newestUnsent) = facts else { return "no new articles" }
         let windowStart = now.addingTimeInterval(-Double(config.lookbackDays) * 86_400)
         if let newest, newest < windowStart {
             let shown = DigestBuilder.format(newest, "yyyy-MM-dd", zone: source.timeZone)
             return
                 "the newest article is from \(shown), before the lookback window of \(config.lookbackDays) days (raise lookback_days for a site that posts rarely)"
         }
-        if let newest, newest > now {
+        // Only an article that has not gone out can be waiting (one dated minutes ahead goes out at once).
+        if let newestUnsent, newestUnsent > now {
             return "the articles are dated in the future; they wait until their date enters the window"
         }
         if sent > 0, sent >= total - 1 {

@@ -74,7 +74,7 @@ extension AppDatabase {
 
     /// For one source: how many articles are stored, how many went out in a digest, and the
     /// newest publish time (`newsletter check`).
-    func articleFacts(source: String) async throws -> (total: Int, sent: Int, newest: Date?) {
+    func articleFacts(source: String) async throws -> (total: Int, sent: Int, newest: Date?, newestUnsent: Date?) {
         try await writer.read { db in
             let total = try StoredArticle.filter(StoredArticle.Columns.sourceName == source).fetchCount(db)
             let sent =
@@ -85,7 +85,13 @@ extension AppDatabase {
                         """, arguments: [source]) ?? 0
             let newest = try Date.fetchOne(
                 db, sql: "SELECT MAX(publishedAt) FROM article WHERE sourceName = ?", arguments: [source])
-            return (total, sent, newest)
+            let newestUnsent = try Date.fetchOne(
+                db,
+                sql: """
+                    SELECT MAX(publishedAt) FROM article a WHERE sourceName = ?
+                    AND NOT EXISTS (SELECT 1 FROM digestArticle d WHERE d.articleKey = a.key)
+                    """, arguments: [source])
+            return (total, sent, newest, newestUnsent)
         }
     }
 }

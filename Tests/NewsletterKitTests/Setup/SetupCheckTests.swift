@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import NewsletterKit
@@ -46,6 +47,38 @@ struct SetupCheckTests {
         try server.events().filter { $0["event"] as? String == "command" }.compactMap {
             ($0["verb"] as? String)?.uppercased()
         }
+    }
+
+    /// "0 new" is blamed on future dates only when an article that has not gone out is dated ahead: one dated
+    /// minutes ahead goes out at once, and a trial's check then said its articles were waiting.
+    @Test(arguments: [(true, "already went out"), (false, "dated in the future")])
+    func nothingNewIsBlamedOnFutureDatesOnlyWhenOneWaits(sent: Bool, reason: String) async throws {
+        let folder = try TemporaryFolder()
+        let config = try NewsletterConfig.load(
+            from: Self.setup(
+                in: folder, sources: [("博客", "https://blog.example.com/feed")],
+                smtp: ["  url: smtp://127.0.0.1:2525", "  starttls: off"]))
+        let source = try #require(config.sources.first)
+        let database = try AppDatabase()
+        let articles = [("old", -86_400.0), ("ahead", 900.0)].map { key, offset in
+            StoredArticle(
+                key: key, sourceName: source.name, url: "https://blog.example.com/\(key)", title: key,
+                publishedAt: Self.now.addingTimeInterval(offset), category: nil, origin: nil, author: nil,
+                bodyText: "", bodyHTML: "", fingerprint: key, firstSeenAt: Self.now, isExtracted: true,
+                publishedDateOnly: false)
+        }
+        try await database.storeArticles(articles, source: source.name, fetchedAt: Self.now)
+        let content = DigestContent(title: "t", subject: "s", issueDate: "d", items: [])
+        let digest = try await database.freezeDigest(
+            content, recipients: [], messageID: { "<a@example.com>" }, at: Self.now)
+        let keys = sent ? ["old", "ahead"] : ["old"]
+        try await database.writer.write { db in
+            for (position, key) in keys.enumerated() {
+                try DigestArticle(digestId: digest.id ?? 0, articleKey: key, position: position).insert(db)
+            }
+        }
+        let diagnosis = await SetupCheck.diagnoseNothingNew(source, database: database, now: Self.now, config: config)
+        #expect(diagnosis.contains(reason), "\(diagnosis)")
     }
 
     @Test func everythingRightPassesAndSendsNothing() async throws {
