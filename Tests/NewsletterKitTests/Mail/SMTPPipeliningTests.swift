@@ -228,6 +228,21 @@ struct SMTPPipeliningTests {
         #expect(Self.send(session, "a@example.com").code == 250)
     }
 
+    /// A server that takes the message and closes the connection before its reply leaves the delivery uncertain;
+    /// the reason says the connection closed, not that a time limit ran out (a trial read "within 60 s").
+    @Test func closedBeforeTheReplyToDataIsUncertainWithoutATimeLimit() throws {
+        let folder = try TemporaryFolder()
+        let server = try SMTPTestServer(
+            folder: folder, faults: #"[{"phase": "data", "drop_after_accept": 1, "before_reply": true}]"#)
+        let outcome = Self.send(
+            try Self.transport(port: server.port, timeoutSeconds: 60).makeSession(), "a@example.com")
+        guard case .uncertain(let reply) = outcome else {
+            Issue.record("\(outcome)")
+            return
+        }
+        #expect(reply.contains("closed the connection") && !reply.contains("60 s"), "\(reply)")
+    }
+
     /// When the commit point throws (the previous outcome cannot be recorded), this message is not delivered:
     /// the error comes back, the transaction is abandoned with the connection, and the session still works.
     @Test(arguments: [true, false])

@@ -274,11 +274,12 @@ final class CurlSMTPSession: MailSession {
         do {
             final = try connection.readReply(deadline: replyDeadline())
         } catch {
-            return .done(
-                .uncertain(
-                    reply:
-                        "no reply to the end of DATA within \(settings.timeoutSeconds) s (\(error.text)); the message may have been delivered"
-                ), keep: false)
+            // A connection that closed or broke did so at once: no time limit ran out.
+            let what =
+                error.isConnectionGone
+                ? "no reply to the end of DATA (\(error.text))"
+                : "no reply to the end of DATA within \(settings.timeoutSeconds) s (\(error.text))"
+            return .done(.uncertain(reply: "\(what); the message may have been delivered"), keep: false)
         }
         connection.transactions += 1
         if final.isPositiveCompletion { return .done(.accepted(reply: final.lastLine), keep: true) }
