@@ -41,8 +41,10 @@ extension NewsletterCommand {
             }
             for problem in summary.problems { Console.shared.problem("skipped: \(problem)") }
             let selected = try await newsletter.selectNew(now: now)
+            // The colon only when the list follows.
             Console.shared.progress(
-                "\(summary.newArticles.count) article(s) stored, \(selected.count) new for the next digest:")
+                "\(summary.newArticles.count) article(s) stored, \(selected.count) new for the next digest"
+                    + (selected.isEmpty ? "" : ":"))
             for item in newsletter.makeContent(selected, now: now).items {
                 Console.shared.progress("  \(item.date)  \(item.title)  \(item.url)")
             }

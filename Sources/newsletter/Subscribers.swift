@@ -177,7 +177,8 @@ extension NewsletterCommand.Subscribers {
         static let configuration = CommandConfiguration(
             abstract: "List the subscribers.",
             discussion: """
-                One line per address with its name and status. Without --all only active \
+                One line per address: address, name (empty when there is none) and status, \
+                separated by tabs. Without --all only active \
                 addresses (the ones a digest goes to) are listed.
 
                 Examples:
@@ -190,10 +191,9 @@ extension NewsletterCommand.Subscribers {
         func run() throws {
             let list = try loadList(global)
             let shown = all ? list.subscribers : list.active
+            // Always three tab-separated columns, the name empty when there is none (for `cut -f3`, awk).
             for subscriber in shown {
-                say(
-                    [subscriber.email, subscriber.name, subscriber.status.rawValue].filter { !$0.isEmpty }.joined(
-                        separator: "\t"))
+                say([subscriber.email, subscriber.name, subscriber.status.rawValue].joined(separator: "\t"))
             }
             say("\(list.active.count) active of \(list.subscribers.count)")
         }

@@ -18,6 +18,22 @@ struct DeliveryFaultEndToEndTests {
     static let site = RepoPaths.resources.appendingPathComponent("site/2019-06-01")
     static let now = ["--now", "2019-06-01T08:00:00+08:00"]
 
+    /// `fetch` lists what the next digest holds after a colon; with nothing new its line ends without one (a trial
+    /// saw `0 new for the next digest:` with nothing after it).
+    @Test func fetchWithNothingNewEndsItsLineWithoutAColon() throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: Self.site)
+        let smtp = try SMTPTestServer(folder: folder)
+        let config = try Self.setUp(folder, http: http, smtpPort: smtp.port, subscribers: ["a@example.com"])
+        let first = try newsletter(["fetch", "--config", config.path] + Self.now)
+        #expect((first.stdout + first.stderr).contains(" new for the next digest:\n"), "\(first.stdout)")
+        let sent = try newsletter(["send", "--config", config.path] + Self.now)
+        #expect(sent.status == 0, "\(sent.stdout)\(sent.stderr)")
+        let again = try newsletter(["fetch", "--config", config.path] + Self.now)
+        let output = again.stdout + again.stderr
+        #expect(output.contains(" 0 new for the next digest\n") && !output.contains("digest:"), "\(output)")
+    }
+
     /// Every source unreachable: the error names the sources and gives no SMTP advice (a first user with a
     /// healthy mail server was told to check smtp.url, because a source's "couldn't connect" read as the
     /// server's).

@@ -29,7 +29,8 @@ struct SubscribersCommandTests {
 
         #expect(try newsletter(["subscribers", "unsubscribe", "a@example.com", "--config", config]).status == 0)
         let list = try newsletter(["subscribers", "list", "--config", config])
-        #expect(list.stdout == "B@Example.ORG\tactive\n1 active of 2\n")
+        // Three columns on every line, the name empty (a trial's list lost the column for an address without one).
+        #expect(list.stdout == "B@Example.ORG\t\tactive\n1 active of 2\n")
         let all = try newsletter(["subscribers", "list", "--all", "--config", config])
         #expect(all.stdout.contains("a@example.com\t张三\tunsubscribed"))
 
