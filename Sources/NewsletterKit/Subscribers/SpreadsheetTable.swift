@@ -180,7 +180,7 @@ extension SpreadsheetTable {
         }
         throw ReadError(
             description:
-                "\(fileName):\(line(at: offset, in: bytes)): cannot tell the encoding: byte \(hex(bytes[offset])) is not valid UTF-8, and the file is not valid GB18030/GBK either (tried: byte order mark, UTF-8, GB18030); save it as \"CSV UTF-8\" or pass --encoding (e.g. windows-1252)"
+                "\(fileName):\(line(at: offset, in: bytes)): cannot tell the encoding: byte \(hex(bytes[offset])) is not valid UTF-8, and the file is not valid GB18030/GBK either (tried: byte order mark, UTF-8, GB18030); save it as \"CSV UTF-8\" (`newsletter subscribers import` also takes --encoding, e.g. windows-1252)"
         )
     }
 

@@ -109,6 +109,19 @@ struct SubscriberSnapshotTests {
         #expect(found["nobody@example.com"] == nil)
     }
 
+    /// A list in an encoding that cannot be told stops the send with the file and line, and points at the command
+    /// that takes `--encoding` (`send` has none; a trial was told to pass it).
+    @Test func undecodableListNamesItsLineAndTheImportCommand() throws {
+        let folder = try TemporaryFolder()
+        let file = folder.file("subscribers.csv")
+        try Data([UInt8]("email,name\r\nreader@example.com,".utf8) + [0xFF, 0xFE, 0xFF] + [0x0D, 0x0A]).write(to: file)
+        let error = try #require(throws: SubscriberError.self) {
+            try SubscriberSnapshot(file: file, tokens: nil) { _ in }
+        }
+        let text = "\(error)"
+        #expect(text.contains("\(file.path):2") && text.contains("newsletter subscribers import"), "\(text)")
+    }
+
     /// A missing list reads as empty and says so (a resume must stop on it); an empty file is an empty list.
     @Test func missingAndEmptyLists() throws {
         let folder = try TemporaryFolder()
