@@ -68,6 +68,14 @@ public struct AppDatabase: Sendable {
             writer = pool
         } catch let error as StoreError {
             throw error
+        } catch let error as DatabaseError {
+            // SQLite's own words, without the statement GRDB was running (its internal check table).
+            var reason =
+                "cannot open the state database (SQLite error \(error.extendedResultCode.rawValue): \(error.message ?? "\(error.resultCode)"))"
+            if error.resultCode == .SQLITE_READONLY {
+                reason += ": make the file and its folder writable by the user that runs newsletter"
+            }
+            throw StoreError(path: file.path, reason: reason)
         } catch {
             throw StoreError(path: file.path, reason: "cannot open the state database (\(error))")
         }

@@ -129,6 +129,42 @@ extension DiskFullEndToEndTests {
         #expect(try smtp.messages().isEmpty)
     }
 
+    /// A read-only state file is named with SQLite's reason and what to change, without the statement GRDB was
+    /// running when it found out (a trial saw `while executing 'CREATE TABLE grdb_issue_102 …'`).
+    @Test func readOnlyStateFileIsNamedWithWhatToChange() throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: DeliveryFaultEndToEndTests.site)
+        let smtp = try SMTPTestServer(folder: folder)
+        let config = try DeliveryFaultEndToEndTests.setUp(
+            folder, http: http, smtpPort: smtp.port, subscribers: ["a@example.com"])
+        let fetched = try newsletter(["fetch", "--config", config.path] + DeliveryFaultEndToEndTests.now)
+        #expect(fetched.status == 0, "\(fetched.stdout)\(fetched.stderr)")
+        let stateFolder = folder.file("state")
+        let state = stateFolder.appendingPathComponent("state.sqlite")
+        for name in try FileManager.default.contentsOfDirectory(atPath: stateFolder.path) where name != "state.sqlite" {
+            try? FileManager.default.removeItem(at: stateFolder.appendingPathComponent(name))
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: state.path)
+        var command =
+            [try RepoPaths.executable.path, "fetch", "--config", config.path] + DeliveryFaultEndToEndTests.now
+        if getuid() == 0 {
+            try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: folder.url.path)
+            for name in try FileManager.default.contentsOfDirectory(atPath: stateFolder.path) {
+                try FileManager.default.setAttributes(
+                    [.ownerAccountID: 65534, .groupOwnerAccountID: 65534],
+                    ofItemAtPath: stateFolder.appendingPathComponent(name).path)
+            }
+            try FileManager.default.setAttributes(
+                [.ownerAccountID: 65534, .groupOwnerAccountID: 65534], ofItemAtPath: stateFolder.path)
+            command = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + command
+        }
+        let refused = try run(command, deadline: .seconds(60))
+        #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
+        #expect(refused.stderr.contains(state.path), "\(refused.stderr)")
+        #expect(refused.stderr.contains("writable"), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("grdb_") && !refused.stderr.contains("while executing"), "\(refused.stderr)")
+    }
+
     /// A shared-memory file left read-only beside a writable database (SQLite gives it the database's mode when
     /// the database was read-only) is named by the error, instead of "attempt to write a readonly database".
     ///
