@@ -129,6 +129,30 @@ extension DiskFullEndToEndTests {
         #expect(try smtp.messages().isEmpty)
     }
 
+    /// Runs `newsletter fetch` with the state folder's file modes in force.
+    ///
+    /// Root ignores file modes, so as root the state folder and its files are given to `nobody` and the run is made
+    /// as `nobody`.
+    static func fetchWithFileModesInForce(folder: TemporaryFolder, config: URL) throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
+        let stateFolder = folder.file("state")
+        var command =
+            [try RepoPaths.executable.path, "fetch", "--config", config.path] + DeliveryFaultEndToEndTests.now
+        if getuid() == 0 {
+            try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: folder.url.path)
+            for name in try FileManager.default.contentsOfDirectory(atPath: stateFolder.path) {
+                try FileManager.default.setAttributes(
+                    [.ownerAccountID: 65534, .groupOwnerAccountID: 65534],
+                    ofItemAtPath: stateFolder.appendingPathComponent(name).path)
+            }
+            try FileManager.default.setAttributes(
+                [.ownerAccountID: 65534, .groupOwnerAccountID: 65534], ofItemAtPath: stateFolder.path)
+            command = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + command
+        }
+        return try run(command, deadline: .seconds(60))
+    }
+
     /// A read-only state file is named with SQLite's reason and what to change, without the statement GRDB was
     /// running when it found out (a trial saw `while executing 'CREATE TABLE grdb_issue_102 …'`).
     @Test func readOnlyStateFileIsNamedWithWhatToChange() throws {
@@ -145,20 +169,7 @@ extension DiskFullEndToEndTests {
             try? FileManager.default.removeItem(at: stateFolder.appendingPathComponent(name))
         }
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: state.path)
-        var command =
-            [try RepoPaths.executable.path, "fetch", "--config", config.path] + DeliveryFaultEndToEndTests.now
-        if getuid() == 0 {
-            try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: folder.url.path)
-            for name in try FileManager.default.contentsOfDirectory(atPath: stateFolder.path) {
-                try FileManager.default.setAttributes(
-                    [.ownerAccountID: 65534, .groupOwnerAccountID: 65534],
-                    ofItemAtPath: stateFolder.appendingPathComponent(name).path)
-            }
-            try FileManager.default.setAttributes(
-                [.ownerAccountID: 65534, .groupOwnerAccountID: 65534], ofItemAtPath: stateFolder.path)
-            command = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + command
-        }
-        let refused = try run(command, deadline: .seconds(60))
+        let refused = try Self.fetchWithFileModesInForce(folder: folder, config: config)
         #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
         #expect(refused.stderr.contains(state.path), "\(refused.stderr)")
         #expect(refused.stderr.contains("writable"), "\(refused.stderr)")
@@ -167,8 +178,6 @@ extension DiskFullEndToEndTests {
 
     /// A shared-memory file left read-only beside a writable database (SQLite gives it the database's mode when
     /// the database was read-only) is named by the error, instead of "attempt to write a readonly database".
-    ///
-    /// Root ignores file modes, so as root the state folder is given to `nobody` and the run is made as `nobody`.
     @Test func readOnlySharedMemoryFileIsNamed() throws {
         let folder = try TemporaryFolder()
         let http = try HTTPTestServer(folder: folder, root: DeliveryFaultEndToEndTests.site)
@@ -181,20 +190,7 @@ extension DiskFullEndToEndTests {
         let shm = stateFolder.appendingPathComponent("state.sqlite-shm")
         #expect(
             FileManager.default.createFile(atPath: shm.path, contents: Data(), attributes: [.posixPermissions: 0o444]))
-        var command =
-            [try RepoPaths.executable.path, "fetch", "--config", config.path] + DeliveryFaultEndToEndTests.now
-        if getuid() == 0 {
-            try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: folder.url.path)
-            for name in try FileManager.default.contentsOfDirectory(atPath: stateFolder.path) {
-                try FileManager.default.setAttributes(
-                    [.ownerAccountID: 65534, .groupOwnerAccountID: 65534],
-                    ofItemAtPath: stateFolder.appendingPathComponent(name).path)
-            }
-            try FileManager.default.setAttributes(
-                [.ownerAccountID: 65534, .groupOwnerAccountID: 65534], ofItemAtPath: stateFolder.path)
-            command = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + command
-        }
-        let refused = try run(command, deadline: .seconds(60))
+        let refused = try Self.fetchWithFileModesInForce(folder: folder, config: config)
         #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
         #expect(refused.stderr.contains("\(shm.path): not writable"), "\(refused.stderr)")
     }
