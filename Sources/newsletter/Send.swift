@@ -78,6 +78,9 @@ extension NewsletterCommand {
                 configFile: config.file)
             var newsletter = try Newsletter(config: config, logger: global.makeLogger())
             newsletter.onProgress = { console.live($0) }
+            newsletter.onResume = { id, subject in
+                console.progress("resuming digest \(id) (\"\(subject)\"), left unfinished by an earlier run")
+            }
             let signals = StopSignals(newsletter.stop)
             defer { signals.cancel() }
             if let test {

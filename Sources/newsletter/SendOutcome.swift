@@ -76,7 +76,6 @@ struct SendOutcome {
         if report.requeuedUncertain > 0 {
             lines.append("resending \(report.requeuedUncertain) uncertain deliveries (--resend-uncertain)")
         }
-        for id in report.resumedDigests { lines.append("resumed digest \(id), left unfinished by an earlier run") }
         if report.nothingNew {
             lines.append(
                 report.resumedDigests.isEmpty

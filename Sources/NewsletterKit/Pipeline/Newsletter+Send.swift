@@ -107,7 +107,7 @@ extension Newsletter {
             }
             for digest in unfinished {
                 guard let id = digest.id else { continue }
-                logger.notice("resuming digest \(id) (\(digest.subject))")
+                onResume?(id, digest.subject)
                 report.resumedDigests.append(id)
                 let outcome = try await sender.deliver(
                     digest: digest, subscribers: subscribers, clock: clock, transport: transport)

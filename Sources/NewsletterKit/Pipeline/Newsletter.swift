@@ -21,6 +21,9 @@ public struct Newsletter: Sendable {
     public var stop = StopRequest()
     /// Told as sources are fetched and deliveries recorded (the command draws a live progress line).
     public var onProgress: ProgressHandler?
+    /// Told when `send` starts on a digest left unfinished by an earlier run, before its deliveries: its id and
+    /// Subject (the command prints it then, so that the delivery progress that follows is read as that digest's).
+    public var onResume: (@Sendable (_ digestID: Int64, _ subject: String) -> Void)?
 
     /// After this many consecutive digests failing permanently (5xx), an address is disabled.
     public static var bounceLimit: Int { DigestSender.bounceLimit }

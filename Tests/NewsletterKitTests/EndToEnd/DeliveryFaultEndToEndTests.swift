@@ -143,7 +143,7 @@ struct DeliveryFaultEndToEndTests {
 
         let rerun = try newsletter(["send", "--config", config.path, "--now", "2019-06-01T08:30:00+08:00"])
         #expect(rerun.status == 0, "\(rerun.stdout)\(rerun.stderr)")
-        #expect(rerun.stdout.contains("resumed digest 1"))
+        #expect(rerun.stdout.contains("resuming digest 1"))
         let counts = Dictionary(try smtp.acceptedRecipients().map { ($0, 1) }, uniquingKeysWith: +)
         #expect(Set(counts.keys) == Set(recipients))
         #expect(counts["s1@example.com"] == 1 && counts["s2@example.com"] == 1)
@@ -226,7 +226,7 @@ struct DeliveryFaultEndToEndTests {
         try Data(text.utf8).write(to: config)
         let resumed = try newsletter(["send", "--config", config.path, "--now", "2019-06-01T09:00:00+08:00"])
         #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
-        #expect(resumed.stdout.contains("resumed digest 1"))
+        #expect(resumed.stdout.contains("resuming digest 1"))
         #expect(try smtp.acceptedRecipients().sorted() == recipients)
     }
 

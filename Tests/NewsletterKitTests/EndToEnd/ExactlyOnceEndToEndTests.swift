@@ -160,7 +160,7 @@ struct ExactlyOnceEndToEndTests {
         try FileManager.default.moveItem(at: aside, to: list)
         let resumed = try newsletter(["send", "--config", config.path, "--now", "2019-06-01T10:00:00+08:00"])
         #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
-        #expect(resumed.stdout.contains("resumed digest 1"))
+        #expect(resumed.stdout.contains("resuming digest 1"))
         #expect(try smtp.acceptedRecipients().sorted() == recipients)
     }
 

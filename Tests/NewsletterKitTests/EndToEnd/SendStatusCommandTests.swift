@@ -122,7 +122,14 @@ struct SendStatusCommandTests {
         try Data(text.utf8).write(to: file)
         let resumed = try newsletter(["send", "--config", file.path, "--now", "2019-06-01T09:00:00+08:00"])
         #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
-        #expect(resumed.stdout.contains("resumed digest 1, left unfinished by an earlier run"))
+        // Said once, on standard output, before its deliveries' progress (a new-user trial saw it only after them,
+        // and a second time on standard error in swift-log's format).
+        let resuming = try #require(
+            resumed.stdout.range(of: "resuming digest 1 (\"党建周报 2019-06-01\"), left unfinished by an earlier run"),
+            "\(resumed.stdout)")
+        let delivering = try #require(resumed.stdout.range(of: "delivering "), "\(resumed.stdout)")
+        #expect(resuming.lowerBound < delivering.lowerBound, "\(resumed.stdout)")
+        #expect(!resumed.stderr.contains("resum"), "\(resumed.stderr)")
         #expect(
             resumed.stdout.contains("nothing new since the last digest: no new digest (only the resumed one above)"))
         #expect(resumed.stdout.contains("delivered: 2 accepted"))
