@@ -55,14 +55,6 @@ final class Console: @unchecked Sendable {
         }
     }
 
-    /// Text that is already a whole log line (swift-log's), to standard error as it is.
-    func logText(_ text: String) {
-        lock.withLock {
-            clearLiveLine()
-            FileHandle.standardError.write(Data(text.utf8))
-        }
-    }
-
     /// Rewrites the live progress line on a terminal (nothing otherwise, and nothing when quiet).
     func live(_ line: String) {
         guard stdoutIsTerminal, !quiet else { return }
@@ -109,12 +101,5 @@ final class Console: @unchecked Sendable {
         guard liveLineShown else { return }
         FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8))
         liveLineShown = false
-    }
-}
-
-/// Standard error through ``Console``, so that a log line never lands after a live progress line.
-struct ConsoleErrorStream: TextOutputStream, Sendable {
-    mutating func write(_ string: String) {
-        Console.shared.logText(string)
     }
 }

@@ -24,8 +24,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func makeLogger() -> Logger {
-        var logger = Logger(label: "newsletter") { label in StreamLogHandler(label: label, stream: ConsoleErrorStream())
-        }
+        var logger = Logger(label: "newsletter") { _ in ConsoleLogHandler() }
         logger.logLevel = verbose ? .debug : .notice
         return logger
     }

@@ -40,6 +40,8 @@ extension NewsletterCommand {
         }
 
         func run() async throws {
+            // A server's log: its lines are stamped when they go to a file or a journal, not a terminal.
+            Console.shared.timestamps = true
             let config = try global.loadConfig()
             let logger = global.makeLogger()
             let server: SubscriptionServer

@@ -23,6 +23,34 @@ struct SendStatusCommandTests {
         text.split(separator: "\n").map(String.init)
     }
 
+    /// The library's log lines come out as the command's own lines do.
+    ///
+    /// Here a notice about an empty feed: one stamped line on standard error, `LEVEL: MESSAGE (KEY: VALUE, …)`. A
+    /// new-user trial saw them in swift-log's format beside ours (`…+0000 notice newsletter: source=…
+    /// [NewsletterKit] …`), and some twice.
+    @Test func libraryLogLinesHaveTheCommandsFormat() throws {
+        let folder = try TemporaryFolder()
+        let site = folder.url.appendingPathComponent("site")
+        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+        try Data(
+            """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0"><channel><title>空的博客</title><link>https://news.example.com/</link>
+            <description>nothing yet</description></channel></rss>
+            """.utf8
+        ).write(to: site.appendingPathComponent("feed.xml"))
+        let http = try HTTPTestServer(folder: folder, root: site)
+        let config = try TestConfig.write(in: folder, sources: [("空的博客", "\(http.base)/feed.xml")])
+        let fetch = try newsletter(["fetch", "--config", config.path, "--now", "2019-06-01T08:00:00+08:00"])
+        #expect(fetch.status == 0, "\(fetch.stdout)\n\(fetch.stderr)")
+        let stamp = #/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ /#
+        let lines = Self.lines(fetch.stderr)
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.contains(stamp) }, "\(fetch.stderr)")
+        let notice = "Z notice: the feed has no entries (source: 空的博客, url: \(http.base)/feed.xml)"
+        #expect(lines.filter { $0.hasSuffix(notice) }.count == 1, "\(fetch.stderr)")
+        #expect(!fetch.stderr.contains("[NewsletterKit]"), "\(fetch.stderr)")
+    }
+
     @Test func exitCodesStreamsAlertAndStatus() throws {
         let folder = try TemporaryFolder()
         let http = try HTTPTestServer(folder: folder, root: WeeklyDigestEndToEndTests.snapshot("2019-06-01"))
