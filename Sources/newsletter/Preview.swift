@@ -11,7 +11,9 @@ extension NewsletterCommand {
                 Fetches every source (new articles are stored, as `fetch` does), selects what the next \
                 `send` would send, and writes the digest as the first active subscriber would get it: \
                 digest.html, digest.txt and digest.eml (the whole message, openable in a mail client). \
-                Nothing is sent and no article is marked as sent, so a preview can be run any number of times.
+                Nothing is sent and no article is marked as sent, so a preview can be run any number of times. \
+                When nothing is new (this week's issue went out), it shows the last issue again, as \
+                `send --test` sends it.
 
                 Examples:
                   newsletter preview --open
@@ -35,7 +37,12 @@ extension NewsletterCommand {
             let folder = URL(fileURLWithPath: out)
             let result = try await newsletter.preview(now: now, to: folder)
             for failure in result.fetch.failedSources { say("source failed: \(failure.name): \(failure.reason)") }
-            say("\(result.content.items.count) new article(s); Subject: \(result.content.subject)")
+            if let lastIssue = result.lastIssue {
+                say("nothing new since the last issue: the preview shows it again (\(lastIssue))")
+                say("\(result.content.items.count) article(s); Subject: \(result.content.subject)")
+            } else {
+                say("\(result.content.items.count) new article(s); Subject: \(result.content.subject)")
+            }
             say(result.html.path)
             say(result.text.path)
             say(result.eml.path)

@@ -3,6 +3,10 @@ public import Foundation
 extension Newsletter {
     /// Renders the digest of what is new into `folder` (`digest.html`, `digest.txt`, `digest.eml`:
     /// the exact message the first active subscriber would get) without sending or marking anything.
+    ///
+    /// When nothing is new (the week's issue already went out), it renders the last issue that went out, as
+    /// `send --test` sends it, and ``PreviewResult/lastIssue`` names it: an empty digest is never what a
+    /// subscriber gets, and an editor checking changed templates needs articles to see them with.
     /// - Throws: file-system, MIME or database errors; ``NewsletterError/allSourcesFailed(_:)``.
     public func preview(now: Date, to folder: URL) async throws -> PreviewResult {
         let fetch = await fetchAll(now: now)
@@ -10,8 +14,12 @@ extension Newsletter {
         if fetch.allFailed {
             throw NewsletterError.allSourcesFailed(fetch.failedSources.map { "\($0.name): \($0.reason)" })
         }
-        let content = makeContent(
+        var content = makeContent(
             try await selectNew(now: now), now: now, failedSources: fetch.failedSources.map(\.name))
+        var lastIssue: String?
+        if content.items.isEmpty, let last = try await database.sentDigests().last {
+            (content, lastIssue) = (last.content, last.subject)
+        }
         let subscribers = try SubscriberList.load(config: config)
         let subscriber =
             subscribers.active.first ?? Subscriber(email: "subscriber@example.com", name: "", token: "preview")
@@ -22,7 +30,7 @@ extension Newsletter {
         let message = try composer.compose(content, for: subscriber, messageID: composer.makeMessageID(), date: now)
         let result = PreviewResult(
             html: folder.appendingPathComponent("digest.html"), text: folder.appendingPathComponent("digest.txt"),
-            eml: folder.appendingPathComponent("digest.eml"), content: content, fetch: fetch)
+            eml: folder.appendingPathComponent("digest.eml"), content: content, fetch: fetch, lastIssue: lastIssue)
         try AtomicFile.write(Data(bodies.html.utf8), to: result.html)
         try AtomicFile.write(Data(bodies.text.utf8), to: result.text)
         try AtomicFile.write(Data(message), to: result.eml)

@@ -7,4 +7,7 @@ public struct PreviewResult: Sendable {
     public var eml: URL
     public var content: DigestContent
     public var fetch: FetchSummary
+    /// The Subject of the last issue that went out, when nothing was new and the preview shows that issue again;
+    /// `nil` when it shows what is new.
+    public var lastIssue: String?
 }

@@ -122,6 +122,21 @@ struct WeeklyDigestEndToEndTests {
         let send = try newsletter(["send", "--config", config.path, "--now", "2019-06-01T08:00:00+08:00"])
         #expect(send.status == 0, "\(send.stdout)\(send.stderr)")
         #expect(try smtp.messages().count == 3)
+
+        // Nothing new after the send: the preview shows the issue that went out, and says so (it used to write a
+        // digest of no articles, which nobody is ever sent: a new-user trial).
+        let sentText = try #require(ParsedMessage.parse(try smtp.messages()).first?.part("text/plain"))
+        let again = try newsletter([
+            "preview", "--config", config.path, "--now", "2019-06-01T09:00:00+08:00", "--out", out.path,
+        ])
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        #expect(
+            again.stdout.contains("nothing new since the last issue: the preview shows it again (党建周报 2019-06-01)"),
+            "\(again.stdout)")
+        let previewText = try String(contentsOf: out.appendingPathComponent("digest.txt"), encoding: .utf8)
+        let firstTitle = try #require(sentText.split(separator: "\n").first { $0.hasPrefix("1. ") }, "\(sentText)")
+        #expect(previewText.contains(firstTitle), "\(previewText)")
+        #expect(try smtp.messages().count == 3)
     }
 
     /// Case 20: each message carries its own subscriber's token only; unsubscribing by token (what
