@@ -13,6 +13,9 @@ public struct DigestSender: Sendable {
     public let stop: StopRequest
     /// Told after each delivery's outcome is recorded (for a live progress line).
     public var onProgress: ProgressHandler?
+    /// How often a send looks at the subscriber list file for unsubscribes made while it runs
+    /// (``SubscriberListWatch``): whoever left is not sent the digest after that.
+    public var listCheckInterval: Duration = .milliseconds(500)
 
     /// After this many consecutive digests failing permanently (5xx), an address is disabled.
     public static let bounceLimit = 3
@@ -166,6 +169,8 @@ public struct DigestSender: Sendable {
             // The total for the progress line: one count, not the rows.
             let total = first.next == nil ? first.deliveries.count : try database.pendingCount(digestID: id)
             let counter = ProgressCounter(.delivering, total: total, handler: onProgress)
+            // Unsubscribes made while this runs (serve's one-click POST, `subscribers unsubscribe`).
+            let watch = SubscriberListWatch(subscribers, interval: listCheckInterval)
             report = try await runBlocking {
                 engine.deliver(
                     pages: pages, sessions: first.next == nil ? first.deliveries.count : .max, logger: logger
@@ -175,6 +180,11 @@ public struct DigestSender: Sendable {
                             ?? subscribers.subscriber(job.recipient)
                     else {
                         throw NewsletterError(description: "\(job.recipient) is not in the subscriber list")
+                    }
+                    if watch.hasLeft(job.recipient) {
+                        try database.settleLeftDuringSend(digestID: id, email: job.recipient, at: clock.now())
+                        counter.step()
+                        throw DeliveryEngine.NotSent()
                     }
                     return try prepared.get().message(for: subscriber, messageID: job.messageID)
                 } submit: { job, outcome, final in

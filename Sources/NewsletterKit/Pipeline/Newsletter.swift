@@ -24,6 +24,9 @@ public struct Newsletter: Sendable {
     /// Told when `send` starts on a digest left unfinished by an earlier run, before its deliveries: its id and
     /// Subject (the command prints it then, so that the delivery progress that follows is read as that digest's).
     public var onResume: (@Sendable (_ digestID: Int64, _ subject: String) -> Void)?
+    /// How often `send` looks at the subscriber list for unsubscribes made while it runs
+    /// (``DigestSender/listCheckInterval``).
+    public var listCheckInterval: Duration = .milliseconds(500)
 
     /// After this many consecutive digests failing permanently (5xx), an address is disabled.
     public static var bounceLimit: Int { DigestSender.bounceLimit }
@@ -68,8 +71,10 @@ public struct Newsletter: Sendable {
 
     /// Freezing, delivering, recording, bounce policy.
     public var sender: DigestSender {
-        DigestSender(
+        var sender = DigestSender(
             config: config, database: database, composer: composer, logger: logger, stop: stop, onProgress: onProgress)
+        sender.listCheckInterval = listCheckInterval
+        return sender
     }
 
     /// See ``DigestBuilder/fetchAll(now:)``.

@@ -43,6 +43,7 @@ public struct SendReport: Sendable {
         delivery.recordingError = delivery.recordingError ?? outcome.recordingError
         delivery.buildError = delivery.buildError ?? outcome.buildError
         delivery.interrupted = delivery.interrupted || outcome.interrupted
+        delivery.notSent += outcome.notSent
         failedRecipients += finish.failed
         uncertainRecipients += finish.uncertain
         pending += finish.pending

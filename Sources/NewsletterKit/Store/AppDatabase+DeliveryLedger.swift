@@ -222,6 +222,26 @@ extension AppDatabase {
         }
     }
 
+    /// Settles a pending delivery whose subscriber left the list while the digest was being sent
+    /// (``SubscriberListWatch``): `failed` with no attempt made, as a page claim settles an address that left
+    /// before the run, so that the digest can finish and nobody counts it as a failed delivery.
+    /// - Throws: ``StoreError`` naming the file: the caller must stop sending.
+    public func settleLeftDuringSend(digestID: Int64, email: String, at date: Date) throws {
+        do {
+            try writer.write { db in
+                try db.execute(
+                    sql: "UPDATE delivery SET status = ?, reply = ?, updatedAt = ?"
+                        + " WHERE digestId = ? AND email = ? AND status = ?",
+                    arguments: [
+                        Delivery.Status.failed.rawValue, "not sent: unsubscribed while the digest was being sent", date,
+                        digestID, email, Delivery.Status.pending.rawValue,
+                    ])
+            }
+        } catch {
+            throw StoreError(path: path, reason: "cannot record a delivery (\(error))")
+        }
+    }
+
     /// Puts the writer connection back to `synchronous = FULL` after the ledger's `NORMAL` commits, so that the
     /// store's other writes are fsynced again (a no-op when it is already).
     ///

@@ -13,8 +13,8 @@ import GRDB
 /// stays in memory per row is nothing: a 100,000-row list costs its file's bytes while it is read, then a
 /// fixed page cache.
 ///
-/// The snapshot is what the list said when the run read it: edits made to the file during the run (an
-/// unsubscribe click) are seen by the next run, as with ``SubscriberList``.
+/// The snapshot is what the list said when the run read it; a send watches the file for unsubscribes made
+/// during the run (``SubscriberListWatch``, which starts from ``stamp``).
 public final class SubscriberSnapshot: Sendable {
     /// The CSV file.
     public let file: URL
@@ -26,6 +26,8 @@ public final class SubscriberSnapshot: Sendable {
     public let activeCount: Int
     /// Derives each subscriber's token; `nil` where no secret is needed.
     public let tokens: SubscriberTokens?
+    /// The file's inode, size and modification time just before it was read; `nil` when it did not exist.
+    let stamp: SubscriberListWatch.Stamp?
     private let queue: DatabaseQueue
 
     /// SQLite's page cache for the snapshot, in KiB: the memory it may hold whatever the list's size.
@@ -58,6 +60,7 @@ public final class SubscriberSnapshot: Sendable {
     public init(file: URL, tokens: SubscriberTokens?, problem: (SubscriberError) -> Void) throws {
         self.file = file
         self.tokens = tokens
+        stamp = SubscriberListWatch.Stamp(file)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             // Nothing here needs to survive a crash: no journal, no fsync, a fixed cache.

@@ -54,6 +54,43 @@ struct NewsletterTests {
         #expect(third.nothingNew)
     }
 
+    /// Whoever unsubscribes while a digest is being sent is not sent it after that.
+    ///
+    /// Serve's one-click POST rewrites the list. A new-user trial unsubscribed four people two seconds into a send,
+    /// and all four got the digest seconds later, after the page had told them "no further issues". Their
+    /// deliveries are settled as not sent (no attempt), the digest finishes, and nobody counts as a failure.
+    @Test func unsubscribedDuringTheSendIsNotSentTheDigest() async throws {
+        let folder = try TemporaryFolder()
+        let file = try TestConfig.write(
+            in: folder, sources: [("党建政法", "http://site.example.com/djzf/index.html")],
+            smtp: ["  retry_delays: []", "  connections: 1"],
+            extra: ["unsubscribe_url: https://news.example.com/u?t={{token}}"])
+        let list = folder.file("subscribers.csv")
+        try Data("email,status\ns1@example.com,active\ns2@example.com,active\ns3@example.com,active\n".utf8)
+            .write(to: list)
+        let config = try NewsletterConfig.load(from: file)
+        var newsletter = try Newsletter(
+            config: config, fetcher: FolderFetcher(root: Self.snapshot("2019-06-01")), logger: Self.logger)
+        newsletter.listCheckInterval = .zero
+        // While the first message goes out, s3 unsubscribes: the list is replaced as serve replaces it.
+        let transport = RecordingTransport(atDelivery: { recipient in
+            guard recipient == "s1@example.com" else { return }
+            try? Data(
+                "email,status\ns1@example.com,active\ns2@example.com,active\ns3@example.com,unsubscribed\n".utf8
+            ).write(to: list, options: .atomic)
+        })
+        let report = try await newsletter.send(now: Self.week1, dryRun: false, transport: transport)
+        #expect(transport.recipients == ["s1@example.com", "s2@example.com"])
+        #expect(report.delivery.accepted == 2 && report.delivery.notSent == 1)
+        #expect(report.delivery.permanentFailures == 0 && report.failedRecipients.isEmpty && report.pending == 0)
+        let rows = try await newsletter.database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT email, status, attempts, reply FROM delivery ORDER BY email")
+        }
+        #expect(rows.map { $0[1] as String } == ["accepted", "accepted", "failed"])
+        #expect(rows[2][2] as Int == 0)
+        #expect((rows[2][3] as String).contains("unsubscribed while the digest was being sent"))
+    }
+
     /// Case 10: nothing new opens no SMTP session; every source failing sends nothing, changes nothing
     /// and is an error.
     @Test func nothingNewAndAllSourcesFailed() async throws {

@@ -55,6 +55,15 @@ public struct DeliveryEngine: Sendable {
         public var buildError: String?
         /// Set when a stop was requested (SIGINT/SIGTERM): remaining jobs were not tried.
         public var interrupted = false
+        /// Jobs that `compose` turned down with ``NotSent``: not sent, settled by the caller.
+        public var notSent = 0
+    }
+
+    /// Thrown by `compose` for a job that must not be sent after all (its recipient unsubscribed during the
+    /// run), once the caller has settled it in its ledger: the engine sends nothing, records nothing, counts it
+    /// in ``Report/notSent`` and goes on with the next job.
+    public struct NotSent: Error, Sendable {
+        public init() {}
     }
 
     public var transport: any MailTransport
@@ -93,7 +102,8 @@ public struct DeliveryEngine: Sendable {
     ///   - logger: receives a debug line, with the server's reply, for each accepted message.
     ///   - compose: builds the recipient's message (CRLF, complete); called on a worker thread.
     ///     When it throws, nothing is sent to that recipient, nothing is recorded (the delivery
-    ///     stays pending) and the run stops (``Report/buildError``).
+    ///     stays pending) and the run stops (``Report/buildError``); when it throws ``NotSent``, the job is
+    ///     passed over and the run goes on.
     ///   - record: called once per attempt outcome, on a worker thread, before the session's next
     ///     message can be delivered: an accepted or permanently failed outcome at that message's
     ///     commit point (``CommitPoint``: around the server's reply to its envelope, before its data), any other
@@ -238,6 +248,15 @@ public struct DeliveryEngine: Sendable {
             switch composed.message {
             case .success(let bytes):
                 message = bytes
+            case .failure(let error) where error is NotSent:
+                // Settled by the caller (the recipient left the list during the run): nothing to send or record.
+                shared.locked {
+                    $0.report.notSent += 1
+                    $0.queue.finish()
+                    $0.condition.broadcast()
+                }
+                current = take(wait: true)
+                continue
             case .failure(let error):
                 shared.stopRun {
                     $0.report.buildError =
