@@ -83,7 +83,7 @@ struct NewsletterTests {
         #expect(transport.recipients == ["s1@example.com", "s2@example.com"])
         #expect(report.delivery.accepted == 2 && report.delivery.notSent == 1)
         #expect(report.delivery.permanentFailures == 0 && report.failedRecipients.isEmpty && report.pending == 0)
-        let rows = try await newsletter.database.writer.read { db in
+        let rows = try newsletter.database.writer.read { db in
             try Row.fetchAll(db, sql: "SELECT email, status, attempts, reply FROM delivery ORDER BY email")
         }
         #expect(rows.map { $0[1] as String } == ["accepted", "accepted", "failed"])
