@@ -138,6 +138,7 @@ public struct SubscriptionServer: Sendable {
 
     /// `GET`: the page with the button; changes nothing.
     private func showUnsubscribePage(_ request: Request, context: ServerRequestContext) throws -> Response {
+        if let unavailable = listMissing() { return unavailable }
         guard let token = token(request, context: context),
             let subscriber = try cache.current().index.subscriber(withToken: token)
         else {
@@ -156,6 +157,7 @@ public struct SubscriptionServer: Sendable {
             return text("request body too large\n", status: .contentTooLarge)
         }
         _ = try await request.body.collect(upTo: Self.maxBodyBytes)
+        if let unavailable = listMissing() { return unavailable }
         // Forged or unknown tokens are refused here, from the cached index, without touching the file.
         // A token known to the last read goes straight to the queue (which checks it again under the
         // lock), so genuine clicks do not wait for the list to be re-read after every batch.
@@ -178,6 +180,19 @@ public struct SubscriptionServer: Sendable {
         case .unknown:
             return text("unknown or invalid unsubscribe link; nothing was changed\n", status: .notFound)
         }
+    }
+
+    /// A 503, and an error in the log naming the file, while the subscriber list file does not exist.
+    ///
+    /// The file may be moved away for editing, or a copy failed. A missing list reads as empty, so every token would look unknown and a real
+    /// unsubscribe be told "invalid link" and lost (a new-user trial). A 503 asks the reader, or the mail
+    /// provider that sent the one-click POST, to try again.
+    func listMissing() -> Response? {
+        guard !FileManager.default.fileExists(atPath: cache.file.path) else { return nil }
+        logger.error(
+            "no such subscriber list: unsubscribe and subscribe requests are answered 503 until it is back",
+            metadata: ["file": "\(cache.file.path)"])
+        return text("the list cannot be updated right now; please try again later\n", status: .serviceUnavailable)
     }
 
     // MARK: - Responses

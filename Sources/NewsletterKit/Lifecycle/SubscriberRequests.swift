@@ -64,6 +64,13 @@ public enum SubscriberRequests: Sendable {
         -> [SubscriberRequestOutcome]
     {
         guard !requests.isEmpty else { return [] }
+        // A missing list reads as empty: every token would be unknown and a new row would start a new file.
+        guard FileManager.default.fileExists(atPath: cache.file.path) else {
+            throw SubscriberError(
+                file: cache.file.path,
+                reason:
+                    "no such subscriber list: nothing changed (links, forms and mail change an existing list only)")
+        }
         return try cache.modify { list, index in
             var changed = false
             let outcomes = apply(requests, in: &list, index: index, changed: &changed)

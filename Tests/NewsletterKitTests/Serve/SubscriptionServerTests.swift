@@ -52,6 +52,34 @@ struct SubscriptionServerTests {
         #expect(try Self.statuses(folder) == ["a@example.com": .unsubscribed, "b@example.com": .active])
     }
 
+    /// While the list file is missing (moved away for editing), a genuine link gets 503 and the log names the
+    /// file, instead of "unknown or invalid unsubscribe link" and a lost unsubscribe (a new-user trial); once the
+    /// file is back, the same POST unsubscribes.
+    @Test func missingListIsUnavailableNotAnInvalidLink() throws {
+        let folder = try TemporaryFolder()
+        let server = try ServeProcess(config: try Self.setUp(folder), folder: folder)
+        let list = folder.file("subscribers.csv")
+        let aside = folder.file("subscribers.csv.editing")
+        // Once read with the file there (the cached index knows the token), once never read.
+        let first = try CurlExchange.perform("GET", "\(server.base)/u?l=weekly&t=1a2b3c4d")
+        #expect(first.status == 200)
+        try FileManager.default.moveItem(at: list, to: aside)
+        for (method, token) in [("POST", "9f8e7d6c"), ("POST", "1a2b3c4d"), ("GET", "9f8e7d6c")] {
+            let answer = try CurlExchange.perform(
+                method, "\(server.base)/u?l=weekly&t=\(token)",
+                body: method == "POST" ? "List-Unsubscribe=One-Click" : nil)
+            #expect(answer.status == 503, "\(method) \(token): \(answer.status) \(answer.body)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: list.path), "a request started a new list")
+        let log = try String(contentsOf: server.log, encoding: .utf8)
+        #expect(log.contains("no such subscriber list") && log.contains(list.path), "\(log)")
+        try FileManager.default.moveItem(at: aside, to: list)
+        let back = try CurlExchange.perform(
+            "POST", "\(server.base)/u?l=weekly&t=9f8e7d6c", body: "List-Unsubscribe=One-Click")
+        #expect(back.status == 200)
+        #expect(try Self.statuses(folder) == ["a@example.com": .unsubscribed, "b@example.com": .active])
+    }
+
     /// GETs (mail scanners, link previews, HEAD) show the page and never unsubscribe: the file
     /// stays byte-identical.
     @Test func getNeverUnsubscribes() throws {
