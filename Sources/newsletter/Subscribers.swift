@@ -255,7 +255,9 @@ extension NewsletterCommand.Subscribers {
                     + "\(rows.subscribers.count + rows.duplicates.count + rows.rejected.count) row(s)")
             for line in rows.normalisedLines {
                 let email = rows.lines.firstIndex(of: line).map { rows.subscribers[$0].email } ?? ""
-                say("\(file):\(line): address normalised to \(email) (full-width characters or spaces removed)")
+                say(
+                    "\(file):\(line): address normalised to \(email) (full-width characters, spaces, Excel's =\"…\" or a name around it removed)"
+                )
             }
             for problem in rows.problems { say("\(problem)") }
             guard !rows.subscribers.isEmpty || !rows.rejected.isEmpty || !rows.duplicates.isEmpty else {

@@ -2,7 +2,9 @@ import Foundation
 
 /// How addresses from lists and spreadsheets are cleaned, validated and compared.
 ///
-/// A cell is cleaned before validation: an Excel text formula `="…"` is unwrapped; when it holds non-ASCII
+/// A cell is cleaned before validation: an Excel text formula `="…"` is unwrapped; a name-addr as Outlook and
+/// most address books export it (`Dan Lee <dan@example.com>`, `"Lee, Dan" <dan@example.com>`, RFC 5322 §3.4)
+/// gives its address, and its display name for an empty name column; when it holds non-ASCII
 /// characters it is NFKC-normalised (full-width `＠`, letters and digits become ASCII, case 39) and trimmed
 /// of Unicode white space (U+3000 ideographic space, U+00A0, U+FEFF included). The cleaned spelling is what
 /// the list keeps (the first spelling of an address wins, case 28); two spellings are the same subscriber
@@ -14,6 +16,14 @@ public enum SubscriberAddress: Sendable {
         public var email: String
         /// Whether cleaning changed more than surrounding ASCII spaces (reported as "normalised").
         public var normalised: Bool
+        /// The display name of a `Name <address>` cell (unquoted, trimmed); `nil` for a bare address.
+        public var displayName: String?
+
+        public init(email: String, normalised: Bool, displayName: String? = nil) {
+            self.email = email
+            self.normalised = normalised
+            self.displayName = displayName
+        }
     }
 
     /// Cleans and validates one cell.
@@ -37,8 +47,21 @@ public enum SubscriberAddress: Sendable {
                 normalised = true
             }
         }
+        var displayName: String?
+        // `Name <address>` (after folding, so that full-width `＜＞＠` count): the address between the last `<` and
+        // the final `>`.
+        if email.hasSuffix(">"), let open = email.lastIndex(of: "<") {
+            let inner = email[email.index(after: open)..<email.index(before: email.endIndex)]
+            if inner.contains("@") {
+                var name = email[..<open].trimmingASCIISpaces()
+                if name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") { name = name.dropFirst().dropLast() }
+                displayName = name.isEmpty ? nil : String(name)
+                email = String(inner.trimmingASCIISpaces())
+                normalised = true
+            }
+        }
         if !isPlainASCIIAddress(email.utf8) { _ = try MailAddress(email: email) }
-        return Cleaned(email: email, normalised: normalised)
+        return Cleaned(email: email, normalised: normalised, displayName: displayName)
     }
 
     /// Whether `bytes` is an address that ``MailAddress`` certainly accepts as it is: an ASCII dot-atom local

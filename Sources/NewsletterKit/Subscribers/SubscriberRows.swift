@@ -160,6 +160,13 @@ struct SubscriberRowScanner {
         /// The row as a subscriber, or why its status cannot be taken.
         /// - Parameter cleaned: the row's cleaned address (from ``check``).
         /// - Returns: the subscriber (status `active` when the cell is empty), or the unknown status.
+        /// The name column, or the display name of a `Name <address>` cell when that column is empty.
+        private func name(_ cleaned: SubscriberAddress.Cleaned) -> String {
+            let written = field(columns.name)
+            guard written.trimmingSpaces().isEmpty, let displayName = cleaned.displayName else { return written }
+            return displayName
+        }
+
         func subscriber(_ cleaned: SubscriberAddress.Cleaned) -> Result<Subscriber, UnknownStatus> {
             var status = Subscriber.Status.active
             let statusText = field(columns.status).trimmingSpaces().lowercased()
@@ -180,7 +187,7 @@ struct SubscriberRowScanner {
             }
             return .success(
                 Subscriber(
-                    email: cleaned.email, name: Subscriber.cleanName(field(columns.name)), status: status,
+                    email: cleaned.email, name: Subscriber.cleanName(name(cleaned)), status: status,
                     token: field(columns.token).trimmingSpaces(),
                     added: field(columns.added).trimmingSpaces(), extra: extra))
         }

@@ -158,6 +158,34 @@ struct SubscriberRowsTests {
         #expect(rows.normalisedLines == (normalised ? [2] : []))
     }
 
+    /// Outlook and address-book exports put `Name <address>` in the address column (a new-user trial got "the
+    /// domain is not a valid dotted host name"): the address is taken, and the display name fills an empty name
+    /// column, never a written one.
+    @Test(arguments: [
+        ("Dan Lee <dan@example.com>", "", "dan@example.com", "Dan Lee"),
+        ("\"Lee, Dan\" <dan@example.com>", "", "dan@example.com", "Lee, Dan"),
+        ("王小明 <xiaoming@example.com>", "小明", "xiaoming@example.com", "小明"),
+        ("<dan@example.com>", "", "dan@example.com", ""),
+        ("  Dan Lee <dan@example.com>  ", "", "dan@example.com", "Dan Lee"),
+        ("Dan Lee <dan＠example.com>", "", "dan@example.com", "Dan Lee"),
+    ])
+    func nameAddrCellsGiveTheirAddress(cell: String, nameCell: String, email: String, name: String) throws {
+        let quoted = { (text: String) in "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        let rows = try Self.rows("email,name\n\(quoted(cell)),\(quoted(nameCell))\n")
+        #expect(rows.rejected.isEmpty, "\(rows.rejected)")
+        #expect(rows.subscribers.map(\.email) == [email])
+        #expect(rows.subscribers.map(\.name) == [name])
+        #expect(rows.normalisedLines == [2])
+    }
+
+    /// What is not a name-addr stays an invalid address, named as written.
+    @Test(arguments: ["Dan Lee <dan>", "Dan Lee dan@example.com>", "<>", "a@example.com <b@example.com"])
+    func brokenNameAddrIsRejected(cell: String) throws {
+        let rows = try Self.rows("email\n\"\(cell)\"\n")
+        #expect(rows.subscribers.isEmpty)
+        #expect(rows.rejected.map(\.line) == [2])
+    }
+
     /// Case 38 (list loading): an empty label in the domain is rejected with its line, naming the label.
     @Test func emptyDomainLabelIsRejected() throws {
         let rows = try Self.rows("email\r\nreader1@example.com\r\nreader5@测试..example.org\r\nreader6@example..com\r\n")
