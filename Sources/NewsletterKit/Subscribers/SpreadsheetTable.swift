@@ -22,6 +22,8 @@ public struct SpreadsheetTable: Sendable {
     /// (``forEachRecord(_:)``), never kept.
     let text: [UInt8]
     private let separatorByte: UInt8
+    /// Records before the header: 1 after Excel's `sep=;` line, else 0.
+    private let headerIndex: Int
 
     /// A problem that stops reading the whole file.
     public struct ReadError: Error, Sendable, CustomStringConvertible {
@@ -48,9 +50,14 @@ public struct SpreadsheetTable: Sendable {
     ) throws {
         let (text, encodingName) = try Self.decode(bytes, fileName: fileName, encoding: encoding)
         self.encoding = encodingName
+        // Excel's separator line (`sep=;`, written for other locales and read by Excel) comes before the header.
+        let hint = Self.separatorHint(text)
+        let headerIndex = hint == nil ? 0 : 1
         let candidates: [Character]
         if let separator {
             candidates = [separator]
+        } else if let hint {
+            candidates = [hint]
         } else {
             let counts = Self.countSeparatorsOnFirstLine(text)
             candidates =
@@ -59,19 +66,19 @@ public struct SpreadsheetTable: Sendable {
         }
         var chosen: (Character, [String])?
         for candidate in candidates {
-            let header = Self.headerCells(text, separator: candidate)
+            let header = Self.headerCells(text, separator: candidate, index: headerIndex)
             if accepts(header) {
                 chosen = (candidate, header)
                 break
             }
         }
         guard let (chosenSeparator, header) = chosen else {
-            let shown = Self.headerCells(text, separator: candidates[0])
+            let shown = Self.headerCells(text, separator: candidates[0], index: headerIndex)
             let cells = shown.map { "'\($0)'" }.joined(separator: ", ")
             let separatorName = Self.name(of: candidates[0])
             throw ReadError(
                 description:
-                    "\(fileName):1: no email column in the header (cells as read with encoding \(encodingName) and separator \(separatorName): \(cells)); name a column email, e-mail, Email Address, 邮箱 or 电子邮件"
+                    "\(fileName):\(headerIndex + 1): no email column in the header (cells as read with encoding \(encodingName) and separator \(separatorName): \(cells)); name a column email, e-mail, Email Address, 邮箱 or 电子邮件"
                     + (separator == nil ? "" : ", or try another --delimiter"))
         }
         self.separator = chosenSeparator
@@ -81,6 +88,7 @@ public struct SpreadsheetTable: Sendable {
         }
         separatorByte = byte
         self.text = text
+        self.headerIndex = headerIndex
     }
 
     /// Hands the data records (after the header) to `body` one at a time, in file order.
@@ -89,11 +97,11 @@ public struct SpreadsheetTable: Sendable {
     /// - Throws: what `body` throws.
     /// - Complexity: O(*n*) in the number of bytes; memory for one record.
     func forEachRecord(_ body: (CSVParser.Record) throws -> Bool) rethrows {
-        var header = true
+        var before = headerIndex + 1
         try text.withUnsafeBufferPointer { buffer in
             try CSVParser.forEachRecord(buffer, separator: separatorByte) { record in
-                if header {
-                    header = false
+                if before > 0 {
+                    before -= 1
                     return true
                 }
                 return try body(record)
@@ -111,9 +119,18 @@ public struct SpreadsheetTable: Sendable {
         }
     }
 
-    private static func headerCells(_ text: [UInt8], separator: Character) -> [String] {
+    /// The separator that Excel's first line `sep=X` names, or `nil` when the text does not start with one.
+    static func separatorHint(_ text: [UInt8]) -> Character? {
+        let prefix = Array("sep=".utf8)
+        guard text.count >= 6, text[0..<4].map({ $0 | 0x20 }) == prefix else { return nil }
+        let byte = text[4]
+        guard byte < 0x80, byte != 0x0D, byte != 0x0A, text[5] == 0x0D || text[5] == 0x0A else { return nil }
+        return Character(UnicodeScalar(byte))
+    }
+
+    private static func headerCells(_ text: [UInt8], separator: Character, index: Int = 0) -> [String] {
         guard let byte = separator.asciiValue else { return [] }
-        var cells = CSVParser.records(text, separator: byte, limit: 1).first?.fields ?? []
+        var cells = CSVParser.records(text, separator: byte, limit: index + 1).dropFirst(index).first?.fields ?? []
         while let last = cells.last, last.trimmingCharacters(in: .whitespaces).isEmpty { cells.removeLast() }
         return cells
     }

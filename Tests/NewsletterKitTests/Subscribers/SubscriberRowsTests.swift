@@ -178,6 +178,18 @@ struct SubscriberRowsTests {
         #expect(rows.normalisedLines == [2])
     }
 
+    /// Excel's `sep=;` first line names the separator.
+    ///
+    /// Excel writes one for other locales and reads it back. The header is the next line, and line numbers stay
+    /// the file's. A new-user trial got "no email column" naming the hint line.
+    @Test(arguments: ["sep=;\r\n", "SEP=;\n"])
+    func excelSeparatorLineIsHonoured(hint: String) throws {
+        let rows = try Self.rows(hint + "email;name\r\na@example.com;Lee, Dan\r\nnot-an-address;x\r\n")
+        #expect(rows.subscribers.map(\.email) == ["a@example.com"])
+        #expect(rows.subscribers.map(\.name) == ["Lee, Dan"])
+        #expect(rows.rejected.map(\.line) == [4])
+    }
+
     /// What is not a name-addr stays an invalid address, named as written.
     @Test(arguments: ["Dan Lee <dan>", "Dan Lee dan@example.com>", "<>", "a@example.com <b@example.com"])
     func brokenNameAddrIsRejected(cell: String) throws {
