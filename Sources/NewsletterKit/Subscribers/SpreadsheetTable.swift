@@ -195,9 +195,18 @@ extension SpreadsheetTable {
         if let decoded = CharsetIconv.decode(bytes, from: "GB18030", stopAfterErrors: 0), decoded.errors == 0 {
             return (Array(decoded.text.utf8), "GB18030")
         }
+        // The line to fix is where GB18030 fails (a GBK file with a few bad bytes), not where UTF-8 did: the line
+        // of the first replacement in the lossy reading (GB18030 keeps line ends as they are).
+        let utf8Line = line(at: offset, in: bytes)
+        var gbLine = utf8Line
+        if let lossy = CharsetIconv.decode(bytes, from: "GB18030"),
+            let bad = lossy.text.unicodeScalars.firstIndex(of: "\u{FFFD}")
+        {
+            gbLine = 1 + lossy.text.unicodeScalars[..<bad].count { $0 == "\n" }
+        }
         throw ReadError(
             description:
-                "\(fileName):\(line(at: offset, in: bytes)): cannot tell the encoding: byte \(hex(bytes[offset])) is not valid UTF-8, and the file is not valid GB18030/GBK either (tried: byte order mark, UTF-8, GB18030); save it as \"CSV UTF-8\" (`newsletter subscribers import` also takes --encoding, e.g. windows-1252)"
+                "\(fileName):\(gbLine): cannot tell the encoding: the file is not valid UTF-8 (byte \(hex(bytes[offset])) on line \(utf8Line)), and line \(gbLine) is not valid GB18030/GBK either (tried: byte order mark, UTF-8, GB18030); save it as \"CSV UTF-8\" (`newsletter subscribers import` also takes --encoding, e.g. windows-1252)"
         )
     }
 

@@ -178,6 +178,23 @@ struct SubscriberRowsTests {
         #expect(rows.normalisedLines == [2])
     }
 
+    /// A GBK list with bad bytes on one line: the error names that line, where the file needs fixing, not the
+    /// first line that is not UTF-8 (a new-user trial was sent to line 1, which is good GBK).
+    @Test func undecodableLineIsTheOneNamed() throws {
+        let gbkName: [UInt8] = [0xCD, 0xF5, 0xD0, 0xA1, 0xC3, 0xF7]  // 王小明
+        let bytes =
+            Array("email,name\r\na@example.com,".utf8) + gbkName + Array("\r\nb@example.com,".utf8) + [
+                0xFF, 0xFE, 0xFD,
+            ]
+            + Array("\r\n".utf8)
+        #expect {
+            try SubscriberRows(bytes: bytes, fileName: "list.csv")
+        } throws: { error in
+            let text = "\(error)"
+            return text.hasPrefix("list.csv:3: cannot tell the encoding") && text.contains("(byte 0xcd on line 2)")
+        }
+    }
+
     /// Excel's `sep=;` first line names the separator.
     ///
     /// Excel writes one for other locales and reads it back. The header is the next line, and line numbers stay
