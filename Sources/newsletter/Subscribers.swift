@@ -253,6 +253,7 @@ extension NewsletterCommand.Subscribers {
             say(
                 "\(file): encoding \(rows.encoding), separator \(SpreadsheetTable.name(of: rows.separator)), "
                     + "\(rows.subscribers.count + rows.duplicates.count + rows.rejected.count) row(s)")
+            if let doubt = rows.encodingDoubt { Console.shared.problem("warning: \(doubt)") }
             for line in rows.normalisedLines {
                 let email = rows.lines.firstIndex(of: line).map { rows.subscribers[$0].email } ?? ""
                 say(

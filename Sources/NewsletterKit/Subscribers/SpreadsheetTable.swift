@@ -22,6 +22,12 @@ public struct SpreadsheetTable: Sendable {
     /// (``forEachRecord(_:)``), never kept.
     let text: [UInt8]
     private let separatorByte: UInt8
+    /// Where a file guessed to be GB18030 reads like Western European text decoded wrongly.
+    ///
+    /// The first line with a word such as `M黮ler` or `Garc韆`, and that word: Windows-1252 `ü` or `í` and the
+    /// next Latin letter make one GB18030 character, so a lone Chinese character follows Latin letters, which
+    /// Chinese text has next to never. `nil` when nothing looks so, or the encoding was not guessed as GB18030.
+    public var encodingDoubt: (line: Int, word: String)?
     /// Records before the header: 1 after Excel's `sep=;` line, else 0.
     private let headerIndex: Int
 
@@ -89,6 +95,33 @@ public struct SpreadsheetTable: Sendable {
         separatorByte = byte
         self.text = text
         self.headerIndex = headerIndex
+        if encodingName == "GB18030" { encodingDoubt = Self.latinReadAsGB18030(text) }
+    }
+
+    /// The first word (with its line) where a CJK character sits between two ASCII letters; see ``encodingDoubt``.
+    static func latinReadAsGB18030(_ text: [UInt8]) -> (line: Int, word: String)? {
+        let scalars = Array(String(decoding: text, as: UTF8.self).unicodeScalars)
+        func isLetter(_ scalar: Unicode.Scalar) -> Bool { scalar.isASCII && scalar.properties.isAlphabetic }
+        func isHan(_ scalar: Unicode.Scalar) -> Bool {
+            (0x3400...0x9FFF).contains(scalar.value) || (0xF900...0xFAFF).contains(scalar.value)
+        }
+        var line = 1
+        var index = 1
+        while index + 1 < scalars.count {
+            if scalars[index] == "\n" { line += 1 }
+            // One Chinese character glued to the end of a Latin word: `M黮ler` (ü l), `Garc韆` (í a).
+            if isHan(scalars[index]), isLetter(scalars[index - 1]), !isHan(scalars[index + 1]) {
+                var start = index
+                while start > 0, !" ,;\t\"\n\r".unicodeScalars.contains(scalars[start - 1]) { start -= 1 }
+                var end = index
+                while end + 1 < scalars.count, !" ,;\t\"\n\r".unicodeScalars.contains(scalars[end + 1]) { end += 1 }
+                var word = String.UnicodeScalarView()
+                word.append(contentsOf: scalars[start...end])
+                return (line, String(word))
+            }
+            index += 1
+        }
+        return nil
     }
 
     /// Hands the data records (after the header) to `body` one at a time, in file order.

@@ -195,6 +195,38 @@ struct SubscriberRowsTests {
         }
     }
 
+    /// A Windows-1252 list from a Western Excel is flagged when it is read as GB18030.
+    ///
+    /// It has no BOM and is not UTF-8, so it is read as GB18030, where `ü` and the next letter make one Chinese
+    /// character (`M黮ler`): a new-user trial's names went out garbled in To: with no warning. The rows still import (GB18030 lists are common), with a warning naming the line, the
+    /// word and `--encoding windows-1252`; real GBK lists get none.
+    @Test(
+        arguments: [
+            (Array("email;name\r\nmuller@example.de;M".utf8) + [0xFC] + Array("ller, Hans\r\n".utf8), 2, "M黮ler"),
+            (
+                Array("email,name\r\na@example.com,\r\ngarcia@example.es,Garc".utf8) + [0xED]
+                    + Array("a, Ana\r\n".utf8), 3,
+                "Garc韆"
+            ),
+            // GBK: 王小明 after a Latin name, and a GBK header.
+            (
+                Array("email,name\r\ntom@example.com,Tom ".utf8) + [0xCD, 0xF5, 0xD0, 0xA1, 0xC3, 0xF7] + [0x0D, 0x0A],
+                0, ""
+            ),
+            (try caseFile("29-csv-bom-header.gbk.csv"), 0, ""),
+        ] as [([UInt8], Int, String)])
+    func westernListReadAsGB18030IsFlagged(bytes: [UInt8], line: Int, word: String) throws {
+        let rows = try SubscriberRows(bytes: bytes, fileName: "list.csv")
+        #expect(rows.encoding == "GB18030")
+        if line == 0 {
+            #expect(rows.encodingDoubt == nil)
+        } else {
+            let doubt = try #require(rows.encodingDoubt)
+            #expect(doubt.hasPrefix("list.csv:\(line): read as GB18030, but '\(word)'"), "\(doubt)")
+            #expect(doubt.contains("--encoding windows-1252"))
+        }
+    }
+
     /// Excel's `sep=;` first line names the separator.
     ///
     /// Excel writes one for other locales and reads it back. The header is the next line, and line numbers stay
