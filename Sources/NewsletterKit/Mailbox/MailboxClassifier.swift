@@ -64,7 +64,7 @@ public enum MailboxClassifier: Sendable {
         if isAutoReply(message) { return .autoReply }
         if let token = unsubscribeToken(message, prefix: unsubscribePrefix) { return .unsubscribe(token: token) }
         return .unclassifiable(
-            "not a bounce, auto-reply or unsubscribe request (From: \(message.header("From") ?? "-"), Subject: \(message.header("Subject") ?? "-"))"
+            "not a bounce, auto-reply or unsubscribe request (From: \(decodedHeader(message, "From") ?? "-"), Subject: \(decodedHeader(message, "Subject") ?? "-"))"
         )
     }
 
@@ -304,7 +304,12 @@ public enum MailboxClassifier: Sendable {
 
     /// The Subject with RFC 2047 encoded-words (UTF-8, GB2312/GBK/GB18030; B and Q) decoded.
     static func decodedSubject(_ message: InboundMessage) -> String {
-        let subject = message.header("Subject") ?? ""
+        decodedHeader(message, "Subject") ?? ""
+    }
+
+    /// A header's value with its RFC 2047 encoded-words decoded, as ``decodedSubject(_:)``; `nil` when absent.
+    static func decodedHeader(_ message: InboundMessage, _ name: String) -> String? {
+        guard let subject = message.header(name) else { return nil }
         guard subject.contains("=?") else { return subject }
         var result = ""
         var rest = Substring(subject)

@@ -55,6 +55,20 @@ struct MailboxClassifierTests {
         #expect(reason.contains("keep@example.com"))
     }
 
+    /// The reason names the sender and Subject as a person reads them: encoded-words decoded (a new-user trial saw
+    /// `Subject: =?UTF-8?B?5ZKo6K+i77ya5aaC5L2V5p+l55yL5b6A5pyf?=`).
+    @Test func aLeftAloneMessageIsNamedWithItsHeadersDecoded() {
+        let mail = Array(
+            ("From: =?UTF-8?B?5bCP5piO?= <xiaoming@example.com>\r\n"
+                + "Subject: =?UTF-8?B?5ZKo6K+i77ya5aaC5L2V5p+l55yL5b6A5pyf?=\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n\r\n请问往期在哪里看？\r\n").utf8)
+        guard case .unclassifiable(let reason) = MailboxClassifier.classify(mail) else {
+            Issue.record("classified")
+            return
+        }
+        #expect(reason.hasSuffix("(From: 小明 <xiaoming@example.com>, Subject: 咨询：如何查看往期)"), "\(reason)")
+    }
+
     @Test func aForeignBounceCarriesItsOwnMessageID() throws {
         let result = MailboxClassifier.classify(try Self.message("foreign-bounce.eml"))
         #expect(
