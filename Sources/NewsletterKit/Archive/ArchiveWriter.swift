@@ -84,6 +84,12 @@ public struct ArchiveWriter: Sendable {
         return (baseURL.hasSuffix("/") ? baseURL : baseURL + "/") + name
     }
 
+    /// The first three titles of an issue for the index, with `…` when it has more (a new-user trial read "4 篇"
+    /// beside three titles as a missing article).
+    static func firstTitles(_ titles: [String]) -> String {
+        titles.prefix(3).joined(separator: " · ") + (titles.count > 3 ? " · …" : "")
+    }
+
     func indexHTML(_ issues: [Issue]) -> String {
         let view: [String: Any] = [
             "title": title,
@@ -92,7 +98,7 @@ public struct ArchiveWriter: Sendable {
                 [
                     "subject": issue.content.subject, "date": issue.content.issueDate,
                     "count": issue.content.items.count, "url": issue.content.archivePageName,
-                    "titles": issue.content.items.prefix(3).map(\.title).joined(separator: " · "),
+                    "titles": Self.firstTitles(issue.content.items.map(\.title)),
                 ]
             },
         ]

@@ -160,6 +160,14 @@ struct ArchiveWriterTests {
         #expect(again.written.isEmpty)
     }
 
+    /// The index shows an issue's first three titles, and `…` when it has more.
+    @Test(arguments: [
+        (["甲"], "甲"), (["甲", "乙", "丙"], "甲 · 乙 · 丙"), (["甲", "乙", "丙", "丁"], "甲 · 乙 · 丙 · …"),
+    ])
+    func indexListsTheFirstTitlesAndSaysWhenThereAreMore(titles: [String], shown: String) {
+        #expect(ArchiveWriter.firstTitles(titles) == shown)
+    }
+
     @Test func pageNamesDependOnTheArticlesAndAreStable() {
         func content(_ keys: [String], date: String = "2019-06-08") -> DigestContent {
             DigestContent(
