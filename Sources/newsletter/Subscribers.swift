@@ -89,7 +89,8 @@ extension NewsletterCommand.Subscribers {
             }
             switch outcome {
             case .added:
-                say("added \(email) to \(file)")
+                // As the list keeps it (spaces and full-width characters cleaned), not as typed.
+                say("added \((try? SubscriberAddress.clean(email).email) ?? email) to \(file)")
             case .alreadySubscribed(let current):
                 if let name, Subscriber.cleanName(name) != current, !Subscriber.cleanName(name).isEmpty {
                     say(
@@ -254,13 +255,20 @@ extension NewsletterCommand.Subscribers {
                 "\(file): encoding \(rows.encoding), separator \(SpreadsheetTable.name(of: rows.separator)), "
                     + "\(rows.subscribers.count + rows.duplicates.count + rows.rejected.count) row(s)")
             if let doubt = rows.encodingDoubt { Console.shared.problem("warning: \(doubt)") }
-            for line in rows.normalisedLines {
+            // One report in file order: normalised rows and problems by line.
+            var reports = rows.normalisedLines.map { line in
                 let email = rows.lines.firstIndex(of: line).map { rows.subscribers[$0].email } ?? ""
-                say(
+                return (
+                    line,
                     "\(file):\(line): address normalised to \(email) (full-width characters, spaces, Excel's =\"…\" or a name around it removed)"
                 )
             }
-            for problem in rows.problems { say("\(problem)") }
+            reports += rows.problems.map { ($0.line ?? 0, "\($0)") }
+            for (_, text) in reports.enumerated().sorted(by: { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) })
+                .map(\.element)
+            {
+                say(text)
+            }
             guard !rows.subscribers.isEmpty || !rows.rejected.isEmpty || !rows.duplicates.isEmpty else {
                 throw CommandFailure("\(file): no rows under the header; nothing imported")
             }
