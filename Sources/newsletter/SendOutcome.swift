@@ -96,7 +96,7 @@ struct SendOutcome {
         if delivery.accepted + delivery.permanentFailures + delivery.uncertain + report.pending > 0 {
             var parts = ["\(delivery.accepted) accepted", "\(delivery.permanentFailures) failed permanently"]
             if delivery.uncertain > 0 { parts.append("\(delivery.uncertain) uncertain") }
-            if delivery.notSent > 0 { parts.append("\(delivery.notSent) not sent (unsubscribed during the send)") }
+            if delivery.notSent > 0 { parts.append("\(delivery.notSent) not sent (no longer subscribed)") }
             parts.append("\(report.pending) pending for the next run")
             lines.append("delivered: " + parts.joined(separator: ", "))
         }

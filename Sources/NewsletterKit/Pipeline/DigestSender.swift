@@ -118,9 +118,12 @@ public struct DigestSender: Sendable {
         // message builder here: memory holds the pages in flight, never the list.
         let claimed = Mutex<[String: Subscriber]>([:])
         // One read of the snapshot per page.
+        // Deliveries whose address left the list since the digest was frozen (a resume): settled by the claim.
+        let leftBefore = Atomic(0)
         let activeAmong: @Sendable ([String]) throws -> Set<String> = { emails in
             let active = try subscribers.subscribers(emails).filter { $0.value.status == .active }
             claimed.withLock { $0.merge(active) { _, new in new } }
+            leftBefore.add(emails.count - active.count, ordering: .relaxed)
             return Set(active.keys)
         }
         let first = try database.claimPendingPage(
@@ -206,6 +209,7 @@ public struct DigestSender: Sendable {
                 return (report, AppDatabase.DigestFinish(failed: [], uncertain: [], pending: pending))
             }
         }
+        report.notSent += leftBefore.load(ordering: .relaxed)
         let finish = try await database.finishDigest(id, runStartedAt: clock.start)
         return (report, finish)
     }

@@ -91,6 +91,25 @@ struct NewsletterTests {
         #expect((rows[2][3] as String).contains("unsubscribed while the digest was being sent"))
     }
 
+    /// Someone who left between a stopped send and its resume is settled when their page is claimed, and the
+    /// resumed send counts them as not sent (a new-user trial's resume said "0 failed" while `status` showed the
+    /// settled delivery).
+    @Test func leftBeforeTheResumeIsCountedAsNotSent() async throws {
+        let folder = try TemporaryFolder()
+        let (newsletter, _) = try Self.make(folder: folder)
+        let stopped = RecordingTransport(script: ["s1@example.com": [.fatal(reply: "connection refused")]])
+        let first = try await newsletter.send(now: Self.week1, dryRun: false, transport: stopped)
+        #expect(first.pending == 3)
+        try Data("email,status\ns1@example.com,active\ns2@example.com,unsubscribed\ns3@example.com,active\n".utf8)
+            .write(to: folder.file("subscribers.csv"), options: .atomic)
+        let healthy = RecordingTransport()
+        let resumed = try await newsletter.send(
+            now: Self.week1.addingTimeInterval(600), dryRun: false, transport: healthy)
+        #expect(healthy.recipients.sorted() == ["s1@example.com", "s3@example.com"])
+        #expect(resumed.delivery.accepted == 2 && resumed.delivery.notSent == 1 && resumed.pending == 0)
+        #expect(resumed.delivery.permanentFailures == 0 && resumed.failedRecipients.isEmpty)
+    }
+
     /// Case 10: nothing new opens no SMTP session; every source failing sends nothing, changes nothing
     /// and is an error.
     @Test func nothingNewAndAllSourcesFailed() async throws {

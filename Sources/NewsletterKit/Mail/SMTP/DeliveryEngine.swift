@@ -55,7 +55,8 @@ public struct DeliveryEngine: Sendable {
         public var buildError: String?
         /// Set when a stop was requested (SIGINT/SIGTERM): remaining jobs were not tried.
         public var interrupted = false
-        /// Jobs that `compose` turned down with ``NotSent``: not sent, settled by the caller.
+        /// Jobs that `compose` turned down with ``NotSent``: not sent, settled by the caller (a send adds the
+        /// deliveries whose address left the list before it claimed them).
         public var notSent = 0
     }
 
