@@ -127,7 +127,9 @@ public struct DigestBuilder: Sendable {
         }
         let articles = try await selectNew(now: now)
         guard !articles.isEmpty else { return (nil, fetch) }
-        return (makeContent(articles, now: now, failedSources: fetch.failedSources.map(\.name)), fetch)
+        var content = makeContent(articles, now: now, failedSources: fetch.failedSources.map(\.name))
+        content.subject = try await database.distinctSubject(content.subject)
+        return (content, fetch)
     }
 
     static func format(_ date: Date, _ pattern: String, zone: TimeZone) -> String {

@@ -19,6 +19,8 @@ extension Newsletter {
         var lastIssue: String?
         if content.items.isEmpty, let last = try await database.sentDigests().last {
             (content, lastIssue) = (last.content, last.subject)
+        } else if !content.items.isEmpty {
+            content.subject = try await database.distinctSubject(content.subject)
         }
         let subscribers = try SubscriberList.load(config: config)
         let subscriber =

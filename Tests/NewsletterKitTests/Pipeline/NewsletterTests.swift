@@ -110,6 +110,26 @@ struct NewsletterTests {
         #expect(resumed.delivery.permanentFailures == 0 && resumed.failedRecipients.isEmpty)
     }
 
+    /// A second issue on the same day gets its own Subject (` (2)`), so that mail programs do not thread it under
+    /// the first (a new-user trial got two issues called 党建周报 2019-06-01).
+    @Test func secondIssueOfADayHasItsOwnSubject() async throws {
+        let folder = try TemporaryFolder()
+        let (newsletter, fetcher) = try Self.make(folder: folder)
+        let transport = RecordingTransport()
+        let first = try await newsletter.send(now: Self.week1, dryRun: false, transport: transport)
+        #expect(first.subject == "党建周报 2019-06-01")
+        fetcher.root.withLock { $0 = Self.snapshot("2019-06-08") }
+        let later = Self.week1.addingTimeInterval(2 * 3600)
+        let dryRun = try await newsletter.send(now: later, dryRun: true, transport: transport)
+        #expect(dryRun.subject == "党建周报 2019-06-01 (2)")
+        let second = try await newsletter.send(now: later, dryRun: false, transport: transport)
+        #expect(second.subject == "党建周报 2019-06-01 (2)")
+        let subjects = try transport.sent.withLock { $0.map(\.bytes) }.map {
+            try PythonEmail.parse($0).headers["Subject"]
+        }
+        #expect(Set(subjects) == [["党建周报 2019-06-01"], ["党建周报 2019-06-01 (2)"]])
+    }
+
     /// Case 10: nothing new opens no SMTP session; every source failing sends nothing, changes nothing
     /// and is an error.
     @Test func nothingNewAndAllSourcesFailed() async throws {
