@@ -1,9 +1,5 @@
 public import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Unsubscribes made while a send runs: the subscriber list file, looked at again during the send.
 ///
 /// A send reads the list once into a ``SubscriberSnapshot``; a 10,000-person list at the default 10 messages a
@@ -18,21 +14,6 @@ import Glibc
 /// half-written copy) changes nothing: the send goes on as it started, and the next run sees the file as it
 /// is then.
 public final class SubscriberListWatch: @unchecked Sendable {
-    /// The file's identity and size at one moment.
-    struct Stamp: Equatable, Sendable {
-        var inode: UInt64
-        var size: Int64
-        var modified: Int64  // nanoseconds since 1970
-
-        init?(_ file: URL) {
-            var info = stat()
-            guard stat(file.path, &info) == 0 else { return nil }
-            inode = UInt64(info.st_ino)
-            size = Int64(info.st_size)
-            modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-        }
-    }
-
     public let file: URL
     private let tokens: SubscriberTokens?
     private let interval: Duration
@@ -40,7 +21,7 @@ public final class SubscriberListWatch: @unchecked Sendable {
     // scripts/sanitizer-notes/tsan-mutex/). The sessions of a send ask from their own threads.
     private let lock = NSLock()
     private var checkedAt: ContinuousClock.Instant?
-    private var stamp: Stamp?
+    private var stamp: SubscriberListCache.FileKey?
     private var latest: SubscriberSnapshot?
 
     /// Starts watching `snapshot`'s file from the moment it was read.
@@ -65,7 +46,7 @@ public final class SubscriberListWatch: @unchecked Sendable {
             let now = ContinuousClock.now
             if checkedAt.map({ now - $0 >= interval }) ?? true {
                 checkedAt = now
-                if let current = Stamp(file), current != stamp,
+                if let current = SubscriberListCache.key(of: file.path), current != stamp,
                     let reading = try? SubscriberSnapshot(file: file, tokens: tokens, problem: { _ in }), reading.exists
                 {
                     stamp = current

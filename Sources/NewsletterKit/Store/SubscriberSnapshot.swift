@@ -27,7 +27,7 @@ public final class SubscriberSnapshot: Sendable {
     /// Derives each subscriber's token; `nil` where no secret is needed.
     public let tokens: SubscriberTokens?
     /// The file's inode, size and modification time just before it was read; `nil` when it did not exist.
-    let stamp: SubscriberListWatch.Stamp?
+    let stamp: SubscriberListCache.FileKey?
     private let queue: DatabaseQueue
 
     /// SQLite's page cache for the snapshot, in KiB: the memory it may hold whatever the list's size.
@@ -60,7 +60,7 @@ public final class SubscriberSnapshot: Sendable {
     public init(file: URL, tokens: SubscriberTokens?, problem: (SubscriberError) -> Void) throws {
         self.file = file
         self.tokens = tokens
-        stamp = SubscriberListWatch.Stamp(file)
+        stamp = SubscriberListCache.key(of: file.path)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             // Nothing here needs to survive a crash: no journal, no fsync, a fixed cache.
