@@ -117,9 +117,9 @@ public struct DigestSender: Sendable {
         // Each claimed page's rows are looked up once, when the page is claimed, and handed to the
         // message builder here: memory holds the pages in flight, never the list.
         let claimed = Mutex<[String: Subscriber]>([:])
-        // One read of the snapshot per page.
         // Deliveries whose address left the list since the digest was frozen (a resume): settled by the claim.
         let leftBefore = Atomic(0)
+        // One read of the snapshot per page.
         let activeAmong: @Sendable ([String]) throws -> Set<String> = { emails in
             let active = try subscribers.subscribers(emails).filter { $0.value.status == .active }
             claimed.withLock { $0.merge(active) { _, new in new } }

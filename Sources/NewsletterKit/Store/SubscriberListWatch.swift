@@ -40,7 +40,8 @@ public final class SubscriberListWatch: @unchecked Sendable {
     /// status other than `active`.
     ///
     /// - Complexity: O(1) while the file is unchanged (a clock read; a `stat` once per interval); one lookup in
-    ///   the latest reading once it changed; reading the file again, O(*n*), when it changes.
+    ///   the latest reading once it changed; reading the file again, O(*n*), when it changes, while the other
+    ///   sessions wait for their answer.
     public func hasLeft(_ email: String) -> Bool {
         lock.withLock {
             let now = ContinuousClock.now
