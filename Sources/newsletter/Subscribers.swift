@@ -254,7 +254,9 @@ extension NewsletterCommand.Subscribers {
             say(
                 "\(file): encoding \(rows.encoding), separator \(SpreadsheetTable.name(of: rows.separator)), "
                     + "\(rows.subscribers.count + rows.duplicates.count + rows.rejected.count) row(s)")
-            if let doubt = rows.encodingDoubt { Console.shared.problem("warning: \(doubt)") }
+            if encoding == nil, let doubt = SubscriberRows.encodingDoubt(bytes, fileName: file) {
+                Console.shared.problem("warning: \(doubt)")
+            }
             // One report in file order: normalised rows and problems by line.
             var reports = rows.normalisedLines.map { line in
                 let email = rows.lines.firstIndex(of: line).map { rows.subscribers[$0].email } ?? ""

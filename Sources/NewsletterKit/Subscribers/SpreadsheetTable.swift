@@ -22,12 +22,6 @@ public struct SpreadsheetTable: Sendable {
     /// (``forEachRecord(_:)``), never kept.
     let text: [UInt8]
     private let separatorByte: UInt8
-    /// Where a file guessed to be GB18030 reads like Western European text decoded wrongly.
-    ///
-    /// The first line with a word such as `M黮ler` or `Garc韆`, and that word: Windows-1252 `ü` or `í` and the
-    /// next Latin letter make one GB18030 character, so a lone Chinese character follows Latin letters, which
-    /// Chinese text has next to never. `nil` when nothing looks so, or the encoding was not guessed as GB18030.
-    public var encodingDoubt: (line: Int, word: String)?
     /// Records before the header: 1 after Excel's `sep=;` line, else 0.
     private let headerIndex: Int
 
@@ -95,33 +89,49 @@ public struct SpreadsheetTable: Sendable {
         separatorByte = byte
         self.text = text
         self.headerIndex = headerIndex
-        if encodingName == "GB18030" { encodingDoubt = Self.latinReadAsGB18030(text) }
     }
 
-    /// The first word (with its line) where a CJK character sits between two ASCII letters; see ``encodingDoubt``.
-    static func latinReadAsGB18030(_ text: [UInt8]) -> (line: Int, word: String)? {
-        let scalars = Array(String(decoding: text, as: UTF8.self).unicodeScalars)
+    /// Where a file whose encoding is guessed as GB18030 reads like Western European text decoded wrongly.
+    ///
+    /// The first line with a word such as `M黮ler` or `Garc韆`, and that word: Windows-1252 `ü` or `í` and the
+    /// next Latin letter make one GB18030 character, so a lone Chinese character follows Latin letters, which
+    /// Chinese text has next to never. Only `subscribers import` asks (it decodes the file once more to look):
+    /// sends, `serve` and every other reading of a list never pay for the scan.
+    ///
+    /// - Parameter bytes: the file's content, as for ``init(bytes:fileName:encoding:separator:accepts:)``.
+    /// - Returns: `nil` when nothing looks so, or the file is not read as GB18030.
+    /// - Complexity: O(*n*) in the number of bytes; memory for the decoded text and one word.
+    public static func latinReadAsGB18030(_ bytes: [UInt8]) -> (line: Int, word: String)? {
+        guard let (text, encoding) = try? decode(bytes, fileName: "", encoding: nil), encoding == "GB18030" else {
+            return nil
+        }
         func isLetter(_ scalar: Unicode.Scalar) -> Bool { scalar.isASCII && scalar.properties.isAlphabetic }
         func isHan(_ scalar: Unicode.Scalar) -> Bool {
             (0x3400...0x9FFF).contains(scalar.value) || (0xF900...0xFAFF).contains(scalar.value)
         }
+        let separators: Set<Unicode.Scalar> = [" ", ",", ";", "\t", "\"", "\n", "\r"]
         var line = 1
-        var index = 1
-        while index + 1 < scalars.count {
-            if scalars[index] == "\n" { line += 1 }
-            // One Chinese character glued to the end of a Latin word: `M黮ler` (ü l), `Garc韆` (í a).
-            if isHan(scalars[index]), isLetter(scalars[index - 1]), !isHan(scalars[index + 1]) {
-                var start = index
-                while start > 0, !" ,;\t\"\n\r".unicodeScalars.contains(scalars[start - 1]) { start -= 1 }
-                var end = index
-                while end + 1 < scalars.count, !" ,;\t\"\n\r".unicodeScalars.contains(scalars[end + 1]) { end += 1 }
-                var word = String.UnicodeScalarView()
-                word.append(contentsOf: scalars[start...end])
-                return (line, String(word))
+        var word = String.UnicodeScalarView()
+        var previous: Unicode.Scalar?
+        // A Chinese character right after a Latin letter; it counts when no Chinese character follows it.
+        var suspect = false
+        var found = false
+        for scalar in String(decoding: text, as: UTF8.self).unicodeScalars {
+            if suspect {
+                suspect = false
+                found = !isHan(scalar)
             }
-            index += 1
+            if separators.contains(scalar) {
+                if found { return (line, String(word)) }
+                word = String.UnicodeScalarView()
+                if scalar == "\n" { line += 1 }
+            } else {
+                word.append(scalar)
+                if isHan(scalar), let previous, isLetter(previous) { suspect = true }
+            }
+            previous = scalar
         }
-        return nil
+        return found || suspect ? (line, String(word)) : nil
     }
 
     /// Hands the data records (after the header) to `body` one at a time, in file order.

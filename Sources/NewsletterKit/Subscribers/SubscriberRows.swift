@@ -18,9 +18,6 @@ public struct SubscriberRows: Sendable {
     public var file: String
     /// How the file was decoded and split (see ``SpreadsheetTable``).
     public var encoding: String
-    /// A warning when the guessed encoding (GB18030) looks wrong (``SpreadsheetTable/encodingDoubt``), naming the
-    /// line and the word and the option to pass; `nil` otherwise.
-    public var encodingDoubt: String?
     public var separator: Character
     /// The valid rows, first spelling of each address, in file order.
     public var subscribers: [Subscriber]
@@ -61,6 +58,15 @@ public struct SubscriberRows: Sendable {
         SubscriberError(file: file, line: line, reason: "duplicate of line \(firstLine) (\(email)); the first is kept")
     }
 
+    /// A warning for `subscribers import` when `bytes` are read as GB18030 but look like Western text read wrongly
+    /// (``SpreadsheetTable/latinReadAsGB18030(_:)``), naming the line, the word and the option to pass; `nil`
+    /// otherwise.
+    public static func encodingDoubt(_ bytes: [UInt8], fileName: String) -> String? {
+        SpreadsheetTable.latinReadAsGB18030(bytes).map {
+            "\(fileName):\($0.line): read as GB18030, but '\($0.word)' looks like Western European text read wrongly; if the file comes from a Western spreadsheet, import it again with --encoding windows-1252"
+        }
+    }
+
     /// Reads and validates rows.
     ///
     /// - Parameters:
@@ -76,9 +82,6 @@ public struct SubscriberRows: Sendable {
         file = fileName
         self.encoding = scanner.table.encoding
         self.separator = scanner.table.separator
-        encodingDoubt = scanner.table.encodingDoubt.map {
-            "\(fileName):\($0.line): read as GB18030, but '\($0.word)' looks like Western European text read wrongly; if the file comes from a Western spreadsheet, import it again with --encoding windows-1252"
-        }
         extraColumns = scanner.extraColumns
         subscribers = []
         lines = []

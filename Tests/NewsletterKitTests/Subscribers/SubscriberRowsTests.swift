@@ -219,9 +219,9 @@ struct SubscriberRowsTests {
         let rows = try SubscriberRows(bytes: bytes, fileName: "list.csv")
         #expect(rows.encoding == "GB18030")
         if line == 0 {
-            #expect(rows.encodingDoubt == nil)
+            #expect(SubscriberRows.encodingDoubt(bytes, fileName: "list.csv") == nil)
         } else {
-            let doubt = try #require(rows.encodingDoubt)
+            let doubt = try #require(SubscriberRows.encodingDoubt(bytes, fileName: "list.csv"))
             #expect(doubt.hasPrefix("list.csv:\(line): read as GB18030, but '\(word)'"), "\(doubt)")
             #expect(doubt.contains("--encoding windows-1252"))
         }
