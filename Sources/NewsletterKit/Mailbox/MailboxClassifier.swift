@@ -309,10 +309,10 @@ public enum MailboxClassifier: Sendable {
 
     /// A header's value with its RFC 2047 encoded-words decoded, as ``decodedSubject(_:)``; `nil` when absent.
     static func decodedHeader(_ message: InboundMessage, _ name: String) -> String? {
-        guard let subject = message.header(name) else { return nil }
-        guard subject.contains("=?") else { return subject }
+        guard let value = message.header(name) else { return nil }
+        guard value.contains("=?") else { return value }
         var result = ""
-        var rest = Substring(subject)
+        var rest = Substring(value)
         while let start = rest.range(of: "=?") {
             result += rest[..<start.lowerBound]
             let after = rest[start.upperBound...]

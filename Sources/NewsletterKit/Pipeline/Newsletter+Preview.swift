@@ -17,10 +17,10 @@ extension Newsletter {
         var content = makeContent(
             try await selectNew(now: now), now: now, failedSources: fetch.failedSources.map(\.name))
         var lastIssue: String?
-        if content.items.isEmpty, let last = try await database.sentDigests().last {
-            (content, lastIssue) = (last.content, last.subject)
-        } else if !content.items.isEmpty {
+        if !content.items.isEmpty {
             content.subject = try await database.distinctSubject(content.subject)
+        } else if let last = try await database.sentDigests().last {
+            (content, lastIssue) = (last.content, last.subject)
         }
         let subscribers = try SubscriberList.load(config: config)
         let subscriber =
