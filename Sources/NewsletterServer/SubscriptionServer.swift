@@ -112,7 +112,9 @@ public struct SubscriptionServer: Sendable {
     }
 
     func makeRouter() -> Router<ServerRequestContext> {
-        let router = Router(context: ServerRequestContext.self)
+        // HEAD answers as GET without the page (RFC 9110 §9.3.2): link checkers and mail scanners probe links with
+        // HEAD, and a 404 made them report the unsubscribe link dead.
+        let router = Router(context: ServerRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.middlewares.add(SecurityHeadersMiddleware())
         router.get(RouterPath(route.routePath)) { request, context in
             try self.showUnsubscribePage(request, context: context)

@@ -95,8 +95,14 @@ struct SubscriptionServerTests {
             #expect(page.headers.lowercased().contains("cache-control: no-store"))
             #expect(page.headers.lowercased().contains("referrer-policy: no-referrer"))
         }
+        // HEAD (link checkers): the page's status and headers, no page, nothing changed; it was a 404 "not found".
         let head = try CurlExchange.perform("HEAD", "\(server.base)/u?l=weekly&t=9f8e7d6c", extra: ["-I"])
-        #expect(head.status != 0)
+        #expect(head.status == 200, "\(head.headers)")
+        #expect(head.headers.lowercased().contains("content-type: text/html"), "\(head.headers)")
+        #expect(head.headers.lowercased().contains("cache-control: no-store"), "\(head.headers)")
+        #expect(!head.body.contains("<form"))
+        let unknown = try CurlExchange.perform("HEAD", "\(server.base)/u?l=weekly&t=00000000", extra: ["-I"])
+        #expect(unknown.status == 404)
         #expect(try Self.csvBytes(folder) == before)
     }
 
