@@ -8,6 +8,9 @@ public enum SubscriberRequest: Sendable, Hashable {
     case unsubscribe(token: String)
     /// The address is disabled after a hard bounce or too many soft bounces (status `bounced`).
     case markBounced(email: String)
+    /// The address's owner reported a digest as spam (an RFC 5965 feedback report matched to our message): they
+    /// leave the list (status `unsubscribed`), as if they had used the link.
+    case complaint(email: String)
     /// The subscribe form (double opt-in): a new address, or one that had unsubscribed or bounced,
     /// becomes `pending` and gets no digest until confirmed (``SubscriberList/addPending(email:name:today:)``).
     /// `today` is the `added` date of a new row (ISO 8601 date).
@@ -120,6 +123,11 @@ public enum SubscriberRequests: Sendable {
             // A bounced reader who clicks the link is recorded as unsubscribed (their own wish wins).
             let change = list.unsubscribe(email: email)
             return change?.changed == true ? (.changed(email: email), true) : (.unchanged(email: email), false)
+        case .complaint(let email):
+            guard let index = list.index(of: email) else { return (.unknown, false) }
+            let stored = list.subscribers[index].email
+            let change = list.unsubscribe(email: stored)
+            return change?.changed == true ? (.changed(email: stored), true) : (.unchanged(email: stored), false)
         case .markBounced(let email):
             guard let index = list.index(of: email) else { return (.unknown, false) }
             let stored = list.subscribers[index].email

@@ -6,10 +6,48 @@ public struct BounceNotice: Sendable, Equatable {
     public var recipient: String?
     /// The RFC 3463 status, for example `5.1.1`; `5.0.0`/`4.0.0` when only an SMTP code or words were given.
     public var status: String
-    /// A 5.x.x status: the address is disabled at once (hard bounce).
-    public var permanent: Bool { status.hasPrefix("5") }
+    /// The address is disabled at once (``BounceSeverity/hard``).
+    public var permanent: Bool { severity == .hard }
     /// The remote server's words (`Diagnostic-Code`), if any.
     public var diagnostic: String?
+
+    /// How the bounce counts against the address, from its RFC 3463 status and the server's words.
+    ///
+    /// - ``BounceSeverity/blocked``: subject 7, security or policy (RFC 3463 §3.8: `5.7.1` a blocklist or policy,
+    ///   `5.7.26` unauthenticated mail), or an unspecific `X.0.0` whose words blame the sender (`blocked using`,
+    ///   `Spamhaus`, `SPF`, `DMARC`, `reputation`…). The receiving server refused *us*, not the address: one
+    ///   listing or one DNS mistake would otherwise disable everyone at that provider.
+    /// - ``BounceSeverity/hard``: any other 5.x.x except `5.2.2` (mailbox full, temporary in practice).
+    /// - ``BounceSeverity/soft``: 4.x.x and `5.2.2`.
+    public var severity: BounceSeverity {
+        let codes = status.split(separator: ".")
+        let subject = codes.count == 3 ? codes[1] : ""
+        if subject == "7" || (subject == "0" && Self.blamesTheSender(diagnostic ?? "")) { return .blocked }
+        if status.hasPrefix("5"), !(subject == "2" && codes[2] == "2") { return .hard }
+        return .soft
+    }
+
+    private static let senderBlame = [
+        "blocked using", "blocklist", "blacklist", "block list", "black list", "spamhaus", "spamcop", "barracuda",
+        "rbl", "dnsbl", "reputation", "dmarc", "spf", "dkim", "not authenticated", "unauthenticated",
+        "authentication", "policy", "spam",
+    ]
+
+    static func blamesTheSender(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return senderBlame.contains { lower.contains($0) }
+    }
+}
+
+/// How a bounce counts against the address it names (``BounceNotice/severity``).
+public enum BounceSeverity: Sendable, Equatable {
+    /// The address does not exist or refuses mail for good: it is disabled at once.
+    case hard
+    /// A temporary failure the relay gave up on (a full mailbox…): `soft_bounce_limit` digests in a row disable it.
+    case soft
+    /// The server refused the sender (blocklist, authentication, policy), not the address: recorded and reported,
+    /// never held against the address.
+    case blocked
 }
 
 /// What a message in the unsubscribe/bounce mailbox is.
@@ -21,21 +59,30 @@ public enum MailboxClassification: Sendable, Equatable {
     case reportWithoutFailure
     /// A `mailto:` unsubscribe request carrying a token.
     case unsubscribe(token: String)
+    /// A complaint: an RFC 5965 feedback report (`Feedback-Type: abuse`, or none) saying a recipient marked the
+    /// reported message as spam, with that message's Message-IDs (candidates, as for a bounce).
+    case complaint(originalMessageIDs: [String])
     /// An automatic reply (RFC 3834 `Auto-Submitted`, vacation and out-of-office notices).
     case autoReply
     /// Nothing we recognise: left in the mailbox and reported.
     case unclassifiable(String)
 }
 
-/// Sorts incoming messages into bounces, unsubscribe requests and auto-replies.
+/// Sorts incoming messages into bounces, complaints, unsubscribe requests and auto-replies.
 ///
 /// Bounces: RFC 3464 delivery status notifications (`multipart/report;
 /// report-type=delivery-status`, as Postfix, Gmail, Exchange and most servers send), and the
 /// common plain-text forms (Exim's "Mail delivery failed", qmail's "failure notice", older Gmail
 /// and Yahoo notices). A status of class 5 is a hard bounce, class 4 a soft one; `Action: delayed`
 /// reports and delay warnings are not bounces. The returned message is identified by its
-/// Message-ID, found in the attached original (`message/rfc822`, `text/rfc822-headers`) or a quoted
-/// copy in the text.
+/// Message-ID, found in the attached original (`message/rfc822`, `text/rfc822-headers`), a quoted
+/// copy in the text, or else the report's own `In-Reply-To`/`References`.
+///
+/// An unsubscribe request carries its token (`unsubscribe-LIST-TOKEN`) in the Subject, as our `mailto:` link
+/// sets it; in the text only when the Subject asks to unsubscribe and the token stands on its own, outside any
+/// quoted or attached copy of our headers. Every digest carries the token in its `List-Unsubscribe` field, so
+/// a reply, receipt, challenge or complaint that quotes the headers must not unsubscribe anyone (a new-user
+/// trial saw six such messages unsubscribe their readers).
 public enum MailboxClassifier: Sendable {
     /// Classifies one raw message (RFC 5322 bytes).
     ///
@@ -44,8 +91,9 @@ public enum MailboxClassifier: Sendable {
     ///   - unsubscribePrefix: the token marker of our `mailto:` subjects, e.g. `unsubscribe-weekly-`
     ///     (any `unsubscribe-LIST-` is accepted; this one is tried first).
     /// - Returns: a bounce (its notices and the returned message's Message-IDs) or a report without a failure,
-    ///   an auto-reply, an unsubscribe request with its token, or else `unclassifiable` with the reason
-    ///   (checked in that order).
+    ///   a complaint, an unsubscribe request with the token in its Subject, an auto-reply (or read receipt), an
+    ///   unsubscribe request with the token in its text, or else `unclassifiable` with the reason (checked in
+    ///   that order).
     public static func classify(_ bytes: [UInt8], unsubscribePrefix: String = "unsubscribe-") -> MailboxClassification {
         classify(InboundMessage(bytes), unsubscribePrefix: unsubscribePrefix)
     }
@@ -58,14 +106,50 @@ public enum MailboxClassifier: Sendable {
         {
             return deliveryStatusNotification(message)
         }
+        if type == "multipart/report", parameters["report-type"]?.lowercased() == "feedback-report" {
+            return feedbackReport(message)
+        }
+        if type == "multipart/report", parameters["report-type"]?.lowercased() == "disposition-notification" {
+            return .autoReply  // a read receipt (RFC 8098)
+        }
         if looksLikeBounce(message) {
             return plainBounce(message)
         }
+        let subject = decodedSubject(message)
+        // Before the auto-reply check: a provider's unsubscribe button may mark its mail `Auto-Submitted`.
+        if let token = token(in: subject, prefix: unsubscribePrefix) { return .unsubscribe(token: token) }
         if isAutoReply(message) { return .autoReply }
-        if let token = unsubscribeToken(message, prefix: unsubscribePrefix) { return .unsubscribe(token: token) }
-        return .unclassifiable(
-            "not a bounce, auto-reply or unsubscribe request (From: \(decodedHeader(message, "From") ?? "-"), Subject: \(decodedHeader(message, "Subject") ?? "-"))"
-        )
+        if asksToUnsubscribe(subject), let token = token(in: standaloneText(message), prefix: unsubscribePrefix) {
+            return .unsubscribe(token: token)
+        }
+        return .unclassifiable("not a bounce, auto-reply or unsubscribe request (\(identity(message)))")
+    }
+
+    /// From, Subject and Date of a message as a person reads them (encoded-words decoded), to find it in the mailbox.
+    static func identity(_ message: InboundMessage) -> String {
+        var parts = [
+            "From: \(decodedHeader(message, "From") ?? "-")", "Subject: \(decodedHeader(message, "Subject") ?? "-")",
+        ]
+        if let date = message.header("Date") { parts.append("Date: \(date)") }
+        return parts.joined(separator: ", ")
+    }
+
+    /// ``identity(_:)`` of raw message bytes.
+    public static func identity(of bytes: [UInt8]) -> String {
+        identity(InboundMessage(bytes))
+    }
+
+    // MARK: - RFC 5965
+
+    private static func feedbackReport(_ message: InboundMessage) -> MailboxClassification {
+        let fields = message.allParts.filter { $0.contentType.type == "message/feedback-report" }.flatMap { part in
+            InboundMessage(Array((part.decodedText.trimmingCharacters(in: .newlines) + "\n\n").utf8)).headers
+        }
+        let type = fields.first { $0.name.lowercased() == "feedback-type" }?.value.lowercased()
+            .trimmingCharacters(in: .whitespaces)
+        // `abuse` (spam) and `fraud` are complaints; `not-spam`, `auth-failure` (DMARC), `virus` and `other` are not.
+        guard type == nil || type == "abuse" || type == "fraud" else { return .reportWithoutFailure }
+        return .complaint(originalMessageIDs: originalMessageIDs(message))
     }
 
     private static func isStatusPart(_ type: String) -> Bool {
@@ -121,13 +205,19 @@ public enum MailboxClassifier: Sendable {
         "could not be delivered", "退信", "无法投递", "投递失败",
     ]
 
+    private static let delaySubjects = ["delayed", "delivery delay", "warning: message", "still being retried"]
+
     private static func looksLikeBounce(_ message: InboundMessage) -> Bool {
-        let from = (message.header("From") ?? "").lowercased()
-        let subject = (message.header("Subject") ?? "").lowercased()
+        let from = (decodedHeader(message, "From") ?? "").lowercased()
+        let subject = decodedSubject(message).lowercased()
         let returnPath = message.header("Return-Path")?.replacingOccurrences(of: " ", with: "")
         let daemon = from.contains("mailer-daemon") || from.contains("postmaster") || returnPath == "<>"
         let bounceSubject = bounceSubjects.contains { subject.contains($0) }
-        return (daemon && (bounceSubject || subject.isEmpty)) || (bounceSubject && from.contains("mail delivery"))
+        // A daemon's delay warning (Exim: "Warning: message … delayed 24 hours") goes the same way, so that it is
+        // counted as a report without a failure rather than an auto-reply.
+        let delaySubject = delaySubjects.contains { subject.contains($0) }
+        return (daemon && (bounceSubject || delaySubject || subject.isEmpty))
+            || (bounceSubject && from.contains("mail delivery"))
             || (daemon && message.text.lowercased().contains("could not be delivered"))
     }
 
@@ -144,6 +234,7 @@ public enum MailboxClassifier: Sendable {
     private static let copyMarkers = [
         "------ this is a copy of the message", "----- original message -----", "--- below this line is a copy",
         "original message follows", "----- the header of the original message", "------ original message",
+        "原邮件头", "原始邮件头",
     ]
 
     private static func plainBounce(_ message: InboundMessage) -> MailboxClassification {
@@ -153,7 +244,7 @@ public enum MailboxClassifier: Sendable {
             text = String(text.prefix(lowered.distance(from: lowered.startIndex, to: marker.lowerBound)))
         }
         let lower = text.lowercased()
-        let subject = (message.header("Subject") ?? "").lowercased()
+        let subject = decodedSubject(message).lowercased()
         var status = enhancedStatus(text)
         if status == nil, let pattern = smtpCodePattern,
             let match = pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
@@ -195,7 +286,7 @@ public enum MailboxClassifier: Sendable {
         let markers = [
             "following address(es) failed", "following recipient failed", "following recipients failed",
             "wasn't delivered to", "was not delivered to", "could not be delivered to", "following address",
-            "following recipient", "<",
+            "following recipient", "收件人：", "收件人:", "<",
         ]
         let lower = text.lowercased()
         for marker in markers {
@@ -250,6 +341,15 @@ public enum MailboxClassifier: Sendable {
                 add(String(trimmed.dropFirst("message-id:".count)))
             }
         }
+        // Last: the report's own references to the message it is about (Gmail's DSNs without a headers part
+        // carry it only there).
+        for name in ["X-Original-Message-ID", "In-Reply-To", "References"] {
+            for field in message.headers where field.name.lowercased() == name.lowercased() {
+                for piece in field.value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }) {
+                    if piece.hasPrefix("<"), piece.hasSuffix(">") { add(String(piece)) }
+                }
+            }
+        }
         return result
     }
 
@@ -265,7 +365,9 @@ public enum MailboxClassifier: Sendable {
 
     private static let autoReplySubjects = [
         "auto:", "automatic reply", "autoreply", "auto-reply", "auto reply", "out of office", "out of the office",
-        "vacation", "away from", "自动回复", "休假", "不在办公室",
+        "vacation", "away from", "自动回复", "自动答复", "休假", "不在办公室", "automatische antwort",
+        "abwesenheitsnotiz", "réponse automatique", "reponse automatique", "respuesta automática",
+        "risposta automatica", "automatisch antwoord",
     ]
 
     private static func isAutoReply(_ message: InboundMessage) -> Bool {
@@ -285,21 +387,45 @@ public enum MailboxClassifier: Sendable {
     private static let tokenPattern = try? NSRegularExpression(
         pattern: #"unsubscribe-([A-Za-z0-9._]+)-([A-Za-z0-9_]{6,128})(?![A-Za-z0-9_-])"#, options: [.caseInsensitive])
 
-    /// The token in `unsubscribe-LIST-TOKEN` (our `mailto:` subject), from the subject, else the text.
-    private static func unsubscribeToken(_ message: InboundMessage, prefix: String) -> String? {
-        for text in [decodedSubject(message), message.header("To") ?? "", message.text] {
-            guard let pattern = tokenPattern else { return nil }
-            let matches = pattern.matches(in: text, range: NSRange(text.startIndex..., in: text))
-            let preferred =
-                matches.first { match in
-                    guard let whole = Range(match.range, in: text) else { return false }
-                    return text[whole].lowercased().hasPrefix(prefix.lowercased())
-                } ?? matches.first
-            if let match = preferred, let token = Range(match.range(at: 2), in: text) {
-                return String(text[token])
-            }
+    /// The token of the first `unsubscribe-LIST-TOKEN` in `text` that stands on its own (not the `subject=` of a
+    /// quoted `mailto:` URL), preferring our list's `prefix`.
+    private static func token(in text: String, prefix: String) -> String? {
+        guard let pattern = tokenPattern else { return nil }
+        let matches = pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).filter { match in
+            guard let whole = Range(match.range, in: text) else { return false }
+            let before = text[..<whole.lowerBound].suffix(1)
+            return before != "=" && before != "?" && before != "&"
         }
-        return nil
+        let preferred =
+            matches.first { match in
+                guard let whole = Range(match.range, in: text) else { return false }
+                return text[whole].lowercased().hasPrefix(prefix.lowercased())
+            } ?? matches.first
+        guard let match = preferred, let token = Range(match.range(at: 2), in: text) else { return nil }
+        return String(text[token])
+    }
+
+    private static let unsubscribeWords = ["unsubscribe", "退订", "取消订阅", "退阅", "abbestellen", "désabonner"]
+
+    /// Whether a Subject asks to leave the list (`Unsubscribe`, `退订`, …).
+    private static func asksToUnsubscribe(_ subject: String) -> Bool {
+        let lower = subject.lowercased()
+        return unsubscribeWords.contains { lower.contains($0) }
+    }
+
+    /// The message's own text: its `text/plain` and `text/html` parts, without attached messages or headers
+    /// (`message/rfc822`, `text/rfc822-headers`) and without quoted header blocks.
+    private static func standaloneText(_ message: InboundMessage) -> String {
+        func own(_ part: InboundMessage) -> [String] {
+            let type = part.contentType.type
+            if type == "message/rfc822" || type == "message/global" || type == "text/rfc822-headers" { return [] }
+            if !part.parts.isEmpty { return part.parts.flatMap(own) }
+            return type == "text/plain" || type == "text/html" ? [part.decodedText] : []
+        }
+        return own(message).joined(separator: "\n").split(whereSeparator: \.isNewline).filter { line in
+            // A pasted header block quotes `List-Unsubscribe: <…>, <mailto:…?subject=unsubscribe-…>`.
+            !line.lowercased().contains("list-unsubscribe") && !line.contains("mailto:")
+        }.joined(separator: "\n")
     }
 
     /// The Subject with RFC 2047 encoded-words (UTF-8, GB2312/GBK/GB18030; B and Q) decoded.

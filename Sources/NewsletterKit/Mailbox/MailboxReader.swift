@@ -7,21 +7,39 @@ public struct MailboxReport: Sendable {
     public var examined = 0
     /// Messages an earlier run had processed (only flagged or deleted now).
     public var alreadyProcessed = 0
-    /// Addresses with a hard bounce (5.x.x) in this run.
-    public var hardBounces: [String] = []
-    /// Addresses with a soft bounce (4.x.x) in this run.
-    public var softBounces: [String] = []
+    /// Hard bounces (``BounceSeverity/hard``) in this run, in mailbox order.
+    public var hardBounces: [BounceLine] = []
+    /// Soft bounces (``BounceSeverity/soft``) in this run.
+    public var softBounces: [BounceLine] = []
+    /// Bounces that refused the sender, not the address (``BounceSeverity/blocked``): nobody is disabled for them,
+    /// and the run asks for a person (exit status 3).
+    public var blocked: [BounceLine] = []
     /// Addresses whose status became `bounced` in this run.
     public var disabled: [String] = []
     /// Addresses unsubscribed by a `mailto:` request in this run.
     public var unsubscribed: [String] = []
+    /// Addresses unsubscribed because they reported a digest as spam (RFC 5965 complaints) in this run.
+    public var complained: [String] = []
+    /// Auto-replies and read receipts.
     public var autoReplies = 0
-    /// Delay warnings and other reports without a failure.
+    /// Delay warnings, `delivered`/`relayed` notices and other reports without a failure.
     public var reportsWithoutFailure = 0
     /// Messages left in the mailbox untouched, each with the reason (to be looked at by a person).
     public var leftAlone: [(id: String, reason: String)] = []
 
     public init() {}
+
+    /// One bounce as the run applied it.
+    public struct BounceLine: Sendable, Equatable {
+        /// The address of the delivery the bounce was matched to.
+        public var email: String
+        /// The RFC 3463 status, for example `5.1.1`.
+        public var status: String
+        /// The server's words (`Diagnostic-Code`), if any.
+        public var diagnostic: String?
+        /// What happened to the address, for example `status set to bounced` or `already unsubscribed; left as is`.
+        public var result: String
+    }
 }
 
 /// `newsletter mailbox`: reads the unsubscribe/bounce mailbox and applies what it finds.
@@ -31,9 +49,12 @@ public struct MailboxReport: Sendable {
 ///   random Message-ID it cannot know). A hard bounce (5.x.x) sets the address to `bounced` at
 ///   once; a soft bounce (4.x.x) is recorded, and an address whose last `soft_bounce_limit`
 ///   (default 3) digests all drew a bounce is set to `bounced`. Delay warnings change nothing.
-/// - `mailto:` unsubscribe requests (`unsubscribe-LIST-TOKEN` in the subject or the text) set
-///   the token's owner to `unsubscribed`.
-/// - Auto-replies (RFC 3834 `Auto-Submitted`, vacation notices) are ignored.
+///   Bounces that refuse the sender rather than the address (5.7.x: blocklists, SPF/DKIM/DMARC, policy) disable
+///   nobody; they are reported, and the run exits 3 (``BounceSeverity``).
+/// - `mailto:` unsubscribe requests (`unsubscribe-LIST-TOKEN` in the subject, see ``MailboxClassifier``) set
+///   the token's owner to `unsubscribed`; so does a spam complaint (RFC 5965 feedback report) about one of our
+///   messages, for its recipient.
+/// - Auto-replies (RFC 3834 `Auto-Submitted`, vacation notices) and read receipts are ignored.
 /// - Processed messages are flagged (IMAP) or deleted (POP3) and remembered in the state
 ///   database; a message that cannot be classified, a bounce for a message we did not send or
 ///   an unknown token is left alone and reported.
@@ -73,7 +94,9 @@ public struct MailboxReader: Sendable {
 
     private enum Action {
         case bounces([BounceRecord])
+        case blocked(BounceRecord)
         case unsubscribe(String)
+        case complaint(email: String)
         case nothing(String)
     }
 
@@ -95,19 +118,31 @@ public struct MailboxReader: Sendable {
             switch MailboxClassifier.classify(bytes, unsubscribePrefix: prefix) {
             case .bounce(let notices, let ids):
                 guard let delivery = try ids.lazy.compactMap({ try database.delivery(messageID: $0) }).first else {
-                    report.leftAlone.append(
-                        (
-                            reference.id,
-                            "a bounce for a message this newsletter did not send (Message-ID \(ids.first ?? "none found"))"
-                        ))
+                    let named = notices.compactMap { notice in notice.recipient.map { "\($0), \(notice.status)" } }
+                    let about = named.isEmpty ? "a bounce" : "a bounce (\(named.joined(separator: "; ")))"
+                    let why =
+                        ids.isEmpty
+                        ? "\(about) whose returned message carries no Message-ID (cut off or not attached), so it cannot be matched to a digest"
+                        : "\(about) for a message this newsletter did not send (Message-ID \(ids[0]))"
+                    report.leftAlone.append((reference.id, "\(why) (\(MailboxClassifier.identity(of: bytes)))"))
                     continue
                 }
-                let records = notices.map { notice in
-                    BounceRecord(
-                        reportKey: key, email: delivery.email, digestID: delivery.digestId, permanent: notice.permanent,
-                        status: notice.status, diagnostic: notice.diagnostic)
+                // One notice per report counts (a report names the failed recipient of the one message we sent).
+                guard let notice = notices.first else { continue }
+                let record = BounceRecord(
+                    reportKey: key, email: delivery.email, digestID: delivery.digestId, permanent: notice.permanent,
+                    status: notice.status, diagnostic: notice.diagnostic)
+                actions.append((reference, key, notice.severity == .blocked ? .blocked(record) : .bounces([record])))
+            case .complaint(let ids):
+                guard let delivery = try ids.lazy.compactMap({ try database.delivery(messageID: $0) }).first else {
+                    let why =
+                        ids.isEmpty
+                        ? "a spam complaint whose reported message carries no Message-ID"
+                        : "a spam complaint about a message this newsletter did not send (Message-ID \(ids[0]))"
+                    report.leftAlone.append((reference.id, "\(why) (\(MailboxClassifier.identity(of: bytes)))"))
+                    continue
                 }
-                actions.append((reference, key, .bounces(Array(records.prefix(1)))))
+                actions.append((reference, key, .complaint(email: delivery.email)))
             case .reportWithoutFailure:
                 report.reportsWithoutFailure += 1
                 actions.append((reference, key, .nothing("delivery report without a failure")))
@@ -120,6 +155,10 @@ public struct MailboxReader: Sendable {
                 report.leftAlone.append((reference.id, reason))
             }
         }
+        func line(_ record: BounceRecord, _ result: String) -> MailboxReport.BounceLine {
+            MailboxReport.BounceLine(
+                email: record.email, status: record.status, diagnostic: record.diagnostic, result: result)
+        }
 
         // Bounces first (the soft-bounce rule counts them), then every list change in one batch.
         let bounces = actions.flatMap { item -> [BounceRecord] in
@@ -129,25 +168,38 @@ public struct MailboxReader: Sendable {
         try database.recordMailbox(bounces: bounces, processed: [], at: now)
         var requests: [SubscriberRequest] = []
         var requestOwners: [Int] = []  // index into actions, per request
+        // Per request: which report line it settles (hard or soft, and its index there).
+        var requestLines: [(hard: Bool, index: Int)?] = []
         for (index, item) in actions.enumerated() {
             switch item.action {
             case .bounces(let records):
                 for record in records {
                     if record.permanent {
-                        report.hardBounces.append(record.email)
+                        report.hardBounces.append(line(record, "status set to bounced"))
                         requests.append(.markBounced(email: record.email))
                         requestOwners.append(index)
+                        requestLines.append((true, report.hardBounces.count - 1))
                     } else {
-                        report.softBounces.append(record.email)
-                        if try database.bouncedOnLastDigests(record.email, limit: softBounceLimit) {
+                        let limitReached = try database.bouncedOnLastDigests(record.email, limit: softBounceLimit)
+                        report.softBounces.append(
+                            line(record, "counted; \(softBounceLimit) digests in a row disable the address"))
+                        if limitReached {
                             requests.append(.markBounced(email: record.email))
                             requestOwners.append(index)
+                            requestLines.append((false, report.softBounces.count - 1))
                         }
                     }
                 }
+            case .blocked(let record):
+                report.blocked.append(line(record, "not held against the address"))
             case .unsubscribe(let token):
                 requests.append(.unsubscribe(token: token))
                 requestOwners.append(index)
+                requestLines.append(nil)
+            case .complaint(let email):
+                requests.append(.complaint(email: email))
+                requestOwners.append(index)
+                requestLines.append(nil)
             case .nothing:
                 break
             }
@@ -155,9 +207,26 @@ public struct MailboxReader: Sendable {
         let outcomes = try SubscriberRequests.apply(
             requests, to: config.subscribersFile, tokens: try SubscriberTokens(config: config))
         var unknown = Set<Int>()
+        var list: SubscriberList?  // read once, for the status of an address a bounce left unchanged
         for (position, outcome) in outcomes.enumerated() {
             let owner = requestOwners[position]
+            if let (hard, index) = requestLines[position] {
+                let result: String
+                switch outcome {
+                case .changed:
+                    result =
+                        hard ? "status set to bounced" : "\(softBounceLimit) digests in a row: status set to bounced"
+                case .unchanged(let email):
+                    if list == nil { list = try? SubscriberList.load(from: config.subscribersFile, tokens: nil) }
+                    result = "already \(list?.subscriber(email)?.status.rawValue ?? "not active"); left as is"
+                default:
+                    result = "not on the subscriber list"
+                }
+                if hard { report.hardBounces[index].result = result } else { report.softBounces[index].result = result }
+            }
             switch (requests[position], outcome) {
+            case (.complaint, .changed(let email)), (.complaint, .unchanged(let email)):
+                report.complained.append(email)
             case (.markBounced, .changed(let email)):
                 report.disabled.append(email)
             case (.unsubscribe, .changed(let email)), (.unsubscribe, .unchanged(let email)):
@@ -175,6 +244,8 @@ public struct MailboxReader: Sendable {
             let outcome: String
             switch item.action {
             case .bounces(let records): outcome = records.first.map { "bounce \($0.status)" } ?? "bounce"
+            case .blocked(let record): outcome = "blocked \(record.status) \(record.email)"
+            case .complaint(let email): outcome = "complaint \(email)"
             case .unsubscribe: outcome = "unsubscribe"
             case .nothing(let what): outcome = what
             }

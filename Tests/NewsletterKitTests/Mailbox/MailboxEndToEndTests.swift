@@ -10,9 +10,12 @@ struct MailboxEndToEndTests {
     static let recipients = [
         "gone@example.net", "full@example.net", "exim-gone@example.org", "gmail-gone@example.com",
         "gmail-old@example.com", "slow@example.net", "b@example.org", "c@example.org", "reader@example.com",
-        "keep@example.com",
+        "keep@example.com", "blocked@example.net", "complains@example.org",
     ]
-    static let tokens = ["b@example.org": "1a2b3c4d5e6f7a8b", "c@example.org": "c0ffee00c0ffee00"]
+    static let tokens = [
+        "b@example.org": "1a2b3c4d5e6f7a8b", "c@example.org": "c0ffee00c0ffee00",
+        "keep@example.com": "4b33b4b33b4b33b4",
+    ]
 
     /// Sends week 1 of the fixture site to every recipient and returns the config and each
     /// recipient's Message-ID as the SMTP server received it.
@@ -48,20 +51,30 @@ struct MailboxEndToEndTests {
     }
 
     static func mailboxMessages(ids: [String: String]) throws -> [(name: String, bytes: [UInt8])] {
-        let fixtures: [(file: String, recipient: String?)] = [
-            ("postfix-dsn-hard.eml", "gone@example.net"), ("postfix-dsn-soft.eml", "full@example.net"),
-            ("exim-plain-hard.eml", "exim-gone@example.org"), ("gmail-dsn-hard.eml", "gmail-gone@example.com"),
-            ("gmail-plain-hard.eml", "gmail-old@example.com"), ("postfix-delay-warning.eml", "slow@example.net"),
-            ("autoreply-rfc3834.eml", "reader@example.com"), ("vacation-subject-only.eml", nil),
-            ("unsubscribe-subject.eml", nil), ("unsubscribe-body.eml", nil), ("human-question.eml", nil),
-            ("foreign-bounce.eml", nil),
+        // The recipient whose Message-ID the fixture names; the token is b@example.org's unless the fixture says.
+        let fixtures: [(file: String, recipient: String?, tokenOwner: String?)] = [
+            ("postfix-dsn-hard.eml", "gone@example.net", nil), ("postfix-dsn-soft.eml", "full@example.net", nil),
+            ("exim-plain-hard.eml", "exim-gone@example.org", nil),
+            ("gmail-dsn-hard.eml", "gmail-gone@example.com", nil),
+            ("gmail-plain-hard.eml", "gmail-old@example.com", nil),
+            ("postfix-delay-warning.eml", "slow@example.net", nil),
+            ("autoreply-rfc3834.eml", "reader@example.com", nil), ("vacation-subject-only.eml", nil, nil),
+            ("unsubscribe-subject.eml", nil, nil), ("unsubscribe-body.eml", nil, "c@example.org"),
+            ("human-question.eml", nil, nil), ("foreign-bounce.eml", nil, nil),
+            // A new-user trial's: a reader's question pasting the digest's headers (their token among them), a
+            // blocklisting bounce, a spam complaint.
+            ("reply-quoting-headers.eml", "keep@example.com", "keep@example.com"),
+            ("o365-dsn-blocklisted.eml", "blocked@example.net", nil),
+            ("arf-full-message.eml", "complains@example.org", nil),
         ]
         return try fixtures.map { fixture in
             var text = String(decoding: try Fixtures.bytes("mailbox/\(fixture.file)"), as: UTF8.self)
             if let recipient = fixture.recipient {
-                text = text.replacingOccurrences(of: "{{MESSAGE_ID}}", with: ids[recipient] ?? "<missing@example.com>")
+                let id = ids[recipient] ?? "<missing@example.com>"
+                text = text.replacingOccurrences(of: "{{MESSAGE_ID}}", with: id)
+                    .replacingOccurrences(of: "{{MESSAGE_ID_BARE}}", with: String(id.dropFirst().dropLast()))
             }
-            let token = fixture.file == "unsubscribe-body.eml" ? tokens["c@example.org"] : tokens["b@example.org"]
+            let token = tokens[fixture.tokenOwner ?? "b@example.org"]
             text = text.replacingOccurrences(of: "{{TOKEN}}", with: token ?? "")
             return (fixture.file, Array(text.utf8))
         }
@@ -73,9 +86,10 @@ struct MailboxEndToEndTests {
         return Dictionary(list.subscribers.map { ($0.email, $0.status) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Each DSN marks exactly its address; the soft bounce, the delay warning and the auto-replies
-    /// change nothing; both unsubscribe mails apply; the question and the foreign bounce are left
-    /// alone and reported; a second run processes nothing twice.
+    /// Each DSN marks exactly its address; the soft bounce, the delay warning, the auto-replies and the blocklisting
+    /// bounce change nothing; both unsubscribe mails and the spam complaint apply; the questions (one pasting the
+    /// digest's headers, token and all) and the foreign bounce are left alone and reported; a second run processes
+    /// nothing twice.
     @Test(arguments: ["imap", "pop3"])
     func bouncesUnsubscribesAndAutoRepliesOnce(scheme: String) throws {
         let folder = try TemporaryFolder()
@@ -99,9 +113,14 @@ struct MailboxEndToEndTests {
         #expect(first.status == 3, "\(first.stdout)\(first.stderr)")
         #expect(
             first.stdout.contains(
-                "mailbox: 12 message(s): 4 hard bounce(s), 1 soft bounce(s), 2 unsubscribed, 2 auto-reply(ies), 1 delay warning(s), 0 processed before, 2 left alone"
+                "mailbox: 15 message(s): 4 hard bounce(s), 1 soft bounce(s), 1 blocked, 2 unsubscribed, 1 complaint(s), 2 auto-reply(ies), 1 report(s) without a failure, 0 processed before, 3 left alone"
             ), "\(first.stdout)")
         #expect(first.stdout.contains("not-ours-0001@example.com"))
+        #expect(first.stdout.contains("hard bounce: gone@example.net: 5.1.1 (smtp; 550 5.1.1"), "\(first.stdout)")
+        #expect(first.stdout.contains("): status set to bounced"), "\(first.stdout)")
+        #expect(first.stdout.contains("blocked: blocked@example.net: 5.7.1"), "\(first.stdout)")
+        #expect(first.stdout.contains("unsubscribed after a spam complaint: complains@example.org"), "\(first.stdout)")
+        #expect(first.stdout.contains("Subject: Who sent me this?"), "\(first.stdout)")
         var expected = Dictionary(
             Self.recipients.map { ($0, Subscriber.Status.active) }, uniquingKeysWith: { a, _ in a })
         for email in ["gone@example.net", "exim-gone@example.org", "gmail-gone@example.com", "gmail-old@example.com"] {
@@ -109,6 +128,7 @@ struct MailboxEndToEndTests {
         }
         expected["b@example.org"] = .unsubscribed
         expected["c@example.org"] = .unsubscribed
+        expected["complains@example.org"] = .unsubscribed
         #expect(try Self.statuses(folder) == expected)
         let listAfterFirst = try Data(contentsOf: folder.file("subscribers.csv"))
 
@@ -116,17 +136,17 @@ struct MailboxEndToEndTests {
         #expect(second.status == 3, "\(second.stdout)\(second.stderr)")
         #expect(
             second.stdout.contains(
-                "mailbox: 2 message(s): 0 hard bounce(s), 0 soft bounce(s), 0 unsubscribed, 0 auto-reply(ies), 0 delay warning(s), 0 processed before, 2 left alone"
+                "mailbox: 3 message(s): 0 hard bounce(s), 0 soft bounce(s), 0 blocked, 0 unsubscribed, 0 complaint(s), 0 auto-reply(ies), 0 report(s) without a failure, 0 processed before, 3 left alone"
             ), "\(second.stdout)")
         #expect(try Data(contentsOf: folder.file("subscribers.csv")) == listAfterFirst)
         if scheme == "imap" {
-            // Ten messages carry the keyword (Maildir keyword letter `a`) and \Seen; the two left
+            // Twelve messages carry the keyword (Maildir keyword letter `a`) and \Seen; the three left
             // alone are still unread.
             let names = try dovecot.maildirNames()
-            #expect(names.filter { $0.hasSuffix(":2,Sa") }.count == 10, "\(names)")
-            #expect(names.filter { $0.hasSuffix(":2,") }.count == 2, "\(names)")
+            #expect(names.filter { $0.hasSuffix(":2,Sa") }.count == 12, "\(names)")
+            #expect(names.filter { $0.hasSuffix(":2,") }.count == 3, "\(names)")
         } else {
-            #expect(try dovecot.maildirNames().count == 2)
+            #expect(try dovecot.maildirNames().count == 3)
         }
     }
 
