@@ -52,14 +52,34 @@ extension NewsletterCommand {
             for line in summary.notFetched { Console.shared.progress("not sent: \(line)") }
             let selectedKeys = Set(selected.map(\.key))
             let unsent = summary.newArticles.filter { $0.isExtracted && !selectedKeys.contains($0.key) }
-            if !unsent.isEmpty {
-                Console.shared.progress(
-                    "not sent: \(unsent.count) stored article(s) outside the lookback window of \(config.lookbackDays) "
-                        + "days (a source's first fetch sends at most \(config.firstRunMaxItems); see late_days):")
-                for article in unsent.prefix(10) {
+            // Dated inside the window but not selected: held back as the same article as another (or by a first
+            // fetch's limit), not for its date (a new-user trial was told "outside the lookback window" for them).
+            let windowStart = now.addingTimeInterval(-Double(config.lookbackDays) * 86_400)
+            let (heldBack, outside) = unsent.reduce(into: ([StoredArticle](), [StoredArticle]())) { groups, article in
+                if let published = article.publishedAt, published < windowStart {
+                    groups.1.append(article)
+                } else {
+                    groups.0.append(article)
+                }
+            }
+            func list(_ articles: [StoredArticle]) {
+                for article in articles.prefix(10) {
                     let day = article.publishedAt.map { DateParser.iso8601($0, timeZone: config.timeZone).prefix(10) }
                     Console.shared.progress("  \(day.map(String.init) ?? "undated")  \(article.title)  \(article.url)")
                 }
+            }
+            if !outside.isEmpty {
+                Console.shared.progress(
+                    "not sent: \(outside.count) stored article(s) outside the lookback window of \(config.lookbackDays) "
+                        + "days (see late_days):")
+                list(outside)
+            }
+            if !heldBack.isEmpty {
+                Console.shared.progress(
+                    "not sent: \(heldBack.count) stored article(s) inside the window held back as the same article as "
+                        + "one already sent or listed above (same page, or same title and date), or beyond a source's "
+                        + "first-fetch limit of \(config.firstRunMaxItems) (first_run_max_items):")
+                list(heldBack)
             }
             if summary.allFailed { throw ExitCode.failure }
             if !summary.failedSources.isEmpty { throw ExitCode(2) }

@@ -100,6 +100,11 @@ extension NewsletterCommand {
                 throw ExitStatus.locked
             } catch {
                 console.problem("nothing sent: \(Self.withFix(error, config: config))")
+                // The whole site down is when the alert matters most.
+                if let error = error as? NewsletterError {
+                    let alerts = SendOutcome.alerts(error.sourceHealth, config: config)
+                    for line in SendOutcome.alertLines(alerts, config: config) { console.problem(line) }
+                }
                 if json { console.result(#"{"exit_status": 1, "error": \#(Self.jsonString("\(error)"))}"#) }
                 throw ExitCode.failure
             }

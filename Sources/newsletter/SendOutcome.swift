@@ -36,7 +36,20 @@ struct SendOutcome {
 
     /// Sources that failed in this run and in at least `alert_after_failed_runs` runs in a row.
     var alerts: [SourceHealth] {
-        report.fetch.sourceHealth.filter { $0.consecutiveFailures >= config.alertAfterFailedRuns }
+        Self.alerts(report.fetch.sourceHealth, config: config)
+    }
+
+    static func alerts(_ health: [SourceHealth], config: NewsletterConfig) -> [SourceHealth] {
+        health.filter { $0.consecutiveFailures >= config.alertAfterFailedRuns }
+    }
+
+    /// One `ALERT:` line per source in `alerts`.
+    static func alertLines(_ alerts: [SourceHealth], config: NewsletterConfig) -> [String] {
+        alerts.map { health in
+            let since = health.lastSuccessAt.map { "last worked \(Self.day($0))" } ?? "never worked"
+            return
+                "ALERT: source \(health.name) has failed in \(health.consecutiveFailures) runs in a row (\(since)); its articles are missing from the digests until it works: check its url in \(config.file.lastPathComponent)"
+        }
     }
 
     var problems: [String] {
@@ -44,12 +57,7 @@ struct SendOutcome {
         for failure in report.fetch.failedSources {
             lines.append("source failed: \(failure.name): \(failure.reason)")
         }
-        for health in alerts {
-            let since = health.lastSuccessAt.map { "last worked \(Self.day($0))" } ?? "never worked"
-            lines.append(
-                "ALERT: source \(health.name) has failed in \(health.consecutiveFailures) runs in a row (\(since)); its articles are missing from the digests until it works: check its url in \(config.file.lastPathComponent)"
-            )
-        }
+        lines += Self.alertLines(alerts, config: config)
         for problem in report.fetch.problems { lines.append("skipped: \(problem)") }
         for address in report.failedRecipients {
             lines.append("failed: \(address) (the server's reply: newsletter status)")

@@ -117,6 +117,7 @@ extension NewsletterCommand {
                     "\(digest.pending) pending",
                 ]
                 if digest.uncertain > 0 { counts.append("\(digest.uncertain) uncertain") }
+                if digest.notSent > 0 { counts.append("\(digest.notSent) not sent (no longer subscribed)") }
                 say(
                     "  #\(digest.id)  \(time(digest.createdAt))  \"\(digest.subject)\"  \(digest.articles) article(s)  "
                         + counts.joined(separator: ", ")

@@ -79,6 +79,7 @@ extension ArticleExtractor {
             else { return (article, "date: \(selector) (no date in \"\(TextNormalizer.collapse(text).prefix(40))\")") }
             result.published = found.date
             result.publishedText = found.iso8601
+            result.publishedIsStated = true
         }
         if let selector = selectors.body {
             guard let node = first(selector) else { return (article, "body: \(selector)") }
@@ -98,13 +99,17 @@ extension ArticleExtractor {
     /// link text (the link text was cut short), the link text wins when it holds the page's title (the page
     /// only has a shortened one) or when the two share nothing (the page's candidate was the site name or a
     /// column heading).
+    /// A link text cut short (`…`, `...`) is completed from the page only by a title that begins as it does: the
+    /// page's headline, or else a line of the article's text (older templates put the site name in `<h1>` and
+    /// `<title>` and the headline in an `<h2>` or a table cell; a new-user trial got `某某县人民政府` as the title).
     /// - Parameters:
     ///   - page: The headline extracted from the page (may be empty).
     ///   - link: The listing link's text (whole `title=""` when the text was cut with `…`).
-    /// - Returns: `page` or `link`, unchanged: `link` when `page` is empty; `page` when the link text has fewer
-    ///   than 4 letters or digits, or ends in `…` or `...` (cut short); otherwise `page` when it holds the link
-    ///   text, else `link`.
-    public static func preferredTitle(page: String, link: String) -> String {
+    ///   - body: The article's text, whose lines may hold the headline in full (may be empty).
+    /// - Returns: `link` when `page` is empty; `page` when the link text has fewer than 4 letters or digits;
+    ///   for a link text cut short, `page` when it begins with the link text, else the first short line of
+    ///   `body` that does, else `link`; otherwise `page` when it holds the link text, else `link`.
+    public static func preferredTitle(page: String, link: String, body: String = "") -> String {
         let linkStem = link.trimmingCharacters(in: CharacterSet(charactersIn: "….· "))
         func squeeze(_ text: String) -> String {
             String(text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
@@ -115,8 +120,17 @@ extension ArticleExtractor {
         guard l.count >= 4 else { return page }
         let truncated = link.hasSuffix("…") || link.hasSuffix("...") || link.hasSuffix("..")
         if p == l { return page }
+        if truncated {
+            if p.hasPrefix(l) || p.contains(l) { return page }
+            // The page's headline is something else (the site's name): a line of the text that completes the link.
+            for line in body.split(whereSeparator: \.isNewline).prefix(12) {
+                let text = line.trimmingCharacters(in: .whitespaces)
+                let squeezed = squeeze(text)
+                if squeezed.hasPrefix(l), squeezed.count <= l.count + 60 { return text }
+            }
+            return l.contains(p) ? page : link
+        }
         if p.contains(l) { return page }
-        if l.contains(p) { return truncated ? page : link }
-        return truncated ? page : link
+        return link
     }
 }

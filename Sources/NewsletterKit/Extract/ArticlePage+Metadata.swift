@@ -190,6 +190,16 @@ extension ArticlePage {
     /// The publication time: a labelled dateline (`发布日期:`…, 成文日期 ignored), structured metadata
     /// with a time, an unlabelled dateline just below the headline, date-only metadata, then a date in the URL.
     func findPublished(title: String) -> ParsedDate? {
+        findDatedPublished(title: title)?.date
+    }
+
+    /// ``findPublished(title:)`` and whether the page states it as its own.
+    ///
+    /// Stated: a label (`发布时间：`…), the page's metadata or structured data, or a dateline with a time of day
+    /// beside the headline. An unlabelled day near the headline,
+    /// a written date, the URL's or one above the headline may be another item's (a 往期回顾 list below a short
+    /// article): a listing's own date for the link is better then (``ExtractedArticle/publishedIsStated``).
+    func findDatedPublished(title: String) -> (date: ParsedDate, stated: Bool)? {
         var text = flatText
         var titleEnd = titleOffset(title)
         if titleEnd != text.startIndex {
@@ -222,18 +232,18 @@ extension ArticlePage {
                 nearTitle.append(date)
             }
         }
-        if let first = labelled.first { return first }
+        if let first = labelled.first { return (first, true) }
         let structured = structuredDate()
-        if let structured, structured.hasTime { return structured }
-        if let withTime = nearTitle.first(where: { $0.hasTime }) { return withTime }
-        if let structured { return structured }
-        if let first = nearTitle.first { return first }
-        if let written = Self.writtenDate(in: headerText(title: title), timeZone: timeZone) { return written }
-        if let fromURL = dateFromURL() { return fromURL }
+        if let structured, structured.hasTime { return (structured, true) }
+        if let withTime = nearTitle.first(where: { $0.hasTime }) { return (withTime, true) }
+        if let structured { return (structured, true) }
+        if let first = nearTitle.first { return (first, false) }
+        if let written = Self.writtenDate(in: headerText(title: title), timeZone: timeZone) { return (written, false) }
+        if let fromURL = dateFromURL() { return (fromURL, false) }
         // Last resort: the closest date printed above the headline (e-paper issue dates).
         return dates.last {
             $0.range.upperBound <= titleEnd && text.distance(from: $0.range.upperBound, to: titleEnd) < 1500
-        }?.date
+        }.map { ($0.date, false) }
     }
 
     /// An English date written with the month's name in the dateline below the headline (`March 13, 2015

@@ -34,7 +34,8 @@ final class ArticlePage {
         _ = flatText
         let markupAuthor = findMarkupAuthor()
         let body = BodyExtractor(page: self, title: title).run()
-        let published = findPublished(title: title)
+        let dated = findDatedPublished(title: title)
+        let published = dated?.date
         let source = findSource(title: title, trailers: body.trailers)
         let author = findAuthor(
             title: title, trailers: body.trailers, bodyText: body.text, markupAuthor: markupAuthor)
@@ -44,6 +45,7 @@ final class ArticlePage {
             author: author, source: source, category: category, bodyText: body.text, bodyHTML: body.html,
             charset: charset)
         article.publishedDateOnly = published.map { !$0.hasTime } ?? false
+        article.publishedIsStated = dated?.stated ?? false
         Byline.moveBylines(&article)
         return article
     }

@@ -28,6 +28,9 @@ public struct ExtractedArticle: Sendable, Equatable {
     public var charset: String
     /// Whether ``published`` is known only to the day (the page shows no time of day).
     public var publishedDateOnly: Bool = false
+    /// Whether the page states ``published`` as its own (a label, metadata, structured data, a dateline with a
+    /// time), rather than a day found near the headline that may belong to another item.
+    public var publishedIsStated: Bool = false
 
     /// Creates an extracted article.
     public init(

@@ -152,10 +152,34 @@ public enum FeedParser: Sendable {
             .map { TextNormalizer.collapse($0.textContent) }.first { !$0.isEmpty }
         let summary = item.child("description").map { HTMLSanitizer.sanitize($0.textContent, baseURL: base) }
         let content = item.child("encoded").map { HTMLSanitizer.sanitize($0.textContent, baseURL: base) }
-        return FeedEntry(
-            id: id, url: link, title: title, published: published, publishedWasGuessed: guessed, author: author,
-            summaryHTML: summary.flatMap { $0.isEmpty ? nil : $0 },
-            contentHTML: content.flatMap { $0.isEmpty ? nil : $0 })
+        return titled(
+            FeedEntry(
+                id: id, url: link, title: title, published: published, publishedWasGuessed: guessed, author: author,
+                summaryHTML: summary.flatMap { $0.isEmpty ? nil : $0 },
+                contentHTML: content.flatMap { $0.isEmpty ? nil : $0 }))
+    }
+
+    /// The longest title made from an untitled entry's text, in characters.
+    static let madeTitleLength = 60
+
+    /// An entry without a title (RSS 2.0 allows an item with only a description: microblog-style notes) gets the
+    /// first sentence of its text, cut at ``madeTitleLength`` characters with `…`: a digest heading is never empty
+    /// (a new-user trial's digest showed `2.  [2]` and an empty link).
+    static func titled(_ entry: FeedEntry) -> FeedEntry {
+        guard entry.title.isEmpty, let html = entry.summaryHTML ?? entry.contentHTML else { return entry }
+        let text = TextNormalizer.collapse(HTMLText.plainText(fromHTML: html))
+        guard !text.isEmpty else { return entry }
+        var sentence = Substring(text)
+        if let end = text.firstIndex(where: { "。！？!?".contains($0) }) {
+            sentence = text[...end]
+        } else if let end = text.range(of: ". ") {
+            sentence = text[..<end.lowerBound] + "."
+        }
+        var entry = entry
+        entry.title =
+            sentence.count <= madeTitleLength
+            ? String(sentence) : String(sentence.prefix(madeTitleLength - 1)).trimmingCharacters(in: .whitespaces) + "…"
+        return entry
     }
 
     private static func atomEntry(_ entry: HTMLNode, base: URL, context: Context) -> FeedEntry {
@@ -186,10 +210,11 @@ public enum FeedParser: Sendable {
         .flatMap { $0.isEmpty ? nil : $0 }
         let summary = entry.child("summary").map { atomHTML($0, base: base) }
         let content = entry.child("content").map { atomHTML($0, base: base) }
-        return FeedEntry(
-            id: id, url: link, title: title, published: published, publishedWasGuessed: guessed, author: author,
-            summaryHTML: summary.flatMap { $0.isEmpty ? nil : $0 },
-            contentHTML: content.flatMap { $0.isEmpty ? nil : $0 })
+        return titled(
+            FeedEntry(
+                id: id, url: link, title: title, published: published, publishedWasGuessed: guessed, author: author,
+                summaryHTML: summary.flatMap { $0.isEmpty ? nil : $0 },
+                contentHTML: content.flatMap { $0.isEmpty ? nil : $0 }))
     }
 
     private static func date(_ text: String?, context: Context) -> (Date?, Bool) {

@@ -61,15 +61,17 @@ public struct SourceFetcher: Sendable {
             }
             // A source fetched before: back-dated articles within `late_days` before the window still count, and
             // after an outage longer than that everything since (one day before) its last successful fetch.
+            let grace = windowStart.addingTimeInterval(-Double(source.lateDays) * 86_400)
             var earliest = windowStart.addingTimeInterval(-86_400)
             if let state {
-                earliest = min(
-                    windowStart.addingTimeInterval(-Double(source.lateDays) * 86_400),
-                    state.lastFetchedAt.addingTimeInterval(-86_400))
+                earliest = min(grace, state.lastFetchedAt.addingTimeInterval(-86_400))
             }
+            // Pagination reaches into the grace on the first fetch too, so that the back catalogue the next runs
+            // will see (they read that deep) is recorded as seen now, never taken for late additions then (a
+            // new-user trial's second issue carried ten old articles from the listing's pages 2 and 3).
             candidates = try await listingCandidates(
-                first, source: source, now: now, earliest: earliest, knownSource: knownSource,
-                validators: &validators, logger: logger)
+                first, source: source, now: now, earliest: earliest, paginateTo: min(earliest, grace),
+                windowStart: windowStart, knownSource: knownSource, validators: &validators, logger: logger)
         }
         let found = Set(candidates.map(\.key)).count
         // Drop what is already stored.
@@ -165,9 +167,36 @@ public struct SourceFetcher: Sendable {
         var fetchPage: Bool
     }
 
+    /// Whether a listing page's dates still reach back to `earliest`, so that the next page may hold more.
+    ///
+    /// The page's last dated link decides (a listing runs newest first), or else most of its dated links: an old
+    /// item pinned at the top (置顶) or re-posted in the middle must not stop the reading, as the oldest date on
+    /// the page did (a new-user trial lost a busy week's second page, and after an outage most of the missed
+    /// week, behind a pinned notice).
+    static func reachesInto(_ dates: [Date], earliest: Date) -> Bool {
+        guard let last = dates.last else { return false }
+        return last >= earliest || dates.filter { $0 >= earliest }.count * 2 > dates.count
+    }
+
+    /// The candidates of a listing and its following pages.
+    ///
+    /// - Parameters:
+    ///   - first: the listing's first page as fetched.
+    ///   - source: the source's settings (`max_pages`, selectors, time zone).
+    ///   - now: the run's time.
+    ///   - earliest: links dated from here on get their article page fetched (they can be new).
+    ///   - paginateTo: following pages are read while they reach back this far (``reachesInto(_:earliest:)``);
+    ///     older links are recorded as seen.
+    ///   - windowStart: the lookback window's start: stopping at `max_pages` while a page still reaches into
+    ///     the window is warned about (articles beyond it are never read).
+    ///   - knownSource: whether the source was fetched before (an empty listing is then a failure).
+    ///   - validators: the HTTP validators of the pages read, stored once the whole source is read.
+    ///   - logger: receives the skipped pages and the `max_pages` warning.
+    /// - Returns: every link of the pages read, in page order.
+    /// - Throws: ``SourceError`` or ``FetchError`` when the first page gives no links or a selector matches nothing.
     private func listingCandidates(
-        _ first: HTTPResponse, source: NewsletterConfig.Source, now: Date, earliest: Date, knownSource: Bool,
-        validators: inout [HTTPCacheEntry], logger: Logger
+        _ first: HTTPResponse, source: NewsletterConfig.Source, now: Date, earliest: Date, paginateTo: Date,
+        windowStart: Date, knownSource: Bool, validators: inout [HTTPCacheEntry], logger: Logger
     ) async throws -> [Candidate] {
         let selectors = ListingExtractor.Selectors(links: source.selectors.links, nextPage: source.selectors.nextPage)
         func extract(_ response: HTTPResponse, sameBlockAs shape: String? = nil) throws -> ListingPage {
@@ -202,10 +231,20 @@ public struct SourceFetcher: Sendable {
                         dateOnly: link.dateOnly, feedArticle: nil, fetchPage: inWindow))
             }
             // Follow pagination while the page still reaches into the window (and its late grace).
-            let oldest = page.links.compactMap(\.date).min()
-            guard let nextURL = page.nextPage, pages < source.maxPages, !visited.contains(nextURL),
-                oldest.map({ $0 >= earliest }) ?? false
+            let dates = page.links.compactMap(\.date)
+            guard let nextURL = page.nextPage, !visited.contains(nextURL),
+                Self.reachesInto(dates, earliest: paginateTo)
             else { break }
+            guard pages < source.maxPages else {
+                if Self.reachesInto(dates, earliest: windowStart) {
+                    logger.warning(
+                        "listing pagination stopped at max_pages while the last page read still reaches into the lookback window: older articles on the following pages were not read; raise max_pages for this source",
+                        metadata: [
+                            "source": "\(source.name)", "max_pages": "\(source.maxPages)", "next_page": "\(nextURL)",
+                        ])
+                }
+                break
+            }
             visited.insert(nextURL)
             pages += 1
             do {
@@ -304,10 +343,18 @@ public struct SourceFetcher: Sendable {
                 fingerprint: "", firstSeenAt: now, isExtracted: true)
         // A feed's own title and date are authoritative; a page's fill in what the feed lacks.
         if candidate.feedArticle == nil {
-            article.title = ArticleExtractor.preferredTitle(page: extracted.title, link: candidate.title)
+            article.title = ArticleExtractor.preferredTitle(
+                page: extracted.title, link: candidate.title, body: extracted.bodyText)
         }
         if candidate.feedArticle == nil || article.publishedAt == nil {
-            if let published = extracted.published {
+            // A day the page does not state as its own, more than a day away from the listing's date for the link,
+            // is another item's (a new-user trial's article took its 往期回顾 list's 11-02 and was never sent).
+            let unstatedElsewhere =
+                !extracted.publishedIsStated
+                && zip(extracted.published.map { [$0] } ?? [], candidate.published.map { [$0] } ?? []).contains {
+                    abs($0.timeIntervalSince($1)) > 36 * 3600
+                }
+            if let published = extracted.published, !unstatedElsewhere {
                 // The page's time of day refines the listing's day; a page showing only a day keeps it a day.
                 article.publishedAt = published
                 article.publishedDateOnly = extracted.publishedDateOnly
@@ -374,21 +421,6 @@ public struct SourceFetcher: Sendable {
     /// The identity of a page: the URL without its scheme (http and https are the same page),
     /// host lowercased, default port, fragment and common tracking parameters removed.
     static func canonicalKey(_ url: URL) -> String {
-        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: true) else { return url.absoluteString }
-        components.scheme = components.scheme?.lowercased()
-        components.host = components.host?.lowercased()
-        if (components.scheme == "http" && components.port == 80)
-            || (components.scheme == "https" && components.port == 443)
-        {
-            components.port = nil
-        }
-        components.fragment = nil
-        if let items = components.queryItems {
-            let kept = items.filter { !$0.name.lowercased().hasPrefix("utm_") && $0.name != "spm" && $0.name != "from" }
-            components.queryItems = kept.isEmpty ? nil : kept
-        }
-        if components.path.isEmpty { components.path = "/" }
-        components.scheme = nil
-        return components.string ?? url.absoluteString
+        ArticleURL.canonicalKey(url)
     }
 }

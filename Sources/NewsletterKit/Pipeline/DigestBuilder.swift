@@ -29,7 +29,14 @@ public struct DigestBuilder: Sendable {
     /// one failing source never stops the others.
     ///
     /// Results keep the configuration's order.
-    public func fetchAll(now: Date) async -> FetchSummary {
+    ///
+    /// - Parameters:
+    ///   - now: the run's time.
+    ///   - countsFailures: whether a failed source counts as a failed run towards its `ALERT`
+    ///     (`alert_after_failed_runs`); `preview` passes `false`: it marks nothing, and two previews during a short
+    ///     outage raised an alert (a new-user trial). A source that works always resets its count.
+    /// - Returns: the articles stored, the failed sources and each source's health.
+    public func fetchAll(now: Date, countsFailures: Bool = true) async -> FetchSummary {
         let sourceFetcher = SourceFetcher(fetcher: HostLimitedFetcher(fetcher), database: database)
         let lookbackDays = config.lookbackDays
         let logger = self.logger
@@ -53,8 +60,8 @@ public struct DigestBuilder: Sendable {
                 logger.info("source failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
             }
         }
-        let outcomes = zip(config.sources, results).map { source, result -> (name: String, error: String?) in
-            if case .failure(let error) = result { return (source.name, "\(error)") }
+        let outcomes = zip(config.sources, results).compactMap { source, result -> (name: String, error: String?)? in
+            if case .failure(let error) = result { return countsFailures ? (source.name, "\(error)") : nil }
             return (source.name, nil)
         }
         do {
@@ -74,7 +81,8 @@ public struct DigestBuilder: Sendable {
         let input = try await database.selectionInput()
         return selector.select(
             from: input.candidates, sentKeys: input.sentKeys, sentFingerprints: input.sentFingerprints,
-            sourceFirstFetched: input.sourceFirstFetched, sourceFetches: input.sourceFetches, now: now)
+            sentURLs: input.sentURLs, sourceFirstFetched: input.sourceFirstFetched, sourceFetches: input.sourceFetches,
+            now: now)
     }
 
     /// The digest's content for `articles` as of `now`.
@@ -119,11 +127,16 @@ public struct DigestBuilder: Sendable {
     /// Fetches, then selects: the content of this week's digest, or `nil` when nothing is new.
     /// - Throws: ``StoreError`` naming the state file when what was fetched could not be stored;
     ///   ``NewsletterError/allSourcesFailed(_:)`` when every source failed (case 10).
-    func build(now: Date) async throws -> (content: DigestContent?, fetch: FetchSummary) {
-        let fetch = await fetchAll(now: now)
+    /// - Parameters:
+    ///   - now: the run's time.
+    ///   - countsFailures: as in ``fetchAll(now:countsFailures:)``: `false` for runs that mark nothing.
+    /// - Returns: the digest's content (`nil` when nothing is new) and what the fetch did.
+    func build(now: Date, countsFailures: Bool = true) async throws -> (content: DigestContent?, fetch: FetchSummary) {
+        let fetch = await fetchAll(now: now, countsFailures: countsFailures)
         if let stateError = fetch.stateError { throw stateError }
         if fetch.allFailed {
-            throw NewsletterError.allSourcesFailed(fetch.failedSources.map { "\($0.name): \($0.reason)" })
+            throw NewsletterError.allSourcesFailed(
+                fetch.failedSources.map { "\($0.name): \($0.reason)" }, sourceHealth: fetch.sourceHealth)
         }
         let articles = try await selectNew(now: now)
         guard !articles.isEmpty else { return (nil, fetch) }

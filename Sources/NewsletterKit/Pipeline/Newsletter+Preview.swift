@@ -9,7 +9,7 @@ extension Newsletter {
     /// subscriber gets, and an editor checking changed templates needs articles to see them with.
     /// - Throws: file-system, MIME or database errors; ``NewsletterError/allSourcesFailed(_:)``.
     public func preview(now: Date, to folder: URL) async throws -> PreviewResult {
-        let fetch = await fetchAll(now: now)
+        let fetch = await builder.fetchAll(now: now, countsFailures: false)
         if let stateError = fetch.stateError { throw stateError }
         if fetch.allFailed {
             throw NewsletterError.allSourcesFailed(fetch.failedSources.map { "\($0.name): \($0.reason)" })
@@ -51,7 +51,7 @@ extension Newsletter {
     ) {
         let content: DigestContent
         let lastIssue: String?
-        if let new = try await builder.build(now: now).content {
+        if let new = try await builder.build(now: now, countsFailures: false).content {
             (content, lastIssue) = (new, nil)
         } else if let last = try await database.sentDigests().last {
             (content, lastIssue) = (last.content, last.subject)

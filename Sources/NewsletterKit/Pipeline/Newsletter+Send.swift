@@ -117,7 +117,7 @@ extension Newsletter {
         }
 
         let now = clock.start
-        let built = try await builder.build(now: now)
+        let built = try await builder.build(now: now, countsFailures: !dryRun)
         report.fetch = built.fetch
         guard let content = built.content else {
             report.nothingNew = true

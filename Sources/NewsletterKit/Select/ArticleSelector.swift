@@ -2,8 +2,9 @@ public import Foundation
 
 /// Decides which stored articles are new for this week's digest.
 ///
-/// An article is new when it has never been in a digest that went out (by identity key, and by
-/// fingerprint, so the same article under a changed URL is not new) and either
+/// An article is new when it has never been in a digest that went out (by identity key; by
+/// fingerprint, so the same article under a changed URL is not new; and by URL across sources, so an article
+/// that went out through a feed is not new when a listing shows it with an edited title) and either
 /// - it was published inside the lookback window (`now - lookbackDays … now`), or
 /// - it was first seen inside the window after its source's first fetch and was published at most
 ///   `late_days` (per source, default 21: case 09's late item is dated 15 days before the window) before the window (a late-added or back-dated item; the back
@@ -39,6 +40,7 @@ public struct ArticleSelector: Sendable {
     ///   - articles: every stored article that is a candidate (typically all not yet in a sent digest).
     ///   - sentKeys: identity keys of articles in digests that went out.
     ///   - sentFingerprints: fingerprints of those articles.
+    ///   - sentURLs: the sources each canonical article URL (``ArticleURL/canonical(_:)``) went out from.
     ///   - sourceFirstFetched: each source's first fetch time, by source name.
     ///   - sourceFetches: each source's successful fetch times, oldest first, by source name.
     ///   - now: the run's clock.
@@ -50,12 +52,14 @@ public struct ArticleSelector: Sendable {
         from articles: [StoredArticle],
         sentKeys: Set<String>,
         sentFingerprints: Set<String>,
+        sentURLs: [String: Set<String>] = [:],
         sourceFirstFetched: [String: Date],
         sourceFetches: [String: [Date]] = [:],
         now: Date
     ) -> [StoredArticle] {
         let windowStart = now.addingTimeInterval(-Double(lookbackDays) * 86_400)
         var seenFingerprints = sentFingerprints
+        var seenURLs = sentURLs
         var perSourceFirstRun: [String: Int] = [:]
         let ordered = articles.sorted {
             sortDate($0) > sortDate($1) || (sortDate($0) == sortDate($1) && $0.key < $1.key)
@@ -76,7 +80,12 @@ public struct ArticleSelector: Sendable {
                 article.firstSeenAt > firstFetch && article.firstSeenAt >= windowStart && article.firstSeenAt <= now
                 && published <= latest && published >= graceStart
             guard inWindow || lateAddition else { continue }
+            // The same page from another source (a feed and a listing of one site). Within one source a shared
+            // URL may be several entries (case 07: a feed whose items all link to one page), told apart by key.
+            let url = ArticleURL.canonical(article.url)
+            if let sources = seenURLs[url], sources.contains(where: { $0 != article.sourceName }) { continue }
             guard seenFingerprints.insert(article.fingerprint).inserted else { continue }
+            seenURLs[url, default: []].insert(article.sourceName)
             if article.firstSeenAt <= firstFetch {
                 // A replaced future date is not "dated within the window" for the new-source policy.
                 guard article.statedPublishedAt == nil else { continue }

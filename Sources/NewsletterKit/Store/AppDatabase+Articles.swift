@@ -40,6 +40,8 @@ extension AppDatabase {
         var candidates: [StoredArticle]
         var sentKeys: Set<String>
         var sentFingerprints: Set<String>
+        /// Canonical URL → the sources it went out from (``ArticleURL/canonical(_:)``).
+        var sentURLs: [String: Set<String>] = [:]
         var sourceFirstFetched: [String: Date]
         var sourceFetches: [String: [Date]] = [:]
     }
@@ -50,7 +52,8 @@ extension AppDatabase {
             let sent = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT a.key, a.fingerprint FROM article a JOIN digestArticle d ON d.articleKey = a.key
+                    SELECT a.key, a.fingerprint, a.url, a.sourceName FROM article a
+                    JOIN digestArticle d ON d.articleKey = a.key
                     """)
             let candidates = try StoredArticle.fetchAll(
                 db,
@@ -60,10 +63,14 @@ extension AppDatabase {
             let firstFetched = Dictionary(
                 try SourceState.fetchAll(db).map { ($0.name, $0.firstFetchedAt) },
                 uniquingKeysWith: { first, _ in first })
+            var sentURLs: [String: Set<String>] = [:]
+            for row in sent {
+                sentURLs[ArticleURL.canonical(row["url"]), default: []].insert(row["sourceName"])
+            }
             return SelectionInput(
                 candidates: candidates, sentKeys: Set(sent.map { $0["key"] as String }),
-                sentFingerprints: Set(sent.map { $0["fingerprint"] as String }), sourceFirstFetched: firstFetched,
-                sourceFetches: try Self.sourceFetches(db))
+                sentFingerprints: Set(sent.map { $0["fingerprint"] as String }), sentURLs: sentURLs,
+                sourceFirstFetched: firstFetched, sourceFetches: try Self.sourceFetches(db))
         }
     }
 

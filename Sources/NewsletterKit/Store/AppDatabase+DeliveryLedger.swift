@@ -141,7 +141,7 @@ extension AppDatabase {
                     try db.cachedStatement(
                         sql: "UPDATE delivery SET status = ?, reply = ?, updatedAt = ? WHERE rowid = ?"
                     ).execute(arguments: [
-                        Delivery.Status.failed.rawValue, "not sent: no longer an active subscriber", date,
+                        Delivery.Status.failed.rawValue, Self.leftBeforeReply, date,
                         row[0] as Int64,
                     ])
                 }
@@ -233,7 +233,7 @@ extension AppDatabase {
                     sql: "UPDATE delivery SET status = ?, reply = ?, updatedAt = ?"
                         + " WHERE digestId = ? AND email = ? AND status = ?",
                     arguments: [
-                        Delivery.Status.failed.rawValue, "not sent: unsubscribed while the digest was being sent", date,
+                        Delivery.Status.failed.rawValue, Self.leftDuringReply, date,
                         digestID, email, Delivery.Status.pending.rawValue,
                     ])
             }

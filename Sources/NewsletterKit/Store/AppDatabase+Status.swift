@@ -9,8 +9,11 @@ extension AppDatabase {
         public var subject: String
         public var articles: Int
         public var accepted: Int
-        /// Failed permanently (5xx, given up after 4xx, or no longer subscribed).
+        /// Failed permanently (5xx, given up after 4xx).
         public var failed: Int
+        /// Not sent because the address left the list before its delivery (``AppDatabase/notSentReplies``), as
+        /// `send` counts them: not a failure.
+        public var notSent: Int
         /// Pending after at least one temporary failure: goes out on the next run.
         public var deferred: Int
         /// Pending, never tried yet (the run stopped before them).
@@ -30,6 +33,12 @@ extension AppDatabase {
         public var at: Date
     }
 
+    /// The replies of deliveries settled without an attempt because the address left the list: before the run
+    /// claimed them, or while the digest was being sent.
+    static let notSentReplies = [leftBeforeReply, leftDuringReply]
+    static let leftBeforeReply = "not sent: no longer an active subscriber"
+    static let leftDuringReply = "not sent: unsubscribed while the digest was being sent"
+
     /// The last `limit` digests, newest first, with their delivery counts, and the deliveries of those
     /// digests that failed or are uncertain.
     public func statusOverview(limit: Int) async throws -> (digests: [DigestStatus], failed: [FailedDelivery]) {
@@ -45,6 +54,12 @@ extension AppDatabase {
                         SELECT status, SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END) AS tried, COUNT(*) AS n
                         FROM delivery WHERE digestId = ? GROUP BY status
                         """, arguments: [id])
+                let notSent =
+                    try Int.fetchOne(
+                        db,
+                        sql: "SELECT COUNT(*) FROM delivery WHERE digestId = ? AND status = ? AND reply IN (?, ?)",
+                        arguments: [id, Delivery.Status.failed.rawValue] + StatementArguments(Self.notSentReplies))
+                    ?? 0
                 var counts: [String: (tried: Int, all: Int)] = [:]
                 for row in rows { counts[row["status"] as String] = (row["tried"] as Int, row["n"] as Int) }
                 let pending = counts["pending"] ?? (0, 0)
@@ -52,14 +67,14 @@ extension AppDatabase {
                     DigestStatus(
                         id: id, createdAt: record.createdAt, subject: record.subject,
                         articles: record.content.items.count, accepted: counts["accepted"]?.all ?? 0,
-                        failed: counts["failed"]?.all ?? 0, deferred: pending.tried,
+                        failed: (counts["failed"]?.all ?? 0) - notSent, notSent: notSent, deferred: pending.tried,
                         pending: pending.all - pending.tried,
                         uncertain: counts["uncertain"]?.all ?? 0, finished: record.status == .sent))
                 for delivery in try Delivery.filter(
                     Delivery.Columns.digestId == id
                         && [Delivery.Status.failed.rawValue, Delivery.Status.uncertain.rawValue]
                             .contains(Delivery.Columns.status)
-                ).order(Delivery.Columns.email).fetchAll(db) {
+                ).order(Delivery.Columns.email).fetchAll(db) where !Self.notSentReplies.contains(delivery.reply ?? "") {
                     failed.append(
                         FailedDelivery(
                             digestID: id, email: delivery.email, status: delivery.status.rawValue,

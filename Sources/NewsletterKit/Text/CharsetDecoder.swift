@@ -9,7 +9,10 @@ import Foundation
 ///    label contradicts UTF-8 → UTF-8 with U+FFFD;
 /// 4. the HTTP `charset=`, then `<meta charset>` / `<meta http-equiv>` in the first 4 KB, or the
 ///    `<?xml encoding?>` prolog — the first whose decoding is clean wins;
-/// 5. detection for undeclared or wrongly declared bytes: GB18030, Big5, Shift_JIS, EUC-KR, strictly;
+/// 5. detection for undeclared or wrongly declared bytes: GB18030, Big5, Shift_JIS, EUC-KR, strictly — unless
+///    the bytes read as Western text (``readsAsWestern(_:)``: high bytes standing alone between ASCII, as
+///    `Müller` and `Mayor’s` are in windows-1252, where CJK encodings have runs of them), which is windows-1252,
+///    as a browser with a Western default shows it;
 /// 6. otherwise the candidate with the fewest errors (windows-1252 never fails).
 ///
 /// Labels follow the WHATWG Encoding Standard: `gb2312`, `gbk`, `x-gbk`, `cp936`… all decode as GB18030.
@@ -63,7 +66,8 @@ public enum CharsetDecoder: Sendable {
 
         var best: DecodedText?
         var tried: [CharsetLabel.Encoding] = []
-        let detection: [CharsetLabel.Encoding] = [.gb18030, .big5, .shiftJIS, .eucKR]
+        let western = readsAsWestern(bytes)
+        let detection: [CharsetLabel.Encoding] = western ? [] : [.gb18030, .big5, .shiftJIS, .eucKR]
         for encoding in labels + detection {
             guard !tried.contains(encoding) else { continue }
             tried.append(encoding)
@@ -77,6 +81,25 @@ public enum CharsetDecoder: Sendable {
         let latin = decodeWindows1252(bytes)
         if let best, best.replacementCount * 50 < bytes.count { return best }
         return latin
+    }
+
+    /// Whether undeclared non-UTF-8 bytes read as Western text: at least 80 % of the bytes ≥ 0x80 stand alone
+    /// between ASCII bytes (`M\u{FC}ller`, `Mayor\u{92}s \u{93}Open Door\u{94}`), where GBK, Big5 and Shift_JIS text
+    /// has its non-ASCII bytes in pairs and runs.
+    ///
+    /// GB18030 decodes such bytes without an error (`0xFC 0x6C` is `黮`), so detection alone would read every
+    /// undeclared Latin-1 or windows-1252 page as Chinese (a new-user trial's `Jos\u{FFFD} M黮ler`).
+    /// - Complexity: O(*n*).
+    static func readsAsWestern(_ bytes: [UInt8]) -> Bool {
+        var high = 0
+        var alone = 0
+        for index in bytes.indices where bytes[index] >= 0x80 {
+            high += 1
+            let before = index == bytes.startIndex || bytes[index - 1] < 0x80
+            let after = index + 1 == bytes.endIndex || bytes[index + 1] < 0x80
+            if before && after { alone += 1 }
+        }
+        return high > 0 && alone * 10 >= high * 8
     }
 
     /// Decodes `bytes` with one encoding.

@@ -121,6 +121,56 @@ struct SendStatusCommandTests {
         #expect((object["subscribers"] as? [String: Int])?["active"] == 1)
     }
 
+    /// The whole site down: the second `send` in a row says `ALERT` for each source (a new-user trial saw only
+    /// "nothing sent: every source failed"), while `preview`, which marks nothing, never counts as a failed run
+    /// (two previews during a short outage raised the alert).
+    @Test func wholeSiteDownAlertsAndPreviewsCountNothing() throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: WeeklyDigestEndToEndTests.snapshot("2019-06-01"))
+        let smtp = try SMTPTestServer(folder: folder)
+        let file = try TestConfig.write(
+            in: folder,
+            sources: [("党建政法", "\(http.base)/gone/index.html"), ("博客", "\(http.base)/missing/feed.xml")],
+            smtpPort: smtp.port, extra: ["unsubscribe_url: https://news.example.com/u?t={{token}}"])
+        try Data("email,name,token\r\nreader1@example.com,,t1\r\n".utf8).write(to: folder.file("subscribers.csv"))
+        for minute in ["00", "10"] {
+            let preview = try newsletter(
+                [
+                    "preview", "--config", file.path, "--now", "2019-06-01T07:\(minute):00+08:00", "--out",
+                    folder.file("preview").path,
+                ])
+            #expect(preview.status == 1, "\(preview.stdout)\n\(preview.stderr)")
+        }
+        let status = try newsletter(["status", "--config", file.path, "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let sources = (object["sources"] as? [[String: Any]]) ?? []
+        #expect(sources.allSatisfy { ($0["consecutive_failures"] as? Int ?? 0) == 0 }, "\(status.stdout)")
+
+        let week1 = try newsletter(["send", "--config", file.path, "--now", "2019-06-01T08:00:00+08:00"])
+        #expect(week1.status == 1, "\(week1.stdout)\n\(week1.stderr)")
+        #expect(week1.stderr.contains("every source failed") && !week1.stderr.contains("ALERT"), "\(week1.stderr)")
+        let week2 = try newsletter(["send", "--config", file.path, "--now", "2019-06-08T08:00:00+08:00"])
+        #expect(week2.status == 1, "\(week2.stdout)\n\(week2.stderr)")
+        #expect(week2.stderr.contains("ALERT: source 党建政法 has failed in 2 runs in a row"), "\(week2.stderr)")
+        #expect(week2.stderr.contains("ALERT: source 博客 has failed in 2 runs in a row"), "\(week2.stderr)")
+    }
+
+    /// `fetch` gives the true reason for articles it holds back although they are dated inside the window (here
+    /// beyond a first fetch's `first_run_max_items`; likewise duplicates of another source's article): not "outside
+    /// the lookback window", what a new-user trial was told for them.
+    @Test func fetchDoesNotCallHeldBackArticlesOld() throws {
+        let folder = try TemporaryFolder()
+        let http = try HTTPTestServer(folder: folder, root: WeeklyDigestEndToEndTests.snapshot("2019-06-01"))
+        let file = try TestConfig.write(
+            in: folder, sources: [("党建政法", "\(http.base)/djzf/index.html")],
+            extra: ["lookback_days: 30", "first_run_max_items: 1"])
+        let fetch = try newsletter(["fetch", "--config", file.path, "--now", "2019-06-01T08:00:00+08:00"])
+        #expect(fetch.status == 0, "\(fetch.stdout)\n\(fetch.stderr)")
+        #expect(fetch.stdout.contains("1 new for the next digest"), "\(fetch.stdout)")
+        #expect(fetch.stdout.contains("inside the window held back as the same article"), "\(fetch.stdout)")
+        #expect(!fetch.stdout.contains("outside the lookback window"), "\(fetch.stdout)")
+    }
+
     @Test func lockedAndUnreachableAndAllGood() throws {
         let folder = try TemporaryFolder()
         let http = try HTTPTestServer(folder: folder, root: WeeklyDigestEndToEndTests.snapshot("2019-06-01"))

@@ -6,6 +6,45 @@ import Testing
 struct FeedParserTests {
     private static let fetchedAt = Date(timeIntervalSince1970: 1_800_000_000)
 
+    /// An entry without a title is headed by its first sentence.
+    ///
+    /// As a microblog-style note in a new-user trial's harbour feed: cut with `…` when long; an Atom entry
+    /// likewise. Titled entries keep theirs.
+    @Test func untitledEntriesAreHeadedByTheirFirstSentence() throws {
+        let rss = """
+            <?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Harbour</title>
+            <link>https://harbour.example.org/</link><description>notes</description>
+            <item><title>Ferry timetable changes</title><link>https://harbour.example.org/ferry.html</link>
+            <description>From Monday the ferry leaves at 7:10.</description></item>
+            <item><link>https://harbour.example.org/note-1.html</link>
+            <description>&lt;p&gt;Harbour walk cleared for the winter season. Gritting starts at dawn.&lt;/p&gt;</description></item>
+            <item><link>https://harbour.example.org/note-2.html</link>
+            <description>港区步道冬季维护今日完成，沿线照明同步更新。市民可正常通行</description></item>
+            <item><link>https://harbour.example.org/note-3.html</link><description>\(String(repeating: "word ", count: 30))</description></item>
+            </channel></rss>
+            """
+        let url = try #require(URL(string: "https://harbour.example.org/feed.xml"))
+        let feed = try FeedParser.parse(
+            bytes: Array(rss.utf8), contentType: "application/rss+xml", url: url, timeZone: nil,
+            fetchedAt: Self.fetchedAt)
+        #expect(
+            feed.entries.map(\.title) == [
+                "Ferry timetable changes", "Harbour walk cleared for the winter season.", "港区步道冬季维护今日完成，沿线照明同步更新。",
+                String(repeating: "word ", count: 12).trimmingCharacters(in: .whitespaces) + "…",
+            ])
+        #expect(feed.entries.allSatisfy { $0.title.count <= FeedParser.madeTitleLength })
+        let atom = """
+            <?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Notes</title>
+            <id>urn:example:notes</id><updated>2026-12-01T00:00:00Z</updated>
+            <entry><id>urn:example:1</id><updated>2026-12-01T00:00:00Z</updated><link href="https://notes.example.org/1"/>
+            <summary>Library hours extended! Open until 22:00 in December.</summary></entry></feed>
+            """
+        let atomFeed = try FeedParser.parse(
+            bytes: Array(atom.utf8), contentType: "application/atom+xml", url: url, timeZone: nil,
+            fetchedAt: Self.fetchedAt)
+        #expect(atomFeed.entries.map(\.title) == ["Library hours extended!"])
+    }
+
     private static func parse(_ file: String, contentType: String? = nil, timeZone: TimeZone? = nil) throws -> Feed {
         let url = try #require(URL(string: "https://feeds.example.com/feed.xml"))
         return try FeedParser.parse(

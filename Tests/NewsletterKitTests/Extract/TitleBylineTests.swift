@@ -89,6 +89,25 @@ struct TitleBylineTests {
         #expect(ArticleExtractor.preferredTitle(page: page, link: link) == expected)
     }
 
+    /// A link text cut short on a page whose `<h1>`/`<title>` is the site's name (an older county template, from a
+    /// new-user trial): the headline comes from the article's first lines when one completes the link, else the
+    /// link text stays; never the site's name.
+    @Test(arguments: [
+        (
+            "某某县人民政府", "县政府召开冬季森林防火工作会...", "县政府召开冬季森林防火工作会议\n12月1日，县政府召开会议。",
+            "县政府召开冬季森林防火工作会议"
+        ),
+        (
+            "某某县人民政府", "县政府召开冬季森林防火工作会...", "12月1日，县政府召开会议，部署冬季森林防火工作。",
+            "县政府召开冬季森林防火工作会..."
+        ),
+        ("县政府召开冬季森林防火工作会议", "县政府召开冬季森林防火工作会…", "", "县政府召开冬季森林防火工作会议"),
+    ])
+    func aCutLinkTextIsNeverCompletedBySomethingElse(_ page: String, _ link: String, _ body: String, _ expected: String)
+    {
+        #expect(ArticleExtractor.preferredTitle(page: page, link: link, body: body) == expected)
+    }
+
     @Test func aDayOnlyDateIsADate() throws {
         let article = try Self.extract(Self.page(body: Self.paragraphs))
         #expect(article.publishedDateOnly)

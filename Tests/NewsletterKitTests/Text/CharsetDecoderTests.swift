@@ -8,6 +8,25 @@ struct CharsetDecoderTests {
         text.split(separator: " ").compactMap { UInt8($0, radix: 16) }
     }
 
+    /// Undeclared Western pages (windows-1252, ISO-8859-1) decode as windows-1252, not as GB18030, which takes their
+    /// lone high bytes for Chinese (a new-user trial's `Jos\u{FFFD} M黮ler`); undeclared GBK stays GB18030.
+    @Test(arguments: [
+        ("pages/windows-1252-undeclared.html", "windows-1252", "By José Müller", "Mayor’s “Open Door” day returns"),
+        ("pages/latin1-undeclared.html", "windows-1252", "Straßensperrung", "Hauptstraße"),
+        ("pages/gbk-undeclared-short-notice.html", "gb18030", "关于国庆节放假的通知", "示例学院"),
+    ])
+    func undeclaredWesternPagesAreWindows1252(file: String, charset: String, first: String, second: String) throws {
+        let decoded = CharsetDecoder.decode(try Fixtures.bytes(file), contentType: "text/html")
+        #expect(decoded.charset == charset, "\(file)")
+        #expect(decoded.text.contains(first) && decoded.text.contains(second), "\(decoded.text.prefix(400))")
+        #expect(decoded.replacementCount == 0)
+    }
+
+    @Test(arguments: [("4D FC 6C 6C 65 72", true), ("B2 E2 CA D4 20 41", false), ("41 42 43", false)])
+    func westernBytesStandAlone(bytes: String, western: Bool) {
+        #expect(CharsetDecoder.readsAsWestern(Self.hex(bytes)) == western)
+    }
+
     // Case 03: GBK/GB18030 byte vectors decode through glibc iconv on Linux.
     @Test(arguments: [
         ("B2 E2 CA D4", "测试"),
