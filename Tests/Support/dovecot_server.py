@@ -123,6 +123,10 @@ def wait_for(port, deadline):
 
 
 def main():
+    # A parent that spawned us from a thread with signals blocked (libdispatch worker threads do) passes that
+    # mask on, and Dovecot would inherit it: with SIGTERM blocked its master never stopped, and every test left
+    # one running. Start from an empty mask.
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
     parser = argparse.ArgumentParser()
     parser.add_argument("--dir", required=True)
     parser.add_argument("--user", required=True)

@@ -147,6 +147,9 @@ async def amain(args):
 
 
 def main():
+    # A parent that spawned us from a thread with signals blocked (libdispatch worker threads do) passes that
+    # mask on: start from an empty one, so that SIGTERM stops us.
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--maildir", required=True)
     p.add_argument("--smtputf8", action="store_true")

@@ -150,6 +150,26 @@ struct MailboxEndToEndTests {
         }
     }
 
+    /// Stopping the server stops Dovecot: started from a test thread with signals blocked, its master inherited
+    /// the mask, ignored SIGTERM and outlived every test (42 masters after one full run).
+    @Test func dovecotStopsWithTheServer() throws {
+        let folder = try TemporaryFolder()
+        let dovecot = try DovecotServer(folder: folder, messages: [])
+        let config = dovecot.directory.appendingPathComponent("dovecot.conf").path
+        func masters() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { $0.allSatisfy(\.isNumber) }
+                .filter { pid in
+                    let line = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()
+                    return String(decoding: line, as: UTF8.self).contains(config)
+                }
+        }
+        #expect(try !masters().isEmpty, "no Dovecot master found for \(config)")
+        dovecot.stop()
+        let end = ContinuousClock.now + .seconds(10)
+        while try !masters().isEmpty, ContinuousClock.now < end { usleep(50_000) }
+        #expect(try masters().isEmpty, "Dovecot still runs after stop()")
+    }
+
     /// A wrong password or a closed port: one clear error naming the server, exit 1, nothing changed.
     @Test func unreachableOrRefusedMailboxChangesNothing() throws {
         let folder = try TemporaryFolder()
