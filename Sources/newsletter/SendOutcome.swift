@@ -59,6 +59,11 @@ struct SendOutcome {
         }
         lines += Self.alertLines(alerts, config: config)
         for problem in report.fetch.problems { lines.append("skipped: \(problem)") }
+        if report.omittedArticles > 0, config.archiveURL == nil {
+            lines.append(
+                "WARNING: \(report.omittedArticles) of \(report.articleCount) articles do not fit in the message (its HTML part is kept under html_budget_bytes so that Gmail does not clip it) and are only counted in its \"另有 \(report.omittedArticles) 篇\" line: without archive_url (see \(config.file.lastPathComponent)) subscribers cannot reach them; set archive_url and publish the archive, or lower lookback_days"
+            )
+        }
         for address in report.failedRecipients {
             lines.append("failed: \(address) (the server's reply: newsletter status)")
         }
@@ -96,9 +101,18 @@ struct SendOutcome {
             lines.append(
                 "dry run: would send \"\(report.subject ?? "")\" with \(report.articleCount) article(s)\(active ?? ""); nothing sent or recorded"
             )
+            if report.omittedArticles > 0 {
+                lines.append(
+                    "\(report.omittedArticles) of them only on the issue's web page (the message is trimmed to html_budget_bytes)"
+                )
+            }
             return lines
         } else if let id = report.digestID {
-            lines.append("digest \(id): \"\(report.subject ?? "")\", \(report.articleCount) article(s)")
+            lines.append(
+                "digest \(id): \"\(report.subject ?? "")\", \(report.articleCount) article(s)"
+                    + (report.omittedArticles > 0
+                        ? ", \(report.omittedArticles) of them only on the issue's web page (the message is trimmed to html_budget_bytes)"
+                        : ""))
         }
         let delivery = report.delivery
         if delivery.accepted + delivery.permanentFailures + delivery.uncertain + report.pending > 0 {

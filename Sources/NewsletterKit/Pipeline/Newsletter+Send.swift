@@ -136,6 +136,10 @@ extension Newsletter {
             throw NewsletterError(description: "\(listPath): no active subscribers; nothing sent and nothing marked")
         }
         try sender.checkBeforeFreezing(content, subscribers: subscribers, now: now)
+        // A busy week is trimmed to the HTML budget (case 13): say how many articles only the web page lists.
+        report.omittedArticles =
+            composer.renderer.render(content, for: DigestRenderer.Recipient(name: "", unsubscribeURL: nil))
+            .omittedCount
         if dryRun { return report }
         if stop.isRequested {
             // Stopped while fetching: nothing frozen, so the next run builds the digest afresh.

@@ -4,6 +4,9 @@ public struct SendReport: Sendable {
     public var digestID: Int64?
     public var subject: String?
     public var articleCount = 0
+    /// Articles of the new digest left out of the message to keep its HTML part under the budget (Gmail clips at
+    /// 102 KB, case 13): listed only on the web page (`archive_url`), if there is one.
+    public var omittedArticles = 0
     /// Digests of earlier runs that still had pending deliveries and were resumed.
     public var resumedDigests: [Int64] = []
     public var delivery = DeliveryEngine.Report()

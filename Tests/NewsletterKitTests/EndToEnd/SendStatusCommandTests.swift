@@ -171,6 +171,28 @@ struct SendStatusCommandTests {
         #expect(!fetch.stdout.contains("outside the lookback window"), "\(fetch.stdout)")
     }
 
+    /// A busy week trimmed to `html_budget_bytes`: `send --dry-run` says how many articles only the web page
+    /// lists, and without `archive_url` warns that subscribers cannot reach them (a new-user trial's 150-article
+    /// week silently became 66 articles and "另有 84 篇。").
+    @Test func aTrimmedDigestWithoutArchiveURLIsWarned() throws {
+        let folder = try TemporaryFolder()
+        try ListingPaginationDepthTests.writeSite(in: folder.file("site"))
+        let http = try HTTPTestServer(folder: folder, root: folder.file("site"))
+        let smtp = try SMTPTestServer(folder: folder)
+        let file = try TestConfig.write(
+            in: folder, sources: [("通知公告", "\(http.base)/tzgg/index.html")], smtpPort: smtp.port,
+            extra: [
+                "unsubscribe_url: https://news.example.com/u?t={{token}}", "lookback_days: 40",
+                "first_run_max_items: 50", "html_budget_bytes: 10000",
+            ])
+        try Data("email,name,token\r\nreader1@example.com,,t1\r\n".utf8).write(to: folder.file("subscribers.csv"))
+        let now = "2026-10-12T08:00:00+08:00"
+        let run = try newsletter(["send", "--dry-run", "--config", file.path, "--now", now])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("of them only on the issue's web page"), "\(run.stdout)")
+        #expect(run.stderr.contains("WARNING: ") && run.stderr.contains("without archive_url"), "\(run.stderr)")
+    }
+
     @Test func lockedAndUnreachableAndAllGood() throws {
         let folder = try TemporaryFolder()
         let http = try HTTPTestServer(folder: folder, root: WeeklyDigestEndToEndTests.snapshot("2019-06-01"))
