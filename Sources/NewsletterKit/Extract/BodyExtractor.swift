@@ -240,6 +240,10 @@ struct BodyExtractor {
             // A heading inside the chosen body is a subheading whatever its class says: classes on headings
             // style them (`pgc-h-arrow-right`, `title-left`); furniture headings name themselves (相关新闻).
             let isSubheading = Self.headingTags.contains(child.name) && length < 120
+            // A definition list of the article's facts (Joomla's `dl.article-info`: Details, Written by, Category,
+            // Published, Hits) is metadata, read before the body is pruned, never text.
+            if child.name == "dl", ContentHints.isNegative(child), length < 400 { return true }
+            if ContentHints.isKnownWidget(child), length < 400 { return true }
             if !isSubheading && ContentHints.isNegative(child) && ContentHints.weight(child) < 0 && length < 400
                 && !child.descendants(named: ["p"]).contains(where: {
                     TextNormalizer.visibleLength($0.textContent) > 150

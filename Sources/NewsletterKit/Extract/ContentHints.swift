@@ -9,7 +9,18 @@ enum ContentHints {
         "popup", "modal", "qrcode", "ewm", "hot", "rank", "top", "header", "logo", "links", "friend", "widget",
         "fenxiang", "bdshare", "jiathis", "xgwz", "xgxw", "right", "left", "aside", "tel", "hotline", "promo",
         "masthead", "byline", "meta", "info", "dateline", "source",
+        // Joomla's print/email icons and pager.
+        "pagenav", "icons",
     ]
+
+    /// Class/id words of known CMS widgets that sit inside an article's container, whatever other words say
+    /// (`like-post-wrapper` holds `post`): Jetpack's sharing, likes and related posts in WordPress posts.
+    private static let widgetWords: Set<String> = ["sharedaddy", "jetpack", "relatedposts"]
+
+    /// Whether the element is a known CMS widget (``widgetWords``).
+    static func isKnownWidget(_ node: HTMLNode) -> Bool {
+        tokens(node).contains { widgetWords.contains($0) }
+    }
     private static let positiveWords = [
         "content", "article", "text", "body", "main", "post", "entry", "story", "detail", "zoom", "trs_editor",
         "artibody", "news_txt", "conn", "con", "zw", "wz", "newstext", "mainbody", "cont", "txt",

@@ -167,15 +167,16 @@ public struct SourceFetcher: Sendable {
         var fetchPage: Bool
     }
 
-    /// Whether a listing page's dates still reach back to `earliest`, so that the next page may hold more.
+    /// Whether a listing page's dates still reach back to `earliest`, so that the next page may hold more: any
+    /// link dated from `earliest` to `latest`.
     ///
-    /// The page's last dated link decides (a listing runs newest first), or else most of its dated links: an old
-    /// item pinned at the top (置顶) or re-posted in the middle must not stop the reading, as the oldest date on
-    /// the page did (a new-user trial lost a busy week's second page, and after an outage most of the missed
-    /// week, behind a pinned notice).
-    static func reachesInto(_ dates: [Date], earliest: Date) -> Bool {
-        guard let last = dates.last else { return false }
-        return last >= earliest || dates.filter { $0 >= earliest }.count * 2 > dates.count
+    /// Old notices pinned on a page (置顶, one or half a page of them, at the top or the bottom) or an old
+    /// document re-posted among new ones must not stop the reading, as the oldest date on the page did: a new-user
+    /// trial lost a busy week's second page, and after an outage most of the missed week, behind pinned notices.
+    /// The cost is one more page at the boundary. Dates beyond `latest` (an event pinned for next month) do not
+    /// count, or every run would read `max_pages` pages.
+    static func reachesInto(_ dates: [Date], earliest: Date, latest: Date) -> Bool {
+        dates.contains { $0 >= earliest && $0 <= latest }
     }
 
     /// The candidates of a listing and its following pages.
@@ -224,7 +225,9 @@ public struct SourceFetcher: Sendable {
         var pages = 1
         while true {
             for link in page.links {
-                let inWindow = link.date.map { $0 >= earliest } ?? true
+                // An undated link past page 1 on a source's first fetch is back catalogue (机构职能, 领导信息):
+                // recorded as seen, never fetched (a re-trial's second issue mailed one as news).
+                let inWindow = link.date.map { $0 >= earliest } ?? (knownSource || pages == 1)
                 candidates.append(
                     Candidate(
                         key: Self.canonicalKey(link.url), url: link.url, title: link.title, published: link.date,
@@ -233,12 +236,14 @@ public struct SourceFetcher: Sendable {
             // Follow pagination while the page still reaches into the window (and its late grace).
             let dates = page.links.compactMap(\.date)
             guard let nextURL = page.nextPage, !visited.contains(nextURL),
-                Self.reachesInto(dates, earliest: paginateTo)
+                Self.reachesInto(dates, earliest: paginateTo, latest: now.addingTimeInterval(FutureDate.tolerance))
             else { break }
             guard pages < source.maxPages else {
-                if Self.reachesInto(dates, earliest: windowStart) {
+                // Most dated links of the last page read inside the window (pinned old notices aside): the following
+                // pages likely hold more of it.
+                if dates.filter({ $0 >= windowStart }).count * 2 > dates.count {
                     logger.warning(
-                        "listing pagination stopped at max_pages while the last page read still reaches into the lookback window: older articles on the following pages were not read; raise max_pages for this source",
+                        "listing pagination stopped at max_pages while the last page read is mostly inside the lookback window: articles on the following pages may not have been read; raise max_pages for this source",
                         metadata: [
                             "source": "\(source.name)", "max_pages": "\(source.maxPages)", "next_page": "\(nextURL)",
                         ])

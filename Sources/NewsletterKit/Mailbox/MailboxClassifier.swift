@@ -14,7 +14,8 @@ public struct BounceNotice: Sendable, Equatable {
     /// How the bounce counts against the address, from its RFC 3463 status and the server's words.
     ///
     /// - ``BounceSeverity/blocked``: subject 7, security or policy (RFC 3463 §3.8: `5.7.1` a blocklist or policy,
-    ///   `5.7.26` unauthenticated mail), or an unspecific `X.0.0` whose words blame the sender (`blocked using`,
+    ///   `5.7.26` unauthenticated mail) unless the words say the address does not exist (`User unknown`: hard),
+    ///   or an unspecific `X.0.0` whose words blame the sender (`blocked using`,
     ///   `Spamhaus`, `SPF`, `DMARC`, `reputation`…). The receiving server refused *us*, not the address: one
     ///   listing or one DNS mistake would otherwise disable everyone at that provider.
     /// - ``BounceSeverity/hard``: any other 5.x.x except `5.2.2` (mailbox full, temporary in practice).
@@ -22,7 +23,12 @@ public struct BounceNotice: Sendable, Equatable {
     public var severity: BounceSeverity {
         let codes = status.split(separator: ".")
         let subject = codes.count == 3 ? codes[1] : ""
-        if subject == "7" || (subject == "0" && Self.blamesTheSender(diagnostic ?? "")) { return .blocked }
+        // Servers that answer every refusal with 5.7.1 still say when the address does not exist (Postfix's
+        // "Recipient address rejected: User unknown"): that is a hard bounce (a re-trial kept mailing one).
+        let addressGone = status.hasPrefix("5") && Self.blamesTheAddress(diagnostic ?? "")
+        if (subject == "7" && !addressGone) || (subject == "0" && Self.blamesTheSender(diagnostic ?? "")) {
+            return .blocked
+        }
         if status.hasPrefix("5"), !(subject == "2" && codes[2] == "2") { return .hard }
         return .soft
     }
@@ -32,6 +38,17 @@ public struct BounceNotice: Sendable, Equatable {
         "rbl", "dnsbl", "reputation", "dmarc", "spf", "dkim", "not authenticated", "unauthenticated",
         "authentication", "policy", "spam",
     ]
+
+    private static let addressGoneWords = [
+        "user unknown", "unknown user", "no such user", "no such mailbox", "does not exist", "doesn't exist",
+        "mailbox not found", "mailbox unavailable", "recipient not found", "invalid recipient", "unknown recipient",
+        "address not found", "no mailbox", "用户不存在", "邮箱不存在", "地址不存在",
+    ]
+
+    static func blamesTheAddress(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return addressGoneWords.contains { lower.contains($0) }
+    }
 
     static func blamesTheSender(_ text: String) -> Bool {
         let lower = text.lowercased()

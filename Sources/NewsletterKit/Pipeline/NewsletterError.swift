@@ -20,7 +20,7 @@ public struct NewsletterError: Error, Sendable, CustomStringConvertible {
     /// Every source failed: nothing was sent or marked (case 10).
     public static func allSourcesFailed(_ reasons: [String], sourceHealth: [SourceHealth] = []) -> NewsletterError {
         NewsletterError(
-            description: "every source failed, nothing sent: " + reasons.joined(separator: "; "), isSourceFailure: true,
+            description: "every source failed: " + reasons.joined(separator: "; "), isSourceFailure: true,
             sourceHealth: sourceHealth)
     }
 

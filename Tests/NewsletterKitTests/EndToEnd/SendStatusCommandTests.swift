@@ -140,6 +140,7 @@ struct SendStatusCommandTests {
                     folder.file("preview").path,
                 ])
             #expect(preview.status == 1, "\(preview.stdout)\n\(preview.stderr)")
+            #expect(preview.stderr.contains("every source failed") && !preview.stderr.contains("nothing sent"))
         }
         let status = try newsletter(["status", "--config", file.path, "--json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
@@ -149,6 +150,8 @@ struct SendStatusCommandTests {
         let week1 = try newsletter(["send", "--config", file.path, "--now", "2019-06-01T08:00:00+08:00"])
         #expect(week1.status == 1, "\(week1.stdout)\n\(week1.stderr)")
         #expect(week1.stderr.contains("every source failed") && !week1.stderr.contains("ALERT"), "\(week1.stderr)")
+        // Said once ("nothing sent: every source failed, nothing sent: …" before), and `preview` never says it.
+        #expect(week1.stderr.components(separatedBy: "nothing sent").count == 2, "\(week1.stderr)")
         let week2 = try newsletter(["send", "--config", file.path, "--now", "2019-06-08T08:00:00+08:00"])
         #expect(week2.status == 1, "\(week2.stdout)\n\(week2.stderr)")
         #expect(week2.stderr.contains("ALERT: source 党建政法 has failed in 2 runs in a row"), "\(week2.stderr)")

@@ -13,6 +13,21 @@ struct ArticleExtractorPageShapeTests {
         return ArticleExtractor.extract(bytes: bytes, contentType: contentType, url: url, timeZone: zone)
     }
 
+    /// CMS furniture inside the article's container stays out of the text (a new-user trial's excerpts began with
+    /// "Details Written by Bauamt Category: News … Hits: 131" and ended with "Like this: Like Loading..."), while
+    /// the author and date it carries are still read.
+    @Test func joomlaArticleInfoAndJetpackWidgetsAreNotText() throws {
+        let joomla = try Self.extract("joomla3-item-page.html", path: "/joomla/news/40-road-works-on-hauptstrasse.html")
+        #expect(joomla.bodyText.hasPrefix("From 7 December, the Hauptstraße will be closed"), "\(joomla.bodyText)")
+        for furniture in ["Written by", "Hits:", "Category:", "Details"] {
+            #expect(!joomla.bodyText.contains(furniture), "\(furniture)")
+        }
+        #expect(joomla.author == "Bauamt")
+        #expect(joomla.publishedText == "2026-12-02T14:00:00+01:00")
+        let wordpress = try Self.extract("wordpress-jetpack.html", path: "/2026/12/03/office-closed-friday/")
+        #expect(wordpress.bodyText == "The office is closed this Friday for staff training.", "\(wordpress.bodyText)")
+    }
+
     /// `<article>` holding the `<h1>`, an `info` dateline block beside it, and the paragraphs.
     @Test func datelineInsideTheArticleContainer() throws {
         let article = try Self.extract("article-info-inside-container.html", path: "/blog/a1.html")

@@ -121,6 +121,9 @@ struct MailboxClassifierTests {
         ("5.0.0", "smtp; 550 No such user here", false),
         ("5.1.1", "smtp; 550 5.1.1 user unknown (policy)", false),
         ("4.7.0", "smtp; 450 4.7.0 greylisted", true),
+        // 5.7.1 for an address that does not exist (a re-trial's Postfix answer) is hard.
+        ("5.7.1", "smtp; 550 5.7.1 <q048@example.org>: Recipient address rejected: User unknown", false),
+        ("5.7.1", "smtp; 550 5.7.1 No such user here", false),
     ])
     func senderBlame(status: String, diagnostic: String, blocked: Bool) {
         let notice = BounceNotice(recipient: "a@example.com", status: status, diagnostic: diagnostic)

@@ -26,15 +26,23 @@ struct ListingPaginationDepthTests {
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 
-    /// Writes the section: 10 links a page, the pinned notice first on page 1, `pages` pages.
-    static func writeSite(in root: URL, articles: Int = 40, pages: Int = 4) throws {
+    /// Writes the section: 10 links a page, `pinned` old notices first on page 1, `pages` pages.
+    static func writeSite(in root: URL, articles: Int = 40, pages: Int = 4, pinned: Int = 1) throws {
         let section = root.appendingPathComponent("tzgg")
         try FileManager.default.createDirectory(at: section, withIntermediateDirectories: true)
         func page(_ index: Int) -> String { index == 0 ? "index.html" : "index_\(index).html" }
         for index in 0..<pages {
             var items: [String] = []
             if index == 0 {
-                items.append(#"<li><a href="/tzgg/pinned.html">【置顶】关于开展年度工作的通知</a><span>2025-01-02</span></li>"#)
+                for notice in 0..<pinned {
+                    items.append(
+                        #"<li><a href="/tzgg/pinned\#(notice).html">【置顶】关于开展年度工作的通知（第\#(notice + 1)号）</a><span>2025-01-0\#(notice % 9 + 1)</span></li>"#
+                    )
+                }
+            }
+            if index == 1 {
+                // An undated page among the dated ones (a re-trial's 领导信息).
+                items.append(#"<li><a href="/tzgg/ldxx.html">领导信息</a></li>"#)
             }
             for number in (index * 10 + 1)...min(articles, index * 10 + 10) {
                 items.append(
@@ -53,10 +61,19 @@ struct ListingPaginationDepthTests {
                 """
             try Data(html.utf8).write(to: section.appendingPathComponent(page(index)))
         }
-        for number in 0...articles {
-            let name = number == 0 ? "pinned" : "\(number)"
-            let title = number == 0 ? "【置顶】关于开展年度工作的通知" : "第\(number)号工作动态"
-            let date = number == 0 ? "2025-01-02" : day(number)
+        try Data(
+            """
+            <!DOCTYPE html><html><head><meta charset="utf-8"><title>领导信息_示例市人民政府</title></head><body>
+            <div class="article"><h1>领导信息</h1><div class="content"><p>市长：张三，主持市政府全面工作。</p>
+            <p>副市长：李四，负责发展改革、财政、审计等方面工作。</p><p>副市长：王五，负责教育、科技、文化等方面工作。</p></div></div>
+            </body></html>
+            """.utf8
+        ).write(to: section.appendingPathComponent("ldxx.html"))
+        for number in (1 - pinned)...articles {
+            let notice = -number
+            let name = number <= 0 ? "pinned\(notice)" : "\(number)"
+            let title = number <= 0 ? "【置顶】关于开展年度工作的通知（第\(notice + 1)号）" : "第\(number)号工作动态"
+            let date = number <= 0 ? "2025-01-0\(notice % 9 + 1)" : day(number)
             let html = """
                 <!DOCTYPE html><html><head><meta charset="utf-8"><title>\(title)_示例市人民政府</title>
                 <meta name="ArticleTitle" content="\(title)"><meta name="PubDate" content="\(date) 09:30"></head><body>
@@ -83,15 +100,16 @@ struct ListingPaginationDepthTests {
             fetcher: CurlHTTPFetcher(timeoutSeconds: 10), logger: logger)
     }
 
-    /// Neither the pinned notice nor the back catalogue misleads the reading.
+    /// Neither pinned notices (one, or half of page 1) nor the back catalogue mislead the reading.
     ///
     /// All 14 articles of the week are new, the four on page 2 included (the oldest date on page 1 stopped it
     /// before). A week later nothing is new: the back catalogue of
     /// pages 2–4 that the second run reads (its `late_days` grace) was recorded as seen on the first fetch, not
     /// taken for late additions then (before, the second issue carried the older articles of pages 2 and 3).
-    @Test func aPinnedNoticeAndTheBackCatalogueBeyondPageOne() async throws {
+    @Test(arguments: [1, 10])
+    func pinnedNoticesAndTheBackCatalogueBeyondPageOne(pinned: Int) async throws {
         let folder = try TemporaryFolder()
-        try Self.writeSite(in: folder.file("site"))
+        try Self.writeSite(in: folder.file("site"), pinned: pinned)
         let server = try HTTPTestServer(folder: folder, root: folder.file("site"))
         defer { server.server.stop() }
         let newsletter = try Self.newsletter(
@@ -101,6 +119,7 @@ struct ListingPaginationDepthTests {
         #expect(first.failedSources.isEmpty, "\(first.failedSources)")
         let week = try await newsletter.selectNew(now: Self.firstRun).map(\.title)
         #expect(Set(week) == Set((1...14).map { "第\($0)号工作动态" }), "\(week)")
+        #expect(!week.contains("领导信息"))
 
         let second = await newsletter.fetchAll(now: Self.secondRun)
         #expect(second.failedSources.isEmpty, "\(second.failedSources)")
@@ -189,18 +208,23 @@ struct ListingPaginationDepthTests {
     }
 
     @Test(arguments: [
-        // Newest first, the last one still inside: read on.
         ([10, 9, 8], true),
-        // A pinned old item on top does not stop it.
-        ([-400, 10, 9, 8], true),
-        // Most of the page is older: the boundary was on this page.
-        ([10, 9, -3, -4, -5], false),
-        // An old item re-posted at the bottom, but most of the page is inside.
-        ([10, 9, 8, 7, -300], true),
+        // Old notices pinned on the page, one or half of it, do not stop it.
+        ([10, 9, 8, -400], true),
+        ([10, 9, -400, -401, -402], true),
+        // The boundary is on this page: one more page is read.
+        ([10, 9, -3, -4, -5], true),
+        // All older, or only an event pinned for next year: stop.
+        ([-3, -4, -5], false),
+        ([400, -3], false),
         ([], false),
     ])
     func aPageReachesIntoTheWindow(days: [Int], expected: Bool) {
-        let dates = days.map { Self.firstRun.addingTimeInterval(Double($0) * 86_400) }
-        #expect(SourceFetcher.reachesInto(dates, earliest: Self.firstRun) == expected)
+        // Days after `firstRun` − 20; the window reaches back 20 days and 1 day ahead.
+        let dates = days.map { Self.firstRun.addingTimeInterval(Double($0 - 20) * 86_400) }
+        let earliest = Self.firstRun.addingTimeInterval(-20 * 86_400)
+        #expect(
+            SourceFetcher.reachesInto(dates, earliest: earliest, latest: Self.firstRun.addingTimeInterval(86_400))
+                == expected)
     }
 }
