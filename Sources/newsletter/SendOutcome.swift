@@ -84,6 +84,12 @@ struct SendOutcome {
         return lines
     }
 
+    /// How many articles the trimmed message leaves out, and where they are.
+    var omittedNote: String {
+        "\(report.omittedArticles) of them not listed in the message (trimmed to html_budget_bytes)"
+            + (config.archiveURL == nil ? "" : "; the issue's web page lists them")
+    }
+
     var progress: [String] {
         var lines: [String] = []
         if report.requeuedUncertain > 0 {
@@ -101,18 +107,12 @@ struct SendOutcome {
             lines.append(
                 "dry run: would send \"\(report.subject ?? "")\" with \(report.articleCount) article(s)\(active ?? ""); nothing sent or recorded"
             )
-            if report.omittedArticles > 0 {
-                lines.append(
-                    "\(report.omittedArticles) of them only on the issue's web page (the message is trimmed to html_budget_bytes)"
-                )
-            }
+            if report.omittedArticles > 0 { lines.append(omittedNote) }
             return lines
         } else if let id = report.digestID {
             lines.append(
                 "digest \(id): \"\(report.subject ?? "")\", \(report.articleCount) article(s)"
-                    + (report.omittedArticles > 0
-                        ? ", \(report.omittedArticles) of them only on the issue's web page (the message is trimmed to html_budget_bytes)"
-                        : ""))
+                    + (report.omittedArticles > 0 ? ", " + omittedNote : ""))
         }
         let delivery = report.delivery
         if delivery.accepted + delivery.permanentFailures + delivery.uncertain + report.pending > 0 {

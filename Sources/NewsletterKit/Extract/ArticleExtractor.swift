@@ -121,7 +121,7 @@ extension ArticleExtractor {
         let truncated = link.hasSuffix("…") || link.hasSuffix("...") || link.hasSuffix("..")
         if p == l { return page }
         if truncated {
-            if p.hasPrefix(l) || p.contains(l) { return page }
+            if p.contains(l) { return page }
             // The page's headline is something else (the site's name): a line of the text that completes the link.
             for line in body.split(whereSeparator: \.isNewline).prefix(12) {
                 let text = line.trimmingCharacters(in: .whitespaces)

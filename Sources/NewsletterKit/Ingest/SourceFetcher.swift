@@ -186,7 +186,8 @@ public struct SourceFetcher: Sendable {
     ///   - source: the source's settings (`max_pages`, selectors, time zone).
     ///   - now: the run's time.
     ///   - earliest: links dated from here on get their article page fetched (they can be new).
-    ///   - paginateTo: following pages are read while they reach back this far (``reachesInto(_:earliest:)``);
+    ///   - paginateTo: following pages are read while they reach back this far
+    ///     (``reachesInto(_:earliest:latest:)``);
     ///     older links are recorded as seen.
     ///   - windowStart: the lookback window's start: stopping at `max_pages` while a page still reaches into
     ///     the window is warned about (articles beyond it are never read).
@@ -354,11 +355,10 @@ public struct SourceFetcher: Sendable {
         if candidate.feedArticle == nil || article.publishedAt == nil {
             // A day the page does not state as its own, more than a day away from the listing's date for the link,
             // is another item's (a new-user trial's article took its 往期回顾 list's 11-02 and was never sent).
-            let unstatedElsewhere =
-                !extracted.publishedIsStated
-                && zip(extracted.published.map { [$0] } ?? [], candidate.published.map { [$0] } ?? []).contains {
-                    abs($0.timeIntervalSince($1)) > 36 * 3600
-                }
+            var unstatedElsewhere = false
+            if !extracted.publishedIsStated, let onPage = extracted.published, let listed = candidate.published {
+                unstatedElsewhere = abs(onPage.timeIntervalSince(listed)) > 36 * 3600
+            }
             if let published = extracted.published, !unstatedElsewhere {
                 // The page's time of day refines the listing's day; a page showing only a day keeps it a day.
                 article.publishedAt = published

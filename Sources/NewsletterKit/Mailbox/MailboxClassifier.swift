@@ -41,7 +41,8 @@ public struct BounceNotice: Sendable, Equatable {
 
     private static let addressGoneWords = [
         "user unknown", "unknown user", "no such user", "no such mailbox", "does not exist", "doesn't exist",
-        "mailbox not found", "mailbox unavailable", "recipient not found", "invalid recipient", "unknown recipient",
+        // Not "mailbox unavailable": Microsoft says it of blocked senders too.
+        "mailbox not found", "recipient not found", "invalid recipient", "unknown recipient",
         "address not found", "no mailbox", "用户不存在", "邮箱不存在", "地址不存在",
     ]
 

@@ -105,7 +105,8 @@ public enum StarterFiles: Sendable {
         # list_id: weekly.news.example.com
         # How many days back an article's publish time may lie to count as new.
         lookback_days: 7
-        # The zone for dates shown in the digest and for sources that write times without one (IANA name).
+        # The zone of the issue's date (Subject, archive), of `status`, and of sources that write times without
+        # one (IANA name). An article's time is shown in its source's zone (a source's own `timezone` below).
         timezone: UTC
         # On a source's first run its back catalogue is recorded as seen; at most this many of its recent
         # articles go into the first digest.

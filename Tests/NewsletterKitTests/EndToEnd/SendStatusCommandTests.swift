@@ -192,7 +192,8 @@ struct SendStatusCommandTests {
         let now = "2026-10-12T08:00:00+08:00"
         let run = try newsletter(["send", "--dry-run", "--config", file.path, "--now", now])
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
-        #expect(run.stdout.contains("of them only on the issue's web page"), "\(run.stdout)")
+        #expect(
+            run.stdout.contains("of them not listed in the message (trimmed to html_budget_bytes)"), "\(run.stdout)")
         #expect(run.stderr.contains("WARNING: ") && run.stderr.contains("without archive_url"), "\(run.stderr)")
     }
 

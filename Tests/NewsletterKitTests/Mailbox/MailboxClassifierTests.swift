@@ -124,6 +124,12 @@ struct MailboxClassifierTests {
         // 5.7.1 for an address that does not exist (a re-trial's Postfix answer) is hard.
         ("5.7.1", "smtp; 550 5.7.1 <q048@example.org>: Recipient address rejected: User unknown", false),
         ("5.7.1", "smtp; 550 5.7.1 No such user here", false),
+        // Microsoft's block says "mailbox unavailable" too: still blocked.
+        (
+            "5.7.1",
+            "smtp; 550 5.7.1 Service unavailable, Client host [192.0.2.10] blocked using Spamhaus. Requested action not taken: mailbox unavailable",
+            true
+        ),
     ])
     func senderBlame(status: String, diagnostic: String, blocked: Bool) {
         let notice = BounceNotice(recipient: "a@example.com", status: status, diagnostic: diagnostic)
