@@ -231,7 +231,7 @@ public struct SourceFetcher: Sendable {
                 let inWindow = link.date.map { $0 >= earliest } ?? (knownSource || pages == 1)
                 candidates.append(
                     Candidate(
-                        key: Self.canonicalKey(link.url), url: link.url, title: link.title, published: link.date,
+                        key: ArticleURL.canonicalKey(link.url), url: link.url, title: link.title, published: link.date,
                         dateOnly: link.dateOnly, feedArticle: nil, fetchPage: inWindow))
             }
             // Follow pagination while the page still reaches into the window (and its late grace).
@@ -421,11 +421,5 @@ public struct SourceFetcher: Sendable {
     /// "redirected from …" when `final` differs from `requested` (secret query values redacted).
     static func redirectNote(_ requested: URL, _ final: URL) -> String? {
         requested == final ? nil : "redirected from \(URLRedaction.redacted(requested))"
-    }
-
-    /// The identity of a page: the URL without its scheme (http and https are the same page),
-    /// host lowercased, default port, fragment and common tracking parameters removed.
-    static func canonicalKey(_ url: URL) -> String {
-        ArticleURL.canonicalKey(url)
     }
 }

@@ -28,6 +28,12 @@ struct InboundMessage: Sendable {
         }
     }
 
+    /// The header fields of a block of `Name: value` lines that is a part's whole text (a delivery-status or
+    /// feedback-report block, `text/rfc822-headers`), unfolded as a message's headers are.
+    static func fields(of text: String) -> [(name: String, value: String)] {
+        InboundMessage(Array((text.trimmingCharacters(in: .newlines) + "\n\n").utf8)).headers
+    }
+
     /// The first value of the header `name` (case-insensitive), trimmed.
     func header(_ name: String) -> String? {
         let wanted = name.lowercased()

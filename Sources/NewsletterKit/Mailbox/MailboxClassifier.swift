@@ -118,18 +118,14 @@ public enum MailboxClassifier: Sendable {
 
     static func classify(_ message: InboundMessage, unsubscribePrefix: String) -> MailboxClassification {
         let (type, parameters) = message.contentType
+        let reportType = type == "multipart/report" ? parameters["report-type"]?.lowercased() : nil
         if type == "multipart/report",
-            parameters["report-type"]?.lowercased() == "delivery-status"
-                || message.allParts.contains(where: { isStatusPart($0.contentType.type) })
+            reportType == "delivery-status" || message.allParts.contains(where: { isStatusPart($0.contentType.type) })
         {
             return deliveryStatusNotification(message)
         }
-        if type == "multipart/report", parameters["report-type"]?.lowercased() == "feedback-report" {
-            return feedbackReport(message)
-        }
-        if type == "multipart/report", parameters["report-type"]?.lowercased() == "disposition-notification" {
-            return .autoReply  // a read receipt (RFC 8098)
-        }
+        if reportType == "feedback-report" { return feedbackReport(message) }
+        if reportType == "disposition-notification" { return .autoReply }  // a read receipt (RFC 8098)
         if looksLikeBounce(message) {
             return plainBounce(message)
         }
@@ -160,8 +156,8 @@ public enum MailboxClassifier: Sendable {
     // MARK: - RFC 5965
 
     private static func feedbackReport(_ message: InboundMessage) -> MailboxClassification {
-        let fields = message.allParts.filter { $0.contentType.type == "message/feedback-report" }.flatMap { part in
-            InboundMessage(Array((part.decodedText.trimmingCharacters(in: .newlines) + "\n\n").utf8)).headers
+        let fields = message.allParts.filter { $0.contentType.type == "message/feedback-report" }.flatMap {
+            InboundMessage.fields(of: $0.decodedText)
         }
         let type = fields.first { $0.name.lowercased() == "feedback-type" }?.value.lowercased()
             .trimmingCharacters(in: .whitespaces)
@@ -183,7 +179,7 @@ public enum MailboxClassifier: Sendable {
             let blocks = part.decodedText.replacingOccurrences(of: "\r\n", with: "\n")
                 .components(separatedBy: "\n\n")
             for block in blocks.dropFirst() {  // the first block is per-message
-                let fields = InboundMessage(Array((block.trimmingCharacters(in: .newlines) + "\n\n").utf8)).headers
+                let fields = InboundMessage.fields(of: block)
                 func field(_ name: String) -> String? {
                     fields.first { $0.name.lowercased() == name }?.value.trimmingCharacters(in: .whitespaces)
                 }
@@ -346,7 +342,7 @@ public enum MailboxClassifier: Sendable {
         for part in message.allParts.dropFirst() {
             let type = part.contentType.type
             if type == "text/rfc822-headers" {
-                add(InboundMessage(Array((part.decodedText + "\n\n").utf8)).header("Message-ID"))
+                add(InboundMessage.fields(of: part.decodedText).first { $0.name.lowercased() == "message-id" }?.value)
             } else if part.header("Message-ID") != nil, part.header("From") != nil {
                 add(part.header("Message-ID"))  // the nested message of a message/rfc822 part
             }

@@ -93,7 +93,7 @@ public struct MailboxReader: Sendable {
     }
 
     private enum Action {
-        case bounces([BounceRecord])
+        case bounce(BounceRecord)
         case blocked(BounceRecord)
         case unsubscribe(String)
         case complaint(email: String)
@@ -106,6 +106,10 @@ public struct MailboxReader: Sendable {
         let prefix = "unsubscribe-\(listPart)-"
         var done: [MailboxMessageReference] = []
         var actions: [(reference: MailboxMessageReference, key: String, action: Action)] = []
+        // The delivery a report is about: the first of its candidate Message-IDs that we sent.
+        func ourDelivery(_ ids: [String]) throws -> Delivery? {
+            try ids.lazy.compactMap { try database.delivery(messageID: $0) }.first
+        }
         for reference in try mailbox.unprocessed() {
             report.examined += 1
             let bytes = try mailbox.fetch(reference)
@@ -117,7 +121,7 @@ public struct MailboxReader: Sendable {
             }
             switch MailboxClassifier.classify(bytes, unsubscribePrefix: prefix) {
             case .bounce(let notices, let ids):
-                guard let delivery = try ids.lazy.compactMap({ try database.delivery(messageID: $0) }).first else {
+                guard let delivery = try ourDelivery(ids) else {
                     let named = notices.compactMap { notice in notice.recipient.map { "\($0), \(notice.status)" } }
                     let about = named.isEmpty ? "a bounce" : "a bounce (\(named.joined(separator: "; ")))"
                     let why =
@@ -132,9 +136,9 @@ public struct MailboxReader: Sendable {
                 let record = BounceRecord(
                     reportKey: key, email: delivery.email, digestID: delivery.digestId, permanent: notice.permanent,
                     status: notice.status, diagnostic: notice.diagnostic)
-                actions.append((reference, key, notice.severity == .blocked ? .blocked(record) : .bounces([record])))
+                actions.append((reference, key, notice.severity == .blocked ? .blocked(record) : .bounce(record)))
             case .complaint(let ids):
-                guard let delivery = try ids.lazy.compactMap({ try database.delivery(messageID: $0) }).first else {
+                guard let delivery = try ourDelivery(ids) else {
                     let why =
                         ids.isEmpty
                         ? "a spam complaint whose reported message carries no Message-ID"
@@ -161,56 +165,43 @@ public struct MailboxReader: Sendable {
         }
 
         // Bounces first (the soft-bounce rule counts them), then every list change in one batch.
-        let bounces = actions.flatMap { item -> [BounceRecord] in
-            if case .bounces(let records) = item.action { return records }
-            return []
+        let bounces = actions.compactMap { item -> BounceRecord? in
+            if case .bounce(let record) = item.action { return record }
+            return nil
         }
         try database.recordMailbox(bounces: bounces, processed: [], at: now)
-        var requests: [SubscriberRequest] = []
-        var requestOwners: [Int] = []  // index into actions, per request
-        // Per request: which report line it settles (hard or soft, and its index there).
-        var requestLines: [(hard: Bool, index: Int)?] = []
+        // Each list change with the action it came from (an index into `actions`) and, for a bounce, the report line
+        // it settles (hard or soft, and its index there).
+        var changes: [(request: SubscriberRequest, owner: Int, line: (hard: Bool, index: Int)?)] = []
         for (index, item) in actions.enumerated() {
             switch item.action {
-            case .bounces(let records):
-                for record in records {
-                    if record.permanent {
-                        report.hardBounces.append(line(record, "status set to bounced"))
-                        requests.append(.markBounced(email: record.email))
-                        requestOwners.append(index)
-                        requestLines.append((true, report.hardBounces.count - 1))
-                    } else {
-                        let limitReached = try database.bouncedOnLastDigests(record.email, limit: softBounceLimit)
-                        report.softBounces.append(
-                            line(record, "counted; \(softBounceLimit) digests in a row disable the address"))
-                        if limitReached {
-                            requests.append(.markBounced(email: record.email))
-                            requestOwners.append(index)
-                            requestLines.append((false, report.softBounces.count - 1))
-                        }
-                    }
+            case .bounce(let record) where record.permanent:
+                report.hardBounces.append(line(record, "status set to bounced"))
+                changes.append((.markBounced(email: record.email), index, (true, report.hardBounces.count - 1)))
+            case .bounce(let record):
+                let limitReached = try database.bouncedOnLastDigests(record.email, limit: softBounceLimit)
+                report.softBounces.append(
+                    line(record, "counted; \(softBounceLimit) digests in a row disable the address"))
+                if limitReached {
+                    changes.append((.markBounced(email: record.email), index, (false, report.softBounces.count - 1)))
                 }
             case .blocked(let record):
                 report.blocked.append(line(record, "not held against the address"))
             case .unsubscribe(let token):
-                requests.append(.unsubscribe(token: token))
-                requestOwners.append(index)
-                requestLines.append(nil)
+                changes.append((.unsubscribe(token: token), index, nil))
             case .complaint(let email):
-                requests.append(.complaint(email: email))
-                requestOwners.append(index)
-                requestLines.append(nil)
+                changes.append((.complaint(email: email), index, nil))
             case .nothing:
                 break
             }
         }
         let outcomes = try SubscriberRequests.apply(
-            requests, to: config.subscribersFile, tokens: try SubscriberTokens(config: config))
+            changes.map(\.request), to: config.subscribersFile, tokens: try SubscriberTokens(config: config))
         var unknown = Set<Int>()
         var list: SubscriberList?  // read once, for the status of an address a bounce left unchanged
-        for (position, outcome) in outcomes.enumerated() {
-            let owner = requestOwners[position]
-            if let (hard, index) = requestLines[position] {
+        for (change, outcome) in zip(changes, outcomes) {
+            let owner = change.owner
+            if let (hard, index) = change.line {
                 let result: String
                 switch outcome {
                 case .changed:
@@ -224,7 +215,7 @@ public struct MailboxReader: Sendable {
                 }
                 if hard { report.hardBounces[index].result = result } else { report.softBounces[index].result = result }
             }
-            switch (requests[position], outcome) {
+            switch (change.request, outcome) {
             case (.complaint, .changed(let email)), (.complaint, .unchanged(let email)):
                 report.complained.append(email)
             case (.markBounced, .changed(let email)):
@@ -243,7 +234,7 @@ public struct MailboxReader: Sendable {
         for (index, item) in actions.enumerated() where !unknown.contains(index) {
             let outcome: String
             switch item.action {
-            case .bounces(let records): outcome = records.first.map { "bounce \($0.status)" } ?? "bounce"
+            case .bounce(let record): outcome = "bounce \(record.status)"
             case .blocked(let record): outcome = "blocked \(record.status) \(record.email)"
             case .complaint(let email): outcome = "complaint \(email)"
             case .unsubscribe: outcome = "unsubscribe"

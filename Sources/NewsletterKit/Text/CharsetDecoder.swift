@@ -66,10 +66,12 @@ public enum CharsetDecoder: Sendable {
 
         var best: DecodedText?
         var tried: [CharsetLabel.Encoding] = []
-        let western = readsAsWestern(bytes)
-        let detection: [CharsetLabel.Encoding] = western ? [] : [.gb18030, .big5, .shiftJIS, .eucKR]
+        let detection: [CharsetLabel.Encoding] = [.gb18030, .big5, .shiftJIS, .eucKR]
         for encoding in labels + detection {
             guard !tried.contains(encoding) else { continue }
+            // Detection, once no label decoded cleanly: not for bytes that read as Western text (scanned only now,
+            // not for every labelled page).
+            if tried.count == labels.count, readsAsWestern(bytes) { break }
             tried.append(encoding)
             guard let result = decode(bytes, with: encoding) else { continue }
             if result.replacementCount == 0 { return result }

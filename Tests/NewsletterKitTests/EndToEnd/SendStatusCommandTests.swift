@@ -174,8 +174,8 @@ struct SendStatusCommandTests {
         #expect(!fetch.stdout.contains("outside the lookback window"), "\(fetch.stdout)")
     }
 
-    /// A busy week trimmed to `html_budget_bytes`: `send --dry-run` says how many articles only the web page
-    /// lists, and without `archive_url` warns that subscribers cannot reach them (a new-user trial's 150-article
+    /// A busy week trimmed to `html_budget_bytes`: `send --dry-run` says how many articles the message leaves
+    /// out, and without `archive_url` warns that subscribers cannot reach them (a new-user trial's 150-article
     /// week silently became 66 articles and "另有 84 篇。").
     @Test func aTrimmedDigestWithoutArchiveURLIsWarned() throws {
         let folder = try TemporaryFolder()

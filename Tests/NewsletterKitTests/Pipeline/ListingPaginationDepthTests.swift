@@ -88,11 +88,13 @@ struct ListingPaginationDepthTests {
         }
     }
 
-    static func newsletter(_ folder: TemporaryFolder, base: String, maxPages: Int = 5, logger: Logger) throws
-        -> Newsletter
-    {
+    /// A newsletter of one listing source, `name` at `base` + `path`.
+    static func newsletter(
+        _ folder: TemporaryFolder, base: String, name: String = "通知公告", path: String = "/tzgg/index.html",
+        maxPages: Int = 5, logger: Logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+    ) throws -> Newsletter {
         try TestConfig.write(
-            in: folder, title: "通知公告", sources: [("通知公告", base + "/tzgg/index.html")],
+            in: folder, title: name, sources: [(name, base + path)],
             sourceOptions: ["    kind: listing", "    max_pages: \(maxPages)"],
             extra: ["unsubscribe_url: https://news.example.com/u?t={{token}}"])
         return try Newsletter(
@@ -112,8 +114,7 @@ struct ListingPaginationDepthTests {
         try Self.writeSite(in: folder.file("site"), pinned: pinned)
         let server = try HTTPTestServer(folder: folder, root: folder.file("site"))
         defer { server.server.stop() }
-        let newsletter = try Self.newsletter(
-            folder, base: server.base, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let newsletter = try Self.newsletter(folder, base: server.base)
 
         let first = await newsletter.fetchAll(now: Self.firstRun)
         #expect(first.failedSources.isEmpty, "\(first.failedSources)")
@@ -186,13 +187,7 @@ struct ListingPaginationDepthTests {
         ).write(to: site.appendingPathComponent("stated.html"))
         let server = try HTTPTestServer(folder: folder, root: folder.file("site"))
         defer { server.server.stop() }
-        try TestConfig.write(
-            in: folder, title: "综合信息", sources: [("综合信息", server.base + "/zhxx/index.html")],
-            sourceOptions: ["    kind: listing"], extra: ["unsubscribe_url: https://news.example.com/u?t={{token}}"])
-        let newsletter = try Newsletter(
-            config: try NewsletterConfig.load(from: folder.file("newsletter.yml")),
-            fetcher: CurlHTTPFetcher(timeoutSeconds: 10),
-            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let newsletter = try Self.newsletter(folder, base: server.base, name: "综合信息", path: "/zhxx/index.html")
         _ = await newsletter.fetchAll(now: Self.firstRun)
         let stored = Dictionary(
             try await newsletter.database.allArticles().map { ($0.title, $0.publishedAt) },

@@ -93,7 +93,7 @@ struct ArticleSelectorTests {
         ("http://www.example.gov.cn/show.php?id=9&sid=2", "//www.example.gov.cn/show.php?id=9&sid=2"),
     ])
     func sessionIDsAreNotIdentity(url: String, key: String) throws {
-        #expect(SourceFetcher.canonicalKey(try #require(URL(string: url))) == key)
+        #expect(ArticleURL.canonicalKey(try #require(URL(string: url))) == key)
     }
 
     @Test func sentKeysAndFingerprintsAreNeverNew() {
