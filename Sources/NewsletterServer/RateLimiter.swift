@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NewsletterKit
 
 /// A sliding-window limit per key (a client, an address): at most ``limit`` events per ``window``.
 ///
@@ -11,7 +11,7 @@ final class RateLimiter: Sendable {
     /// The window, in seconds.
     let window: TimeInterval
     let maxKeys: Int
-    private let events = Mutex<[String: [Date]]>([:])
+    private let events = LockedValue<[String: [Date]]>([:])
 
     init(limit: Int, window: TimeInterval, maxKeys: Int = 100_000) {
         self.limit = limit

@@ -116,7 +116,7 @@ public struct DigestSender: Sendable {
         let database = self.database
         // Each claimed page's rows are looked up once, when the page is claimed, and handed to the
         // message builder here: memory holds the pages in flight, never the list.
-        let claimed = Mutex<[String: Subscriber]>([:])
+        let claimed = LockedValue<[String: Subscriber]>([:])
         // Deliveries whose address left the list since the digest was frozen (a resume): settled by the claim.
         let leftBefore = Atomic(0)
         // One read of the snapshot per page.
@@ -144,7 +144,7 @@ public struct DigestSender: Sendable {
             // fail, so does the next write (finishing the digest), which reports the state file.
             defer { try? recorder.finish() }
             // The first page, then the next ones as the sessions use them up.
-            let cursor = Mutex((page: Optional(first.deliveries), next: first.next))
+            let cursor = LockedValue((page: Optional(first.deliveries), next: first.next))
             let pages: @Sendable () throws -> [DeliveryEngine.Job] = {
                 try cursor.withLock { cursor in
                     // Pages whose every address has left the list are read past.

@@ -1,5 +1,4 @@
 public import Foundation
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -38,7 +37,7 @@ public final class SubscriberListCache: Sendable {
     public let file: URL
     /// The tokens rows are indexed under.
     public let tokens: SubscriberTokens?
-    private let state = Mutex<Snapshot?>(nil)
+    private let state = LockedValue<Snapshot?>(nil)
 
     /// A cache for `file`; nothing is read until the first call.
     public init(file: URL, tokens: SubscriberTokens?) {
