@@ -412,7 +412,9 @@ class Handler:
                 drop = r
         auth_user = session.auth_data.login.decode("utf-8", "replace") \
             if session.authenticated and isinstance(session.auth_data, LoginPassword) else None
-        server.log("message", seq=seq, file=name,
+        # buffered: bytes that had already arrived behind the end of data (the next envelope, RFC 2920 §3.1)
+        buffered = len(server._reader._buffer) if server._reader is not None else 0
+        server.log("message", seq=seq, file=name, buffered=buffered,
                    reply=None if drop and drop.get("before_reply") else reply,
                    mail_options=list(envelope.mail_options),
                    rcpt_options=list(envelope.rcpt_options),

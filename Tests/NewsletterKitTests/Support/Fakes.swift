@@ -38,6 +38,8 @@ final class RecordingTransport: MailTransport {
     let sessions = LockedValue(0)
     /// The commit point each message was sent with, in order.
     let commitPoints = LockedValue<[CommitPoint]>([])
+    /// What each `send` was told would come next (`announceNext`), in call order.
+    let announced = LockedValue<[NextMessage?]>([])
     let script: LockedValue<[String: [SMTPOutcome]]>
 
     /// Called for every message after its commit point, where the real server would take it.
@@ -65,10 +67,12 @@ final class RecordingTransport: MailTransport {
         /// `whileAwaitingReply` after the delivery.
         func send<Failure: Error>(
             envelopeSender: String, recipient: String, message: [UInt8], commitPoint: CommitPoint,
-            beforeEndOfData: () throws(Failure) -> Void, whileAwaitingReply: () -> Void
+            beforeEndOfData: () throws(Failure) -> Void, announceNext: () -> NextMessage?,
+            whileAwaitingReply: () -> Void
         ) throws(Failure) -> SMTPOutcome {
             owner.commitPoints.withLock { $0.append(commitPoint) }
             try beforeEndOfData()
+            owner.announced.withLock { $0.append(announceNext()) }
             owner.atDelivery?(recipient)
             whileAwaitingReply()
             let scripted = owner.script.withLock { script -> SMTPOutcome? in

@@ -8,7 +8,9 @@ import Foundation
 /// and login policies hold, case 25), and the server's EHLO reply is read through its debug callback. The
 /// transaction itself — `MAIL FROM`, `RCPT TO`, `DATA`, the dot-stuffed message and its end — is written here,
 /// because libcurl 7.88 sends those commands in lock-step. When the server offers `PIPELINING` (RFC 2920) the
-/// three commands go out in one write and their replies are read in order; otherwise one command at a time.
+/// three commands go out in one write and their replies are read in order; otherwise one command at a time. With
+/// `PIPELINING`, the envelope of the next message, when the caller announces it, goes out in the same write as this
+/// message's data and end (RFC 2920 §3.1: message content may start a group): one round trip per message.
 ///
 /// How replies become outcomes (``SMTPOutcome``):
 /// - `MAIL`, `RCPT` or `DATA` refused: the first refusal decides (4xx temporary, 5xx permanent). With
@@ -34,8 +36,10 @@ final class CurlSMTPSession: MailSession {
     }
 
     deinit {
-        // A connection in step says goodbye (RFC 5321 §4.1.1.10); its reply is waited for briefly.
-        guard let connection else { return }
+        // A connection in step says goodbye (RFC 5321 §4.1.1.10); its reply is waited for briefly. One with an
+        // announced transaction (DATA may have been answered 354) is closed as it is: the server discards that
+        // unfinished transaction.
+        guard let connection, connection.announced == nil else { return }
         let deadline = ContinuousClock.now + .seconds(min(2, settings.timeoutSeconds))
         try? connection.write(Array("QUIT\r\n".utf8), deadline: deadline)
         _ = try? connection.readReply(deadline: deadline)
@@ -59,7 +63,7 @@ final class CurlSMTPSession: MailSession {
 
     func send<Failure: Error>(
         envelopeSender: String, recipient: String, message: [UInt8], commitPoint point: CommitPoint,
-        beforeEndOfData: () throws(Failure) -> Void, whileAwaitingReply: () -> Void
+        beforeEndOfData: () throws(Failure) -> Void, announceNext: () -> NextMessage?, whileAwaitingReply: () -> Void
     ) throws(Failure) -> SMTPOutcome {
         var pending = true
         // At most once; `send` calls it last in case no earlier step did.
@@ -77,19 +81,30 @@ final class CurlSMTPSession: MailSession {
         }
         let outcome = try attempt(
             envelopeSender: envelopeSender, recipient: recipient, message: message,
-            commitPoint: commitPoint, at: point, awaitingReply: whileAwaitingReply)
+            commitPoint: commitPoint, at: point, announceNext: announceNext, awaitingReply: whileAwaitingReply)
         try commitPoint()
         return outcome
     }
 
-    /// The steps of ``send(envelopeSender:recipient:message:commitPoint:beforeEndOfData:whileAwaitingReply:)``.
+    /// The steps of
+    /// ``send(envelopeSender:recipient:message:commitPoint:beforeEndOfData:announceNext:whileAwaitingReply:)``.
     ///
     /// `commitPoint` is called where a transaction reaches `point`
-    /// (``transaction(on:envelope:message:reused:commitPoint:at:awaitingReply:)``).
+    /// (``transaction(on:envelope:message:reused:announced:commitPoint:at:announceNext:awaitingReply:)``).
     private func attempt<Failure: Error>(
         envelopeSender: String, recipient: String, message: [UInt8], commitPoint: () throws(Failure) -> Void,
-        at point: CommitPoint, awaitingReply: () -> Void
+        at point: CommitPoint, announceNext: () -> NextMessage?, awaitingReply: () -> Void
     ) throws(Failure) -> SMTPOutcome {
+        // A transaction announced behind the last message is this one, or the connection goes (its server discards
+        // the unfinished transaction): it is never left for a later call to misread.
+        let announced =
+            connection?.announced
+            == SMTPConnection.Announcement(
+                message: NextMessage(recipient: recipient, size: message.count), envelopeSender: envelopeSender)
+        if connection?.announced != nil, !announced { connection = nil }
+        connection?.announced = nil
+        var entered = false
+        defer { if announced, !entered { connection = nil } }
         if let problem = Self.envelopeProblem(envelopeSender) ?? Self.envelopeProblem(recipient) {
             return .fatal(reply: problem)
         }
@@ -112,27 +127,22 @@ final class CurlSMTPSession: MailSession {
             return .permanentFailure(code: 0, reply: "not sent: \(error)")
         }
         var reused = true
-        if let open = connection, !open.isIdleAndOpen { connection = nil }
+        // A connection with replies waiting for an announced transaction is not idle, and need not be.
+        if !announced, let open = connection, !open.isIdleAndOpen { connection = nil }
         if connection == nil {
             reused = false
             if let failure = connect() { return failure }
         }
         guard var current = connection else { return .fatal(reply: "no SMTP connection") }
-        // SMTPUTF8 (RFC 6531) only for a UTF-8 local part, and only towards a server that offers it; without it,
-        // no byte ≥ 0x80 is sent.
-        let needsSMTPUTF8 = mailbox.requiresSMTPUTF8 || sender.requiresSMTPUTF8
-        if needsSMTPUTF8, !(Self.libcurlSpeaksSMTPUTF8 && current.offers("SMTPUTF8")) {
-            let who = sender.requiresSMTPUTF8 ? "the envelope sender \(sender.email)" : recipient
-            return .permanentFailure(
-                code: 0,
-                reply:
-                    "not sent: \(who) has a non-ASCII local part, which needs SMTPUTF8 (RFC 6531), and \(settings.url.host ?? "the server") does not offer SMTPUTF8"
-            )
+        let envelope: Envelope
+        switch self.envelope(sender: sender, senderGiven: envelopeSender, recipient: mailbox, on: current) {
+        case .success(let made): envelope = made
+        case .failure(let refusal): return refusal.outcome
         }
-        let envelope = Envelope(sender: sender.email, recipient: mailbox.email, smtpUTF8: needsSMTPUTF8)
+        entered = true
         switch try transaction(
-            on: current, envelope: envelope, message: message, reused: reused, commitPoint: commitPoint, at: point,
-            awaitingReply: awaitingReply)
+            on: current, envelope: envelope, message: message, reused: reused, announced: announced,
+            commitPoint: commitPoint, at: point, announceNext: announceNext, awaitingReply: awaitingReply)
         {
         case .done(let outcome, let keep):
             if !keep { connection = nil }
@@ -145,8 +155,8 @@ final class CurlSMTPSession: MailSession {
             guard let fresh = connection else { return .fatal(reply: "no SMTP connection") }
             current = fresh
             switch try transaction(
-                on: current, envelope: envelope, message: message, reused: false, commitPoint: commitPoint, at: point,
-                awaitingReply: awaitingReply)
+                on: current, envelope: envelope, message: message, reused: false, announced: false,
+                commitPoint: commitPoint, at: point, announceNext: announceNext, awaitingReply: awaitingReply)
             {
             case .done(let outcome, let keep):
                 if !keep { connection = nil }
@@ -161,9 +171,57 @@ final class CurlSMTPSession: MailSession {
     // MARK: - The transaction
 
     private struct Envelope {
-        var sender: String
+        var sender: MailAddress
+        /// The envelope sender as the caller gave it.
+        var senderGiven: String
         var recipient: String
         var smtpUTF8: Bool
+
+        /// `MAIL FROM` (with `SIZE` where offered, RFC 1870, and `SMTPUTF8` where needed), `RCPT TO`, `DATA`.
+        func commands(size: Int, on connection: SMTPConnection) -> [String] {
+            var mail = "MAIL FROM:<\(sender.email)>"
+            if connection.offers("SIZE") { mail += " SIZE=\(size)" }
+            if smtpUTF8 { mail += " SMTPUTF8" }
+            return [mail, "RCPT TO:<\(recipient)>", "DATA"]
+        }
+    }
+
+    /// An envelope that cannot go to this server, as the outcome for its message.
+    private struct EnvelopeRefusal: Error {
+        var outcome: SMTPOutcome
+    }
+
+    /// The envelope as it goes on the wire; a refusal when it needs SMTPUTF8 (RFC 6531: only for a UTF-8 local
+    /// part) and the server (or libcurl) does not offer it: without it, no byte ≥ 0x80 is sent.
+    private func envelope(
+        sender: MailAddress, senderGiven: String, recipient: MailAddress, on connection: SMTPConnection
+    ) -> Result<
+        Envelope, EnvelopeRefusal
+    > {
+        let needsSMTPUTF8 = recipient.requiresSMTPUTF8 || sender.requiresSMTPUTF8
+        if needsSMTPUTF8, !(Self.libcurlSpeaksSMTPUTF8 && connection.offers("SMTPUTF8")) {
+            let who = sender.requiresSMTPUTF8 ? "the envelope sender \(sender.email)" : recipient.email
+            return .failure(
+                EnvelopeRefusal(
+                    outcome: .permanentFailure(
+                        code: 0,
+                        reply:
+                            "not sent: \(who) has a non-ASCII local part, which needs SMTPUTF8 (RFC 6531), and \(settings.url.host ?? "the server") does not offer SMTPUTF8"
+                    )))
+        }
+        return .success(
+            Envelope(sender: sender, senderGiven: senderGiven, recipient: recipient.email, smtpUTF8: needsSMTPUTF8))
+    }
+
+    /// The envelope commands of the announced next message (same envelope sender), to follow this message's end of
+    /// data; `nil` when that message cannot be announced here (an address that is refused or needs what the server
+    /// lacks), which its own transaction then reports.
+    private func announcement(of next: NextMessage, sender: Envelope, on connection: SMTPConnection) -> [UInt8]? {
+        guard Self.envelopeProblem(next.recipient) == nil, let mailbox = try? MailAddress(email: next.recipient),
+            case .success(let envelope) = envelope(
+                sender: sender.sender, senderGiven: sender.senderGiven, recipient: mailbox, on: connection)
+        else { return nil }
+        return Array(envelope.commands(size: next.size, on: connection).joined(separator: "\r\n").utf8) + [0x0D, 0x0A]
     }
 
     private enum TransactionResult {
@@ -179,26 +237,28 @@ final class CurlSMTPSession: MailSession {
     ///
     /// `commitPoint` is called at `point`: once the first command is written (with pipelining, the whole envelope),
     /// or once the envelope is answered; in any case before the data. It may have been called by an earlier
-    /// transaction of the same `send`, and is then a no-op. `awaitingReply` is called once the end of
-    /// the data is written, before its reply is read.
+    /// transaction of the same `send`, and is then a no-op. When `announced`, the envelope was written behind the
+    /// previous message's end of data and only its replies are read here. `announceNext` is called once the
+    /// envelope is accepted, just before the data (with pipelining only); `awaitingReply` once the end of the data is
+    /// written, before its reply is read.
     private func transaction<Failure: Error>(
-        on connection: SMTPConnection, envelope: Envelope, message: [UInt8], reused: Bool,
-        commitPoint: () throws(Failure) -> Void, at point: CommitPoint, awaitingReply: () -> Void
+        on connection: SMTPConnection, envelope: Envelope, message: [UInt8], reused: Bool, announced: Bool,
+        commitPoint: () throws(Failure) -> Void, at point: CommitPoint, announceNext: () -> NextMessage?,
+        awaitingReply: () -> Void
     ) throws(Failure) -> TransactionResult {
         let clock = ContinuousClock()
         var transactionDeadline = clock.now + .seconds(settings.transactionTimeoutSeconds)
         func replyDeadline() -> ContinuousClock.Instant {
             min(clock.now + .seconds(settings.timeoutSeconds), transactionDeadline)
         }
-        var mail = "MAIL FROM:<\(envelope.sender)>"
-        if connection.offers("SIZE") { mail += " SIZE=\(message.count)" }
-        if envelope.smtpUTF8 { mail += " SMTPUTF8" }
-        let commands = [mail, "RCPT TO:<\(envelope.recipient)>", "DATA"]
+        let commands = envelope.commands(size: message.count, on: connection)
         var replies: [SMTPReply] = []
         var sent = 0
         let pipelining = connection.offers("PIPELINING")
         do {
-            if pipelining {
+            if announced {
+                sent = commands.count
+            } else if pipelining {
                 // RFC 2920 §3.1: MAIL, RCPT and DATA in one group; DATA ends it.
                 try connection.write(
                     Array(commands.joined(separator: "\r\n").utf8) + [0x0D, 0x0A], deadline: replyDeadline())
@@ -216,7 +276,7 @@ final class CurlSMTPSession: MailSession {
             transactionDeadline = clock.now + .seconds(settings.transactionTimeoutSeconds)
         }
         do {
-            if pipelining {
+            if pipelining || announced {
                 while replies.count < commands.count {
                     replies.append(try connection.readReply(deadline: replyDeadline()))
                 }
@@ -259,9 +319,19 @@ final class CurlSMTPSession: MailSession {
             let odd = replies.last?.lastLine ?? "no reply"
             return .done(.temporaryFailure(code: nil, reply: "unexpected reply to DATA: \(odd)"), keep: false)
         }
-        // The message. From here on a missing reply means "maybe delivered".
+        // The message, and behind its end the next message's envelope when one is announced (RFC 2920 §3.1). From
+        // here on a missing reply means "maybe delivered".
+        var data = DotStuffing.encode(message)
+        var next: SMTPConnection.Announcement?
+        if pipelining, let following = announceNext(),
+            let commands = announcement(of: following, sender: envelope, on: connection)
+        {
+            data.append(contentsOf: commands)
+            next = SMTPConnection.Announcement(message: following, envelopeSender: envelope.senderGiven)
+        }
         do {
-            try connection.write(DotStuffing.encode(message), deadline: transactionDeadline)
+            try connection.write(data, deadline: transactionDeadline)
+            connection.announced = next
         } catch {
             return .done(
                 .uncertain(
@@ -283,7 +353,11 @@ final class CurlSMTPSession: MailSession {
         }
         connection.transactions += 1
         if final.isPositiveCompletion { return .done(.accepted(reply: final.lastLine), keep: true) }
-        let keep = final.code != 421 && final.code >= 400 && reset(connection, deadline: replyDeadline())
+        // The reply to the end of data ends the transaction whatever its code (RFC 5321 §4.1.1.4): an announced
+        // envelope behind it starts the next one, which RSET would abort.
+        let keep =
+            final.code != 421 && final.code >= 400
+            && (connection.announced != nil || reset(connection, deadline: replyDeadline()))
         return .done(Self.outcome(final), keep: keep)
     }
 

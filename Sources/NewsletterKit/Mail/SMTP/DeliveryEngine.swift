@@ -6,14 +6,16 @@ public import Logging
 ///
 /// Each worker thread owns one ``MailSession`` (one libcurl handle, one connection reused across
 /// its messages) and does all its work between the server's replies
-/// (``MailSession/send(envelopeSender:recipient:message:commitPoint:beforeEndOfData:whileAwaitingReply:)``):
+/// (``MailSession/send(envelopeSender:recipient:message:commitPoint:beforeEndOfData:announceNext:whileAwaitingReply:)``):
 /// - the outcome of its previous message is submitted for recording as soon as the server answers
 ///   it, and its commit is waited for once the server has answered this message's envelope, before
 ///   its data (case 26): at most one unrecorded message per connection is ever delivered, and the
 ///   first session to commit in between commits the outcomes every session has submitted by then
 ///   (a single session, with nobody to share a commit with, waits while the envelope is answered);
-/// - its next message is taken and composed after this one's end of data, while the server takes
-///   it (when one may start at once; with a rate limit to wait for, after the reply).
+/// - its next message is taken and composed just before this one's data, and announced to the session,
+///   whose envelope then follows this message's end of data in the same write where the server offers
+///   `PIPELINING` (one round trip per message, as Postfix's own client sends); when none may start at
+///   once (a rate limit or a retry's time to wait for), after the reply.
 ///
 /// The workers are threads, not tasks: a session blocks its thread in libcurl's connect and in
 /// `poll` while it waits for the server, which must not tie up Swift's cooperative thread pool (as
@@ -265,15 +267,25 @@ public struct DeliveryEngine: Sendable {
                 }
                 return
             }
-            // The next job, taken and composed while the server answers this message's end of data when one
-            // may start at once (no rate limit or retry time to wait for), else after the reply.
+            // The next job, when one may start at once (no rate limit or retry time to wait for): taken and
+            // composed just before this message's data, so that its envelope can follow this message's end of data
+            // in the same write (with PIPELINING); else while the server answers the end of data; else after the
+            // reply.
             var following: Composed??
             let outcome: SMTPOutcome
             do {
                 outcome = try session.send(
                     envelopeSender: envelopeSender, recipient: item.job.recipient, message: message,
                     commitPoint: commitPoint, beforeEndOfData: recordUnrecorded,
-                    whileAwaitingReply: { following = take(wait: false).map { .some($0) } })
+                    announceNext: {
+                        guard let next = take(wait: false) else { return nil }
+                        following = .some(next)
+                        guard case .success(let bytes) = next.message else { return nil }
+                        return NextMessage(recipient: next.item.job.recipient, size: bytes.count)
+                    },
+                    whileAwaitingReply: {
+                        if following == nil { following = take(wait: false).map { .some($0) } }
+                    })
             } catch {
                 // The previous outcome could not be recorded; this message was not sent (it stays pending).
                 shared.stopRun { $0.report.recordingError = $0.report.recordingError ?? "\(error)" }

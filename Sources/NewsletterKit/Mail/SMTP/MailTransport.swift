@@ -23,20 +23,41 @@ public protocol MailSession: AnyObject {
     ///   - message: the complete RFC 5322 message, CRLF line ends, not dot-stuffed.
     ///   - commitPoint: where in the transaction `beforeEndOfData` is called.
     ///   - beforeEndOfData: work that must be done before this message can be delivered.
+    ///   - announceNext: called at most once, on the calling thread, after `beforeEndOfData` and just before the data
+    ///     is written, where the server offers `PIPELINING`: the next message this session will be asked to send, if
+    ///     it is known by then. Its envelope (`MAIL FROM` with `SIZE`, `RCPT TO`, `DATA`) then follows this message's
+    ///     end of data in the same write (RFC 2920 §3.1: message content may start a group), so that each message
+    ///     costs one round trip; its replies are read by the next call, which must be for that recipient (any other
+    ///     call, or none, drops the connection with the announced transaction unfinished: nothing is delivered).
     ///   - whileAwaitingReply: called at most once, on the calling thread, after the end of the data is written and
-    ///     before its reply is read: work to do while the server takes the message (the engine composes the next
-    ///     one there). Not called when the transaction ends before its data.
+    ///     before its reply is read: work to do while the server takes the message. Not called when the
+    ///     transaction ends before its data.
     /// - Returns: how the server answered: accepted, a temporary or permanent failure with its reply, an
     ///   uncertain delivery (no reply to the end of DATA), or a fatal failure that stops the run.
     /// - Throws: only what `beforeEndOfData` threw.
     func send<Failure: Error>(
         envelopeSender: String, recipient: String, message: [UInt8], commitPoint: CommitPoint,
-        beforeEndOfData: () throws(Failure) -> Void, whileAwaitingReply: () -> Void
+        beforeEndOfData: () throws(Failure) -> Void, announceNext: () -> NextMessage?, whileAwaitingReply: () -> Void
     ) throws(Failure) -> SMTPOutcome
 }
 
+/// The message a session will send next, as far as its envelope needs it
+/// (``MailSession/send(envelopeSender:recipient:message:commitPoint:beforeEndOfData:announceNext:whileAwaitingReply:)``).
+public struct NextMessage: Sendable, Equatable {
+    /// The single `RCPT TO` address.
+    public var recipient: String
+    /// The message's size in bytes as ``MailSession`` is given it (CRLF line ends, not dot-stuffed): the `SIZE`
+    /// parameter of `MAIL FROM` (RFC 1870 §3).
+    public var size: Int
+
+    public init(recipient: String, size: Int) {
+        self.recipient = recipient
+        self.size = size
+    }
+}
+
 /// Where in a mail transaction a session calls the work that must precede the end of the data
-/// (``MailSession/send(envelopeSender:recipient:message:commitPoint:beforeEndOfData:whileAwaitingReply:)``).
+/// (``MailSession/send(envelopeSender:recipient:message:commitPoint:beforeEndOfData:announceNext:whileAwaitingReply:)``).
 public enum CommitPoint: Sendable {
     /// Once the envelope (MAIL, RCPT, DATA; without pipelining, MAIL) is written, while the server answers it: the
     /// work overlaps the server's reply. For a single connection, where no other session's outcome can join a commit.
@@ -47,8 +68,8 @@ public enum CommitPoint: Sendable {
 }
 
 extension MailSession {
-    /// ``send(envelopeSender:recipient:message:commitPoint:beforeEndOfData:whileAwaitingReply:)`` at
-    /// ``CommitPoint/onceEnvelopeIsAnswered``.
+    /// ``send(envelopeSender:recipient:message:commitPoint:beforeEndOfData:announceNext:whileAwaitingReply:)`` at
+    /// ``CommitPoint/onceEnvelopeIsAnswered``, with no next message announced.
     public func send<Failure: Error>(
         envelopeSender: String, recipient: String, message: [UInt8],
         beforeEndOfData: () throws(Failure) -> Void, whileAwaitingReply: () -> Void
@@ -56,7 +77,18 @@ extension MailSession {
         try send(
             envelopeSender: envelopeSender, recipient: recipient, message: message,
             commitPoint: .onceEnvelopeIsAnswered,
-            beforeEndOfData: beforeEndOfData, whileAwaitingReply: whileAwaitingReply)
+            beforeEndOfData: beforeEndOfData, announceNext: { nil }, whileAwaitingReply: whileAwaitingReply)
+    }
+
+    /// ``send(envelopeSender:recipient:message:commitPoint:beforeEndOfData:announceNext:whileAwaitingReply:)`` with
+    /// no next message announced.
+    public func send<Failure: Error>(
+        envelopeSender: String, recipient: String, message: [UInt8], commitPoint: CommitPoint,
+        beforeEndOfData: () throws(Failure) -> Void, whileAwaitingReply: () -> Void
+    ) throws(Failure) -> SMTPOutcome {
+        try send(
+            envelopeSender: envelopeSender, recipient: recipient, message: message, commitPoint: commitPoint,
+            beforeEndOfData: beforeEndOfData, announceNext: { nil }, whileAwaitingReply: whileAwaitingReply)
     }
 
     /// Sends one message to one recipient with nothing to do on the way; see

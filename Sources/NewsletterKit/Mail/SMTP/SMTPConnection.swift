@@ -36,6 +36,16 @@ final class SMTPConnection {
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 1)
     /// Transactions completed on this connection.
     var transactions = 0
+    /// The next transaction, whose envelope (`MAIL`, `RCPT`, `DATA`) was written behind the last end of data and
+    /// whose replies are still to be read (RFC 2920 §3.1); `nil` when none was.
+    var announced: Announcement?
+
+    /// A transaction whose envelope went out behind the previous message's end of data.
+    struct Announcement: Equatable {
+        var message: NextMessage
+        /// As the caller gave it (`MAIL FROM`).
+        var envelopeSender: String
+    }
 
     /// Takes over a handle whose `CURLOPT_CONNECT_ONLY` transfer succeeded.
     /// - Throws: ``Failure/broken(_:)`` when libcurl has no socket for it.
