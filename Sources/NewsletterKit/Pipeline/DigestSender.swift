@@ -139,9 +139,11 @@ public struct DigestSender: Sendable {
             stop.setDelivering(true)
             defer { stop.setDelivering(false) }
             let logger = self.logger
-            let recorder = DeliveryRecorder(database: database, clock: clock, giveUpHours: smtp?.giveUpAfterHours ?? 48)
-            // Back to synchronous = FULL for the store's other writes, however the sessions stopped. Should that
-            // fail, so does the next write (finishing the digest), which reports the state file.
+            let recorder = try DeliveryRecorder(
+                database: database, clock: clock, giveUpHours: smtp?.giveUpAfterHours ?? 48)
+            // The outcomes still only in the outcome log go to the ledger (fsynced), however the sessions stopped
+            // (below, before the ledger is read again; here for a throw). Should that fail, they stay in the log
+            // for the next run.
             defer { try? recorder.finish() }
             // The first page, then the next ones as the sessions use them up.
             let cursor = LockedValue((page: Optional(first.deliveries), next: first.next))
@@ -201,6 +203,11 @@ public struct DigestSender: Sendable {
                         if final { counter.step() }
                     }
                 }
+            }
+            do {
+                try recorder.finish()
+            } catch {
+                report.recordingError = report.recordingError ?? "\(error)"
             }
             if let error = report.recordingError {
                 // The state cannot be written: stop here, without another write.

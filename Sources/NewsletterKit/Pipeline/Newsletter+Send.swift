@@ -93,6 +93,11 @@ extension Newsletter {
 
         if !dryRun {
             try database.checkWritable()
+            // Outcomes a stopped run left only in its outcome log, before any pending delivery is read.
+            let replayed = try database.replayOutcomeLog()
+            if replayed > 0 {
+                logger.notice("\(replayed) delivery outcome(s) that a stopped run had logged are now in the ledger")
+            }
             if resendUncertain { report.requeuedUncertain = try await database.resendUncertain(at: clock.now()) }
             let unfinished = try await database.unfinishedDigests()
             // A missing or emptied list (saved with only its header, a wrong file) would turn every pending

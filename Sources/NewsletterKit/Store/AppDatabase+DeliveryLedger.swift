@@ -2,7 +2,7 @@ public import Foundation
 import GRDB
 
 /// One attempt's outcome, as the ledger records it.
-public struct DeliveryAttempt: Sendable {
+public struct DeliveryAttempt: Sendable, Equatable {
     public var digestID: Int64
     public var email: String
     public var outcome: SMTPOutcome
@@ -195,21 +195,32 @@ extension AppDatabase {
         sync: Bool
     ) throws {
         guard !batch.isEmpty else { return }
+        try ledgerTransaction(sync: sync) { db in
+            for (attempt, date) in batch {
+                try Self.record(
+                    attempt, at: date, giveUpBefore: date.addingTimeInterval(-giveUpHours * 3600),
+                    giveUpHours: reportedHours ?? giveUpHours, db)
+            }
+        }
+    }
+
+    /// One transaction of the ledger's writes (`BEGIN IMMEDIATE` … `COMMIT`), rolled back on any error.
+    ///
+    /// Cached statements throughout: this runs on the send path, where compiling the pragmas, BEGIN and COMMIT
+    /// each time cost more than the UPDATE itself. The connection's default is FULL (every other write of the
+    /// store); NORMAL, once set, stays between these commits until the next FULL one or
+    /// `restoreFullSynchronous()` (switching for each commit cost a twentieth of the send path's CPU).
+    /// - Parameters:
+    ///   - sync: commit with `synchronous = FULL` (fsync), else `NORMAL`.
+    ///   - body: the writes.
+    /// - Throws: ``StoreError`` naming the file: the caller must stop sending.
+    func ledgerTransaction(sync: Bool, _ body: (Database) throws -> Void) throws {
         do {
             try writer.writeWithoutTransaction { db in
-                // Cached statements throughout: this runs once per outcome on the send path, where compiling
-                // the pragmas, BEGIN and COMMIT each time cost more than the UPDATE itself. The connection's
-                // default is FULL (every other write of the store); NORMAL, once set, stays between these
-                // commits until the next FULL one or `restoreFullSynchronous()` (switching for each commit
-                // cost a twentieth of the send path's CPU).
                 try Self.setSynchronous(full: sync, db, state: writerSynchronous)
                 try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
                 do {
-                    for (attempt, date) in batch {
-                        try Self.record(
-                            attempt, at: date, giveUpBefore: date.addingTimeInterval(-giveUpHours * 3600),
-                            giveUpHours: reportedHours ?? giveUpHours, db)
-                    }
+                    try body(db)
                     try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
                 } catch {
                     // Nothing of the batch stays half-written (a failed COMMIT may leave the transaction open).
@@ -256,13 +267,13 @@ extension AppDatabase {
         }
     }
 
-    private static func setSynchronous(full: Bool, _ db: Database, state: WriterSynchronous) throws {
+    static func setSynchronous(full: Bool, _ db: Database, state: WriterSynchronous) throws {
         guard state.isFull != full else { return }
         try db.cachedStatement(sql: full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL").execute()
         state.isFull = full
     }
 
-    private static func record(
+    static func record(
         _ attempt: DeliveryAttempt, at date: Date, giveUpBefore: Date, giveUpHours: Double, _ db: Database
     ) throws {
         let settled: Delivery.Status?

@@ -14,10 +14,11 @@ import Glibc
 /// ## Durability
 /// The file is in WAL mode with `synchronous = FULL` by default: a committed transaction is fsynced
 /// to the write-ahead log before the commit returns (freezing a digest, finishing it, articles).
-/// Delivery outcomes during a send are the exception: ``DeliveryRecorder`` commits them (group
-/// commit) with `synchronous = NORMAL`, which survives a process kill at once (the log is in the
-/// operating system's page cache) but not necessarily a power cut, and fsyncs every second or
-/// every 1,000 outcomes. So a kill -9 costs at most the one message in flight per connection; a
+/// Delivery outcomes during a send are the exception: ``DeliveryRecorder`` appends each to the
+/// outcome log (``OutcomeLog``, `STATE-outcomes`), which survives a process kill at once (it is in the
+/// operating system's page cache) but not necessarily a power cut, fsyncs it every second or every
+/// 1,000 outcomes, and applies it to the ledger in batches at `synchronous = NORMAL` (the last one
+/// fsynced). So a kill -9 costs at most the one message in flight per connection; a
 /// power cut at most the last second's (at most 1,000) records, whose people get a second copy.
 public struct AppDatabase: Sendable {
     /// The connection pool (WAL) or queue (in memory).
@@ -26,6 +27,9 @@ public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
     /// The state file, for error messages (`:memory:` for tests).
     public let path: String
+    /// The outcome log (``OutcomeLog``): `STATE-outcomes` beside the state file; for an in-memory database, a file of
+    /// its own in the temporary folder.
+    let outcomeLogPath: String
     /// The writer connection's `synchronous` setting, as the ledger's commits left it.
     let writerSynchronous = WriterSynchronous()
 
@@ -38,6 +42,7 @@ public struct AppDatabase: Sendable {
     ///   never a fresh start.
     public init(file: URL, busyTimeout: TimeInterval = 10) throws {
         path = file.path
+        outcomeLogPath = file.path + "-outcomes"
         do {
             try FileManager.default.createDirectory(
                 at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -65,6 +70,9 @@ public struct AppDatabase: Sendable {
                 throw StoreError(path: file.path, reason: "the state database is corrupt (\(check ?? "no answer"))")
             }
             try Self.migrator.migrate(pool)
+            // GRDB's pool sets its writer to `synchronous = NORMAL` once it has switched to WAL, after
+            // `prepareDatabase` ran: the store's writes are FULL (fsynced at each commit) only from here on.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             writer = pool
         } catch let error as StoreError {
             throw error
@@ -84,6 +92,9 @@ public struct AppDatabase: Sendable {
     /// An in-memory database (tests).
     public init() throws {
         path = ":memory:"
+        outcomeLogPath =
+            FileManager.default.temporaryDirectory
+            .appendingPathComponent("newsletter-outcomes-\(UUID().uuidString)").path
         let queue = try DatabaseQueue()
         try Self.migrator.migrate(queue)
         writer = queue
@@ -122,7 +133,7 @@ public struct AppDatabase: Sendable {
     /// "attempt to write a readonly database", naming neither file (a new-user trial).
     /// - Throws: ``StoreError`` naming the file that is not writable and what to do.
     static func checkSidecarsWritable(of file: URL) throws {
-        for suffix in ["-wal", "-shm"] {
+        for suffix in ["-wal", "-shm", "-outcomes"] {
             let path = file.path + suffix
             guard access(path, W_OK) != 0, errno != ENOENT else { continue }
             throw StoreError(
@@ -229,6 +240,8 @@ public struct AppDatabase: Sendable {
         }
         // Issue 10: successful fetch times, for the window of a source back from an outage.
         registerSourceFetchMigration(&migrator)
+        // Issue 9: the outcome log's last entry applied to the delivery ledger.
+        registerOutcomeLogMigration(&migrator)
         return migrator
     }
 }

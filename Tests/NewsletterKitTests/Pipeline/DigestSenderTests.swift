@@ -33,8 +33,9 @@ struct DigestSenderTests {
     /// Recipients in ``lockedDatabaseStopsSendingAtOnce()``.
     static let lockedCount = 16
 
-    /// Issue 9, "database locked by another process": the outcome cannot be recorded, so sending
-    /// stops at once and the error names the state file.
+    /// Issue 9, "database locked by another process": the outcomes go to the outcome log, which the lock does not
+    /// touch; the ledger's tables cannot take them, so the run stops at the next batch (or reports it at its end) and
+    /// the error names the state file.
     ///
     /// Only the message in flight is unrecorded;
     /// the next run sends the rest, and nobody gets more than two copies (one person at most).
@@ -83,9 +84,11 @@ struct DigestSenderTests {
         let error = try #require(report.delivery.recordingError)
         #expect(error.contains(path), "\(error)")
         let sent = try smtp.acceptedRecipients()
-        #expect(sent.count >= 2 && sent.count < Self.lockedCount, "\(sent)")
+        #expect(sent.count >= 2, "\(sent)")
+        // Every outcome is in the outcome log (the ledger's tables could not take them while locked): applied now, at
+        // most the one message in flight went out without its record.
+        try newsletter.database.replayOutcomeLog()
         let accepted = try await newsletter.database.deliveries(digestID: 1).filter { $0.status == .accepted }
-        // At most the one message in flight went out without its record.
         #expect(sent.count - accepted.count <= 1)
 
         let rerun = try await newsletter.send(

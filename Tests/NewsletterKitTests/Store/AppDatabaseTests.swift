@@ -35,7 +35,7 @@ struct AppDatabaseTests {
         #expect(applied == Set(AppDatabase.migrator.migrations))  // every later migration applied on top of v1
     }
 
-    /// WAL with synchronous = FULL: a committed 250 is on disk when `record` returns.
+    /// WAL with synchronous = FULL on every connection, the writer's included: a commit is on disk when it returns.
     @Test func walWithFullSynchronous() throws {
         let folder = try TemporaryFolder()
         let database = try AppDatabase(file: folder.file("state.sqlite"))
@@ -47,6 +47,12 @@ struct AppDatabaseTests {
         }
         #expect(mode == "wal")
         #expect(synchronous == 2)
+        // The connection that writes: GRDB's pool set it to NORMAL after `prepareDatabase` (the read above went to a
+        // reader connection and never saw it), so freezing a digest was not fsynced.
+        let writing = try database.writer.writeWithoutTransaction { db in
+            try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        }
+        #expect(writing == 2)
     }
 
     /// Outcomes recorded in one batch; a fatal outcome leaves the delivery pending with no

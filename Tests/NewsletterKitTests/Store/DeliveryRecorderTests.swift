@@ -4,7 +4,7 @@ import Testing
 
 @testable import NewsletterKit
 
-/// The send path's ledger operations: group commit of outcomes and pending deliveries read page by page.
+/// The send path's ledger operations: outcomes through the outcome log, and pending deliveries read page by page.
 struct DeliveryRecorderTests {
     static let start = Date(timeIntervalSince1970: 1_000_000)
 
@@ -15,111 +15,155 @@ struct DeliveryRecorderTests {
         return try #require(digest.id)
     }
 
-    /// Outcomes reported at once by several sessions are all committed, each before its `record` returns; the
-    /// connection stays at `synchronous = NORMAL` between them and is back to `FULL` for the store's other writes
-    /// once the recorder has finished.
-    @Test func outcomesFromManySessionsAreAllCommitted() async throws {
+    static func accepted(_ id: Int64, _ email: String) -> DeliveryAttempt {
+        DeliveryAttempt(digestID: id, email: email, outcome: .accepted(reply: "250 2.0.0 Ok"), final: true)
+    }
+
+    static func synchronous(_ database: AppDatabase) async throws -> Int? {
+        try await database.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+    }
+
+    /// Outcomes reported at once by several sessions are each in the outcome log when `record` returns (one line
+    /// each, numbered once); `finish` puts them all in the ledger, fsynced (`synchronous = FULL` again for the
+    /// store's other writes), and empties the log.
+    @Test func outcomesFromManySessionsAreLoggedThenAllApplied() async throws {
         let folder = try TemporaryFolder()
         let database = try AppDatabase(file: folder.file("state.sqlite"))
         let recipients = (0..<400).map { "r\($0)@example.com" }
         let id = try await Self.frozen(database, recipients: recipients)
-        let recorder = DeliveryRecorder(database: database, clock: RunClock(fixed: Self.start), giveUpHours: 48)
-        var readerConfiguration = Configuration()
-        readerConfiguration.busyMode = .timeout(10)
-        let reader = try DatabasePool(path: database.path, configuration: readerConfiguration)
+        let recorder = try DeliveryRecorder(database: database, clock: RunClock(fixed: Self.start), giveUpHours: 48)
         DispatchQueue.concurrentPerform(iterations: 8) { session in
             for index in stride(from: session, to: recipients.count, by: 8) {
-                let attempt = DeliveryAttempt(
-                    digestID: id, email: recipients[index], outcome: .accepted(reply: "250 ok"), final: true)
-                #expect(throws: Never.self) { try recorder.record(attempt) }
-                // Committed before `record` returned: visible to another connection at once.
-                let status = Result {
-                    try reader.read { db in
-                        try String.fetchOne(
-                            db, sql: "SELECT status FROM delivery WHERE email = ?", arguments: [recipients[index]])
-                    }
-                }
-                #expect((try? status.get()) == "accepted", "\(status)")
+                #expect(throws: Never.self) { try recorder.record(Self.accepted(id, recipients[index])) }
+                let logged = Result { try OutcomeLog.read(path: database.outcomeLogPath) }
+                #expect((try? logged.get())?.contains { $0.attempt.email == recipients[index] } == true)
             }
         }
+        let logged = try OutcomeLog.read(path: database.outcomeLogPath)
+        #expect(logged.count == 400 && Set(logged.map(\.seq)).count == 400)
+        try recorder.finish()
         let deliveries = try await database.deliveries(digestID: id)
         #expect(deliveries.allSatisfy { $0.status == .accepted && $0.attempts == 1 && $0.replyCode == 250 })
-        let during = try await database.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
-        #expect(during == 1)
+        #expect(try OutcomeLog.read(path: database.outcomeLogPath).isEmpty)
+        #expect(try database.appliedOutcomeSeq() == 400)
+        #expect(try await Self.synchronous(database) == 2)
+    }
+
+    /// Fail closed: an outcome that cannot be written to the log (a full disk: `/dev/full`) fails its own commit and
+    /// every later one, naming the log; nothing is recorded for it.
+    @Test func anOutcomeTheLogCannotTakeFailsEveryLaterOne() async throws {
+        let folder = try TemporaryFolder()
+        let database = try AppDatabase(file: folder.file("state.sqlite"))
+        let id = try await Self.frozen(database, recipients: ["a@example.com", "b@example.com"])
+        let recorder = try DeliveryRecorder(
+            database: database, clock: RunClock(fixed: Self.start), giveUpHours: 48, logPath: "/dev/full")
+        #expect { try recorder.record(Self.accepted(id, "a@example.com")) } throws: { "\($0)".contains("/dev/full") }
+        #expect(throws: StoreError.self) { try recorder.record(Self.accepted(id, "b@example.com")) }
         try recorder.finish()
-        let after = try await database.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
-        #expect(after == 2)
-    }
-
-    /// Fail closed: once a commit fails (the database locked by another process), that outcome and every later
-    /// one throw a ``StoreError`` naming the state file, even after the lock is gone.
-    @Test func aFailedCommitFailsEveryLaterOutcome() async throws {
-        let folder = try TemporaryFolder()
-        let database = try AppDatabase(file: folder.file("state.sqlite"), busyTimeout: 0.05)
-        let id = try await Self.frozen(database, recipients: ["a@example.com", "b@example.com"])
-        let recorder = DeliveryRecorder(database: database, clock: RunClock(fixed: Self.start), giveUpHours: 48)
-        var configuration = Configuration()
-        configuration.allowsUnsafeTransactions = true
-        let other = try DatabaseQueue(path: database.path, configuration: configuration)
-        try other.inDatabase { db in try db.execute(sql: "BEGIN IMMEDIATE") }
-        let first = DeliveryAttempt(digestID: id, email: "a@example.com", outcome: .accepted(reply: "250"), final: true)
-        #expect { try recorder.record(first) } throws: { "\($0)".contains(database.path) }
-        try other.inDatabase { db in try db.execute(sql: "ROLLBACK") }
-        let second = DeliveryAttempt(
-            digestID: id, email: "b@example.com", outcome: .accepted(reply: "250"), final: true)
-        #expect(throws: StoreError.self) { try recorder.record(second) }
         #expect(try await database.deliveries(digestID: id).allSatisfy { $0.status == .pending })
     }
 
-    /// Issue 9 (speed): a session submits an outcome when the server answers and waits for it only at its next
-    /// commit point, so the first commit in between carries every outcome submitted by then (the sessions share
-    /// commits); a commit that already carried an outcome costs its own wait no transaction, even with the
-    /// database locked by another process.
-    @Test func aCommitCarriesEveryOutcomeSubmittedBeforeIt() async throws {
+    /// A ledger that cannot take a batch (locked by another process) stops the run (every later commit throws,
+    /// naming the state file) and loses nothing: the outcomes stay in the log, and `finish` applies them once the
+    /// ledger can be written.
+    @Test func aLedgerThatCannotTakeABatchStopsTheRunAndKeepsTheLog() async throws {
         let folder = try TemporaryFolder()
         let database = try AppDatabase(file: folder.file("state.sqlite"), busyTimeout: 0.05)
-        let recipients = ["a@example.com", "b@example.com", "c@example.com"]
+        let recipients = (0..<DeliveryRecorder.applyEveryOutcomes).map { "r\($0)@example.com" }
         let id = try await Self.frozen(database, recipients: recipients)
-        let recorder = DeliveryRecorder(database: database, clock: RunClock(fixed: Self.start), giveUpHours: 48)
-        let tickets = recipients.map {
-            recorder.submit(DeliveryAttempt(digestID: id, email: $0, outcome: .accepted(reply: "250"), final: true))
-        }
-        // Submitted, not yet committed.
-        #expect(try await database.deliveries(digestID: id).allSatisfy { $0.status == .pending })
-        try recorder.commit(through: tickets[0])
-        #expect(try await database.deliveries(digestID: id).allSatisfy { $0.status == .accepted })
+        let recorder = try DeliveryRecorder(database: database, clock: RunClock(fixed: Self.start), giveUpHours: 48)
         var configuration = Configuration()
         configuration.allowsUnsafeTransactions = true
         let other = try DatabaseQueue(path: database.path, configuration: configuration)
         try other.inDatabase { db in try db.execute(sql: "BEGIN IMMEDIATE") }
-        defer { try? other.inDatabase { db in try db.execute(sql: "ROLLBACK") } }
-        try recorder.commit(through: tickets[2])
-        try recorder.commit(through: tickets[1])
-        // A later outcome needs a transaction: the lock makes it fail, naming the file.
-        let late = recorder.submit(
-            DeliveryAttempt(digestID: id, email: "a@example.com", outcome: .accepted(reply: "250"), final: true))
-        #expect { try recorder.commit(through: late) } throws: { "\($0)".contains(database.path) }
+        // The last of the batch makes it due: its apply fails.
+        let tickets = recipients.map { recorder.submit(Self.accepted(id, $0)) }
+        #expect { try recorder.commit(through: tickets[tickets.count - 1]) } throws: {
+            "\($0)".contains(database.path)
+        }
+        #expect(throws: StoreError.self) { try recorder.commit(through: tickets[0]) }
+        try other.inDatabase { db in try db.execute(sql: "ROLLBACK") }
+        #expect(try OutcomeLog.read(path: database.outcomeLogPath).count == recipients.count)
+        try recorder.finish()
+        #expect(try await database.deliveries(digestID: id).allSatisfy { $0.status == .accepted })
     }
 
-    /// Fail closed with two steps: when the commit that carries a submitted outcome fails, every session waiting
-    /// for an outcome of that commit or a later one is told, and nothing of it is recorded.
-    @Test func aFailedSharedCommitFailsEverySubmittedOutcome() async throws {
+    /// A run killed before applying its log: the next recorder (or send) applies what the log holds, once, skips a
+    /// line cut short and a line whose checksum fails, and empties the log; replaying again changes nothing (a
+    /// temporary failure's attempt is not counted twice).
+    @Test func whatAKilledRunLoggedIsAppliedOnce() async throws {
         let folder = try TemporaryFolder()
-        let database = try AppDatabase(file: folder.file("state.sqlite"), busyTimeout: 0.05)
-        let id = try await Self.frozen(database, recipients: ["a@example.com", "b@example.com"])
-        let recorder = DeliveryRecorder(database: database, clock: RunClock(fixed: Self.start), giveUpHours: 48)
-        let first = recorder.submit(
-            DeliveryAttempt(digestID: id, email: "a@example.com", outcome: .accepted(reply: "250"), final: true))
-        let second = recorder.submit(
-            DeliveryAttempt(digestID: id, email: "b@example.com", outcome: .accepted(reply: "250"), final: true))
-        var configuration = Configuration()
-        configuration.allowsUnsafeTransactions = true
-        let other = try DatabaseQueue(path: database.path, configuration: configuration)
-        try other.inDatabase { db in try db.execute(sql: "BEGIN IMMEDIATE") }
-        #expect(throws: StoreError.self) { try recorder.commit(through: first) }
-        try other.inDatabase { db in try db.execute(sql: "ROLLBACK") }
-        #expect(throws: StoreError.self) { try recorder.commit(through: second) }
-        #expect(try await database.deliveries(digestID: id).allSatisfy { $0.status == .pending })
+        let database = try AppDatabase(file: folder.file("state.sqlite"))
+        let id = try await Self.frozen(database, recipients: ["a@example.com", "b@example.com", "c@example.com"])
+        let killed = try DeliveryRecorder(database: database, clock: RunClock(fixed: Self.start), giveUpHours: 48)
+        try killed.record(Self.accepted(id, "a@example.com"))
+        try killed.record(
+            DeliveryAttempt(
+                digestID: id, email: "b@example.com", outcome: .temporaryFailure(code: 451, reply: "451 4.3.0\tlater"),
+                final: true))
+        // Never finished. A damaged line and a line cut short follow.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: database.outcomeLogPath))
+        try handle.seekToEnd()
+        var damaged = OutcomeLog.encode(
+            OutcomeLog.Entry(seq: 3, attempt: Self.accepted(id, "c@example.com"), date: Self.start, giveUpHours: 48))
+        damaged[0] = UInt8(ascii: "9")
+        try handle.write(contentsOf: damaged)
+        try handle.write(
+            contentsOf: OutcomeLog.encode(
+                OutcomeLog.Entry(seq: 4, attempt: Self.accepted(id, "c@example.com"), date: Self.start, giveUpHours: 48)
+            ).dropLast())
+        try handle.close()
+
+        let reopened = try AppDatabase(file: folder.file("state.sqlite"))
+        #expect(try await reopened.deliveries(digestID: id).allSatisfy { $0.status == .pending })
+        #expect(try reopened.replayOutcomeLog() == 2)
+        let after = Dictionary(uniqueKeysWithValues: try await reopened.deliveries(digestID: id).map { ($0.email, $0) })
+        #expect(after["a@example.com"]?.status == .accepted)
+        #expect(after["b@example.com"]?.status == .pending && after["b@example.com"]?.attempts == 1)
+        #expect(after["b@example.com"]?.reply == "451 4.3.0\tlater")
+        #expect(after["c@example.com"]?.status == .pending)
+        #expect(try OutcomeLog.read(path: reopened.outcomeLogPath).isEmpty)
+        // The same entries again (a log not emptied after its apply): nothing changes.
+        try reopened.applyLoggedOutcomes(
+            [
+                OutcomeLog.Entry(
+                    seq: 2,
+                    attempt: DeliveryAttempt(
+                        digestID: id, email: "b@example.com", outcome: .temporaryFailure(code: 451, reply: "451"),
+                        final: true),
+                    date: Self.start, giveUpHours: 48)
+            ], sync: true)
+        #expect(try await reopened.delivery(digestID: id, email: "b@example.com")?.attempts == 1)
+        // A new recorder numbers on from the last applied entry.
+        let next = try DeliveryRecorder(database: reopened, clock: RunClock(fixed: Self.start), giveUpHours: 48)
+        try next.record(Self.accepted(id, "c@example.com"))
+        #expect(try OutcomeLog.read(path: reopened.outcomeLogPath).map(\.seq) == [3])
+        try next.finish()
+        #expect(try await reopened.delivery(digestID: id, email: "c@example.com")?.status == .accepted)
+    }
+
+    /// Every outcome survives the line format: tabs, line ends and backslashes in replies, non-ASCII addresses,
+    /// each kind of outcome; one changed byte and the line is not an outcome.
+    @Test(arguments: [
+        SMTPOutcome.accepted(reply: "250 2.0.0 Ok: queued as 4F3A"),
+        .permanentFailure(code: 550, reply: "550 5.1.1 <x@example.com>\tUser unknown\r\nsecond \\ line"),
+        .temporaryFailure(code: nil, reply: "the SMTP connection closed before any reply"),
+        .temporaryFailure(code: 421, reply: "421 4.7.0 try later"),
+        .uncertain(reply: "no reply to the end of DATA within 30 s"),
+        .fatal(reply: "cannot reach the SMTP server"),
+    ])
+    func linesRoundTrip(outcome: SMTPOutcome) throws {
+        let entry = OutcomeLog.Entry(
+            seq: 42, attempt: DeliveryAttempt(digestID: 7, email: "读者三@example.net", outcome: outcome, final: false),
+            date: Date(timeIntervalSince1970: 1_559_347_200.125), giveUpHours: 48)
+        let line = OutcomeLog.encode(entry)
+        #expect(line.last == 0x0A && line.dropLast().allSatisfy { $0 != 0x0A })
+        #expect(OutcomeLog.decode(Data(line.dropLast())[...]) == entry)
+        for index in [0, line.count / 2, line.count - 2] {
+            var changed = line
+            changed[index] ^= 0x01
+            #expect(OutcomeLog.decode(Data(changed.dropLast())[...]) == nil)
+        }
     }
 
     /// Pending deliveries come page by page in ledger order, each once; addresses no longer active are settled
