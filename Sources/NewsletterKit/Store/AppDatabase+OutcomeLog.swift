@@ -12,6 +12,23 @@ extension AppDatabase {
             }
             try db.execute(sql: "INSERT INTO outcomeLog (id, appliedSeq) VALUES (1, 0)")
         }
+        // The state database's own id in each log line: a log left beside a replaced state database is not its.
+        migrator.registerMigration("outcomeLogLedgerID") { db in
+            try db.alter(table: "outcomeLog") { t in t.add(column: "ledgerID", .text).notNull().defaults(to: "") }
+            try db.execute(sql: "UPDATE outcomeLog SET ledgerID = lower(hex(randomblob(8)))")
+        }
+    }
+
+    /// This state database's id in the outcome log's lines (16 hex digits, made once by the migration).
+    /// - Throws: ``StoreError`` naming the state file.
+    func ledgerID() throws -> String {
+        do {
+            return try writer.read { db in
+                try String.fetchOne(db, sql: "SELECT ledgerID FROM outcomeLog WHERE id = 1") ?? ""
+            }
+        } catch {
+            throw StoreError(path: path, reason: "cannot read the delivery ledger (\(error))")
+        }
     }
 
     /// The number of the last outcome log entry applied to the ledger (0 when none was).
@@ -27,7 +44,8 @@ extension AppDatabase {
     }
 
     /// Applies outcome log entries to the ledger in one transaction, in the order of their numbers, skipping those
-    /// it already holds (numbered up to `outcomeLog.appliedSeq`), and moves `appliedSeq` to the last one.
+    /// it already holds (numbered up to `outcomeLog.appliedSeq`) and those of another state database (`ledgerID`),
+    /// and moves `appliedSeq` to the last one.
     ///
     /// - Parameters:
     ///   - entries: the entries, in any order.
@@ -39,8 +57,9 @@ extension AppDatabase {
         try ledgerTransaction(sync: sync) { db in
             let applied =
                 try Int64.fetchOne(db.cachedStatement(sql: "SELECT appliedSeq FROM outcomeLog WHERE id = 1")) ?? 0
+            let ledger = try String.fetchOne(db.cachedStatement(sql: "SELECT ledgerID FROM outcomeLog WHERE id = 1"))
             var last = applied
-            for entry in entries.sorted(by: { $0.seq < $1.seq }) where entry.seq > applied {
+            for entry in entries.sorted(by: { $0.seq < $1.seq }) where entry.seq > applied && entry.ledger == ledger {
                 try Self.record(
                     entry.attempt, at: entry.date,
                     giveUpBefore: entry.date.addingTimeInterval(-entry.giveUpHours * 3600),
@@ -62,7 +81,9 @@ extension AppDatabase {
         let entries = try OutcomeLog.read(path: outcomeLogPath)
         guard !entries.isEmpty else { return 0 }
         let applied = try appliedOutcomeSeq()
-        let missing = entries.filter { $0.seq > applied }
+        let ledger = try ledgerID()
+        // Lines of another state database (this one replaced it) are left out, and go with the emptied log.
+        let missing = entries.filter { $0.seq > applied && $0.ledger == ledger }
         try applyLoggedOutcomes(missing, sync: true)
         try OutcomeLog.empty(path: outcomeLogPath)
         return missing.count

@@ -17,5 +17,8 @@ extension AppDatabase {
         } catch {
             throw StoreError(path: file.path, reason: "cannot read the state database (\(error))")
         }
+        // Outcomes that a running send has logged and not yet applied, or that a stopped one left for the next: the
+        // copy shows them (the file itself is only read; the next send applies it to the state database).
+        try applyLoggedOutcomes(OutcomeLog.read(path: file.path + "-outcomes"), sync: false)
     }
 }

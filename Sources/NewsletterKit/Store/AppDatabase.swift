@@ -136,10 +136,19 @@ public struct AppDatabase: Sendable {
         for suffix in ["-wal", "-shm", "-outcomes"] {
             let path = file.path + suffix
             guard access(path, W_OK) != 0, errno != ENOENT else { continue }
+            let why = String(cString: strerror(errno))
+            guard suffix != "-outcomes" else {
+                // It may hold delivery outcomes not yet in the ledger: removing it could send people the digest again.
+                throw StoreError(
+                    path: path,
+                    reason:
+                        "the outcome log is not writable (\(why)): make it writable by the user that runs newsletter (chmod u+w); do not remove it, it may hold deliveries not yet recorded in the state database"
+                )
+            }
             throw StoreError(
                 path: path,
                 reason:
-                    "not writable (\(String(cString: strerror(errno)))): SQLite gave it the database's mode while the database was read-only; make it writable (chmod u+w) or remove it while no newsletter command runs"
+                    "not writable (\(why)): SQLite gave it the database's mode while the database was read-only; make it writable (chmod u+w) or remove it while no newsletter command runs"
             )
         }
     }

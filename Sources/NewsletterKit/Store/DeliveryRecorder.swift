@@ -12,8 +12,8 @@ public import Foundation
 ///
 /// Every ``applyEveryOutcomes`` outcomes, or once ``applyInterval`` has passed, the session that submits applies
 /// those logged so far (up to the first one another session is still writing) to the ledger in one transaction at
-/// `synchronous = NORMAL`; ``finish()`` applies the rest with an fsync and empties the log. Another process reading
-/// the ledger meanwhile (`status`) sees outcomes up to the last such transaction; a run that stops before applying
+/// `synchronous = NORMAL`; ``finish()`` applies the rest with an fsync and empties the log. `status` reads a copy of the
+/// ledger with the log applied to the copy (``AppDatabase/init(scratchCopyOf:)``); a run that stops before applying
 /// leaves them in the log, and the next run applies them before it reads a pending delivery
 /// (``AppDatabase/replayOutcomeLog()``).
 ///
@@ -43,6 +43,8 @@ public final class DeliveryRecorder: @unchecked Sendable {
     private let clock: RunClock
     private let giveUpHours: Double
     private let log: OutcomeLog
+    /// The state database's id, in each line (``OutcomeLog/Entry/ledger``).
+    private let ledger: String
 
     // Guarded by `lock`.
     private let lock = NSLock()
@@ -82,6 +84,7 @@ public final class DeliveryRecorder: @unchecked Sendable {
         let applied = try database.appliedOutcomeSeq()
         nextSeq = applied + 1
         settledBelow = applied + 1
+        ledger = try database.ledgerID()
         log = try OutcomeLog(path: logPath)
     }
 
@@ -101,7 +104,8 @@ public final class DeliveryRecorder: @unchecked Sendable {
             defer { nextSeq += 1 }
             return nextSeq
         }
-        let entry = OutcomeLog.Entry(seq: seq, attempt: attempt, date: clock.now(), giveUpHours: giveUpHours)
+        let entry = OutcomeLog.Entry(
+            seq: seq, ledger: ledger, attempt: attempt, date: clock.now(), giveUpHours: giveUpHours)
         let written = Result { () throws(StoreError) in try log.append(entry) }
         let (apply, sync) = lock.withLock { () -> ([OutcomeLog.Entry]?, Bool) in
             switch written {

@@ -12,7 +12,9 @@ import Glibc
 /// delivery (``AppDatabase/replayOutcomeLog()``), then empties the file.
 ///
 /// The file sits beside the state database, `STATE-outcomes`. Each line is
-/// `seq TAB digestID TAB kind TAB code TAB final TAB date TAB giveUpHours TAB email TAB reply TAB crc32 LF`: `kind` one
+/// `ledger TAB seq TAB digestID TAB kind TAB code TAB final TAB date TAB giveUpHours TAB email TAB reply TAB crc32 LF`:
+/// `ledger` the state database's own random id (`outcomeLog.ledgerID`: a log left beside a state database that was
+/// replaced is not applied to the new one, whose digest numbers start again at 1); `kind` one
 /// of `a` accepted, `p` permanent, `t` temporary, `u` uncertain, `f` fatal; `code` the reply code or `-`; `date` the
 /// outcome's time in milliseconds since 1970; `email` and `reply` with backslash, tab, CR and LF escaped; `crc32`
 /// (zlib's, 8 hex digits) over everything before its tab. A line whose checksum does not match, or that a crash or a
@@ -23,6 +25,8 @@ final class OutcomeLog: @unchecked Sendable {
         /// The outcome's number: increasing across runs (``AppDatabase``'s `outcomeLog.appliedSeq` is the last one
         /// applied).
         var seq: Int64
+        /// The id of the state database the outcome belongs to (`outcomeLog.ledgerID`).
+        var ledger: String
         var attempt: DeliveryAttempt
         /// When the server answered (the time recorded in the ledger).
         var date: Date
@@ -110,7 +114,8 @@ final class OutcomeLog: @unchecked Sendable {
         case .fatal: kind = "f"
         }
         let milliseconds = Int64((entry.date.timeIntervalSince1970 * 1000).rounded())
-        var line = "\(entry.seq)\t\(entry.attempt.digestID)\t\(kind)\t\(outcome.code.map(String.init) ?? "-")\t"
+        var line =
+            "\(escape(entry.ledger))\t\(entry.seq)\t\(entry.attempt.digestID)\t\(kind)\t\(outcome.code.map(String.init) ?? "-")\t"
         line += "\(entry.attempt.final ? 1 : 0)\t\(milliseconds)\t\(entry.giveUpHours)\t"
         line += escape(entry.attempt.email) + "\t" + escape(outcome.reply)
         var bytes = Array(line.utf8)
@@ -128,14 +133,14 @@ final class OutcomeLog: @unchecked Sendable {
         let fields = bytes[..<lastTab].split(separator: 0x09, omittingEmptySubsequences: false).map {
             String(decoding: $0, as: UTF8.self)
         }
-        guard fields.count == 9, let seq = Int64(fields[0]), let digestID = Int64(fields[1]),
-            let milliseconds = Int64(fields[5]), let giveUpHours = Double(fields[6])
+        guard fields.count == 10, let seq = Int64(fields[1]), let digestID = Int64(fields[2]),
+            let milliseconds = Int64(fields[6]), let giveUpHours = Double(fields[7])
         else { return nil }
-        let code = Int(fields[3])
-        let email = unescape(fields[7])
-        let reply = unescape(fields[8])
+        let code = Int(fields[4])
+        let email = unescape(fields[8])
+        let reply = unescape(fields[9])
         let outcome: SMTPOutcome
-        switch fields[2] {
+        switch fields[3] {
         case "a": outcome = .accepted(reply: reply)
         case "p":
             guard let code else { return nil }
@@ -146,8 +151,8 @@ final class OutcomeLog: @unchecked Sendable {
         default: return nil
         }
         return Entry(
-            seq: seq,
-            attempt: DeliveryAttempt(digestID: digestID, email: email, outcome: outcome, final: fields[4] == "1"),
+            seq: seq, ledger: fields[0],
+            attempt: DeliveryAttempt(digestID: digestID, email: email, outcome: outcome, final: fields[5] == "1"),
             date: Date(timeIntervalSince1970: Double(milliseconds) / 1000), giveUpHours: giveUpHours)
     }
 

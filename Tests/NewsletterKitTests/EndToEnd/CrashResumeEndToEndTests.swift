@@ -206,7 +206,13 @@ extension DiskFullEndToEndTests {
 
     /// A shared-memory file left read-only beside a writable database (SQLite gives it the database's mode when
     /// the database was read-only) is named by the error, instead of "attempt to write a readonly database".
-    @Test func readOnlySharedMemoryFileIsNamed() throws {
+    ///
+    /// The outcome log too, and it is never to be removed (it may hold deliveries not yet in the ledger).
+    @Test(arguments: [
+        ("state.sqlite-shm", "not writable"),
+        ("state.sqlite-outcomes", "the outcome log is not writable (Permission denied): make it writable"),
+    ])
+    func readOnlySidecarFileIsNamed(name: String, said: String) throws {
         let folder = try TemporaryFolder()
         let http = try HTTPTestServer(folder: folder, root: DeliveryFaultEndToEndTests.site)
         let smtp = try SMTPTestServer(folder: folder)
@@ -215,11 +221,12 @@ extension DiskFullEndToEndTests {
         let fetched = try newsletter(["fetch", "--config", config.path] + DeliveryFaultEndToEndTests.now)
         #expect(fetched.status == 0, "\(fetched.stdout)\(fetched.stderr)")
         let stateFolder = folder.file("state")
-        let shm = stateFolder.appendingPathComponent("state.sqlite-shm")
+        let sidecar = stateFolder.appendingPathComponent(name)
         #expect(
-            FileManager.default.createFile(atPath: shm.path, contents: Data(), attributes: [.posixPermissions: 0o444]))
+            FileManager.default.createFile(
+                atPath: sidecar.path, contents: Data(), attributes: [.posixPermissions: 0o444]))
         let refused = try Self.fetchWithFileModesInForce(folder: folder, config: config)
         #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
-        #expect(refused.stderr.contains("\(shm.path): not writable"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("\(sidecar.path): \(said)"), "\(refused.stderr)")
     }
 }

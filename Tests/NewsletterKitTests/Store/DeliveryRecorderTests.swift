@@ -89,7 +89,7 @@ struct DeliveryRecorderTests {
     }
 
     /// A run killed before applying its log: the next recorder (or send) applies what the log holds, once, skips a
-    /// line cut short and a line whose checksum fails, and empties the log; replaying again changes nothing (a
+    /// line cut short, a line whose checksum fails and a line of another state database, and empties the log; replaying again changes nothing (a
     /// temporary failure's attempt is not counted twice).
     @Test func whatAKilledRunLoggedIsAppliedOnce() async throws {
         let folder = try TemporaryFolder()
@@ -104,13 +104,23 @@ struct DeliveryRecorderTests {
         // Never finished. A damaged line and a line cut short follow.
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: database.outcomeLogPath))
         try handle.seekToEnd()
+        let ledger = try database.ledgerID()
         var damaged = OutcomeLog.encode(
-            OutcomeLog.Entry(seq: 3, attempt: Self.accepted(id, "c@example.com"), date: Self.start, giveUpHours: 48))
-        damaged[0] = UInt8(ascii: "9")
+            OutcomeLog.Entry(
+                seq: 3, ledger: ledger, attempt: Self.accepted(id, "c@example.com"), date: Self.start, giveUpHours: 48))
+        damaged[damaged.count / 2] ^= 0x01
         try handle.write(contentsOf: damaged)
+        // A whole line of another state database's log (one that was replaced): not this ledger's outcome.
         try handle.write(
             contentsOf: OutcomeLog.encode(
-                OutcomeLog.Entry(seq: 4, attempt: Self.accepted(id, "c@example.com"), date: Self.start, giveUpHours: 48)
+                OutcomeLog.Entry(
+                    seq: 5, ledger: "0000000000000000", attempt: Self.accepted(id, "c@example.com"), date: Self.start,
+                    giveUpHours: 48)))
+        try handle.write(
+            contentsOf: OutcomeLog.encode(
+                OutcomeLog.Entry(
+                    seq: 4, ledger: ledger, attempt: Self.accepted(id, "c@example.com"), date: Self.start,
+                    giveUpHours: 48)
             ).dropLast())
         try handle.close()
 
@@ -127,7 +137,7 @@ struct DeliveryRecorderTests {
         try reopened.applyLoggedOutcomes(
             [
                 OutcomeLog.Entry(
-                    seq: 2,
+                    seq: 2, ledger: ledger,
                     attempt: DeliveryAttempt(
                         digestID: id, email: "b@example.com", outcome: .temporaryFailure(code: 451, reply: "451"),
                         final: true),
@@ -142,6 +152,21 @@ struct DeliveryRecorderTests {
         #expect(try await reopened.delivery(digestID: id, email: "c@example.com")?.status == .accepted)
     }
 
+    /// `status` (and `check`) read a copy of the state database: the copy shows the outcomes that a running or
+    /// stopped send has logged and not yet applied, and neither the state database nor the log changes.
+    @Test func aScratchCopyShowsLoggedOutcomes() async throws {
+        let folder = try TemporaryFolder()
+        let database = try AppDatabase(file: folder.file("state.sqlite"))
+        let id = try await Self.frozen(database, recipients: ["a@example.com", "b@example.com"])
+        let running = try DeliveryRecorder(database: database, clock: RunClock(fixed: Self.start), giveUpHours: 48)
+        try running.record(Self.accepted(id, "a@example.com"))
+        let copy = try AppDatabase(scratchCopyOf: folder.file("state.sqlite"))
+        #expect(try await copy.delivery(digestID: id, email: "a@example.com")?.status == .accepted)
+        #expect(try await copy.delivery(digestID: id, email: "b@example.com")?.status == .pending)
+        #expect(try await database.delivery(digestID: id, email: "a@example.com")?.status == .pending)
+        #expect(try OutcomeLog.read(path: database.outcomeLogPath).count == 1)
+    }
+
     /// Every outcome survives the line format: tabs, line ends and backslashes in replies, non-ASCII addresses,
     /// each kind of outcome; one changed byte and the line is not an outcome.
     @Test(arguments: [
@@ -154,7 +179,8 @@ struct DeliveryRecorderTests {
     ])
     func linesRoundTrip(outcome: SMTPOutcome) throws {
         let entry = OutcomeLog.Entry(
-            seq: 42, attempt: DeliveryAttempt(digestID: 7, email: "读者三@example.net", outcome: outcome, final: false),
+            seq: 42, ledger: "0123456789abcdef",
+            attempt: DeliveryAttempt(digestID: 7, email: "读者三@example.net", outcome: outcome, final: false),
             date: Date(timeIntervalSince1970: 1_559_347_200.125), giveUpHours: 48)
         let line = OutcomeLog.encode(entry)
         #expect(line.last == 0x0A && line.dropLast().allSatisfy { $0 != 0x0A })
