@@ -65,7 +65,7 @@ struct SendOutcome {
             )
         }
         for address in report.failedRecipients {
-            lines.append("failed: \(address) (the server's reply: newsletter status)")
+            lines.append("failed: \(address) (the server's reply is in `newsletter status`)")
         }
         for address in report.uncertainRecipients {
             lines.append(

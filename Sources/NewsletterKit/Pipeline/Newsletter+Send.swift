@@ -95,8 +95,14 @@ extension Newsletter {
             try database.checkWritable()
             // Outcomes a stopped run left only in its outcome log, before any pending delivery is read.
             let replayed = try database.replayOutcomeLog()
-            if replayed > 0 {
-                logger.notice("\(replayed) delivery outcome(s) that a stopped run had logged are now in the ledger")
+            if replayed.applied > 0 {
+                logger.notice(
+                    "\(replayed.applied) delivery outcome(s) that a stopped run had logged are now in the ledger")
+            }
+            if replayed.damaged > 0 {
+                logger.warning(
+                    "\(database.path)-outcomes: \(replayed.damaged) damaged line(s) skipped: the deliveries they recorded may go out a second time"
+                )
             }
             if resendUncertain { report.requeuedUncertain = try await database.resendUncertain(at: clock.now()) }
             let unfinished = try await database.unfinishedDigests()

@@ -17,6 +17,27 @@ extension AppDatabase {
             try db.alter(table: "outcomeLog") { t in t.add(column: "ledgerID", .text).notNull().defaults(to: "") }
             try db.execute(sql: "UPDATE outcomeLog SET ledgerID = lower(hex(randomblob(8)))")
         }
+        // Set while a send's recorder may be writing the log, cleared by its last apply: a missing log is then a lost one.
+        migrator.registerMigration("outcomeLogOpenSince") { db in
+            try db.alter(table: "outcomeLog") { t in t.add(column: "openSince", .integer) }
+        }
+    }
+
+    /// Outcome numbers may differ by this much between the first one a stopped run's log holds and the last one the
+    /// ledger applied: numbers given to sessions (at most 16, `smtp.connections`) whose line a kill prevented.
+    static let outcomeLogStartTolerance: Int64 = 16
+
+    /// Marks the log open from outcome number `seq` on (a recorder starts), fsynced: until its last apply clears it,
+    /// a missing log is a lost one (``replayOutcomeLog()``).
+    /// - Throws: ``StoreError`` naming the state file.
+    func markOutcomeLogOpen(since seq: Int64) throws {
+        do {
+            try writer.write { db in
+                try db.execute(sql: "UPDATE outcomeLog SET openSince = ? WHERE id = 1", arguments: [seq])
+            }
+        } catch {
+            throw StoreError(path: path, reason: "cannot record a delivery (\(error))")
+        }
     }
 
     /// This state database's id in the outcome log's lines (16 hex digits, made once by the migration).
@@ -51,9 +72,10 @@ extension AppDatabase {
     ///   - entries: the entries, in any order.
     ///   - sync: commit with `synchronous = FULL` (fsync the write-ahead log, and with it every earlier commit);
     ///     otherwise `NORMAL`, which the writer keeps until the next `FULL` commit (see ``DeliveryRecorder``).
+    ///   - closing: also mark the log closed (the recorder's last apply): a missing log is then no loss.
     /// - Throws: ``StoreError`` naming the state file; nothing of the batch is written then.
-    func applyLoggedOutcomes(_ entries: [OutcomeLog.Entry], sync: Bool) throws {
-        guard !entries.isEmpty else { return }
+    func applyLoggedOutcomes(_ entries: [OutcomeLog.Entry], sync: Bool, closing: Bool = false) throws {
+        guard !entries.isEmpty || closing else { return }
         try ledgerTransaction(sync: sync) { db in
             let applied =
                 try Int64.fetchOne(db.cachedStatement(sql: "SELECT appliedSeq FROM outcomeLog WHERE id = 1")) ?? 0
@@ -67,6 +89,7 @@ extension AppDatabase {
                 last = entry.seq
             }
             try db.cachedStatement(sql: "UPDATE outcomeLog SET appliedSeq = ? WHERE id = 1").execute(arguments: [last])
+            if closing { try db.execute(sql: "UPDATE outcomeLog SET openSince = NULL WHERE id = 1") }
         }
     }
 
@@ -74,18 +97,42 @@ extension AppDatabase {
     /// file full), fsynced, then empties the log.
     ///
     /// Call it holding the run lock, before any pending delivery is read: no other process may be writing the log.
-    /// - Returns: the number of outcomes applied.
+    /// Refuses a log that is missing while a send had it open, and one whose first outcome lies well beyond the
+    /// ledger's last (outcomes lost between them: a state database restored from an older copy, a log replaced):
+    /// going on would send those people the digest again.
+    /// - Returns: the number of outcomes applied, and of damaged lines skipped (each a delivery that may go out again).
     /// - Throws: ``StoreError`` naming the state file or the log.
     @discardableResult
-    public func replayOutcomeLog() throws -> Int {
-        let entries = try OutcomeLog.read(path: outcomeLogPath)
-        guard !entries.isEmpty else { return 0 }
-        let applied = try appliedOutcomeSeq()
-        let ledger = try ledgerID()
+    public func replayOutcomeLog() throws -> (applied: Int, damaged: Int) {
+        let (entries, damaged, exists) = try OutcomeLog.scan(path: outcomeLogPath)
+        let (applied, ledger, openSince): (Int64, String, Int64?)
+        do {
+            (applied, ledger, openSince) = try writer.read { db in
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT appliedSeq, ledgerID, openSince FROM outcomeLog WHERE id = 1")
+                return (row?["appliedSeq"] ?? 0, row?["ledgerID"] ?? "", row?["openSince"])
+            }
+        } catch {
+            throw StoreError(path: path, reason: "cannot read the delivery ledger (\(error))")
+        }
+        if !exists, let openSince {
+            throw StoreError(
+                path: outcomeLogPath,
+                reason:
+                    "the outcome log is missing, but the send that opened it (from outcome \(openSince) on) did not finish: the deliveries it recorded would be sent again. Put the file back; if it is lost for good, create it empty (touch \(outcomeLogPath)) and send again: those people then get the digest a second time"
+            )
+        }
         // Lines of another state database (this one replaced it) are left out, and go with the emptied log.
         let missing = entries.filter { $0.seq > applied && $0.ledger == ledger }
-        try applyLoggedOutcomes(missing, sync: true)
-        try OutcomeLog.empty(path: outcomeLogPath)
-        return missing.count
+        if let first = missing.map(\.seq).min(), first > applied + Self.outcomeLogStartTolerance {
+            throw StoreError(
+                path: outcomeLogPath,
+                reason:
+                    "the outcome log starts at outcome \(first), but \(path) has applied outcomes only up to \(applied): outcomes \(applied + 1)–\(first - 1) are lost (was the state database restored from an older copy while a send was unfinished?), and their people would get the digest again. Restore the state database and its outcome log together"
+            )
+        }
+        if !missing.isEmpty { try applyLoggedOutcomes(missing, sync: true) }
+        if exists { try OutcomeLog.empty(path: outcomeLogPath) }
+        return (missing.count, damaged)
     }
 }

@@ -86,6 +86,7 @@ public final class DeliveryRecorder: @unchecked Sendable {
         settledBelow = applied + 1
         ledger = try database.ledgerID()
         log = try OutcomeLog(path: logPath)
+        try database.markOutcomeLogOpen(since: nextSeq)
     }
 
     /// Records one outcome; returns once it is in the outcome log (``submit(_:)`` then ``commit(through:)``).
@@ -182,13 +183,10 @@ public final class DeliveryRecorder: @unchecked Sendable {
     ///   next run.
     public func finish() throws {
         let rest: [OutcomeLog.Entry] = lock.withLock { Array(logged.values) }
-        if rest.isEmpty {
-            try database.restoreFullSynchronous()
-        } else {
-            try log.sync()
-            try database.applyLoggedOutcomes(rest, sync: true)
-            lock.withLock { for entry in rest { logged[entry.seq] = nil } }
-        }
+        if !rest.isEmpty { try log.sync() }
+        // Applied with an fsync, the log marked closed in the same transaction.
+        try database.applyLoggedOutcomes(rest, sync: true, closing: true)
+        lock.withLock { for entry in rest { logged[entry.seq] = nil } }
         // Emptied only once every outcome this run logged is in the ledger (a failed apply keeps them, and the log,
         // for a later call or the next run).
         guard lock.withLock({ logged.isEmpty && !applying }) else { return }

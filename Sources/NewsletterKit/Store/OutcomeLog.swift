@@ -75,22 +75,33 @@ final class OutcomeLog: @unchecked Sendable {
     /// The entries in the file at `path`, in file order; an empty list when there is no such file.
     /// - Throws: ``StoreError`` naming the file when it exists but cannot be read.
     static func read(path: String) throws(StoreError) -> [Entry] {
+        try scan(path: path).entries
+    }
+
+    /// What the file at `path` holds: its entries in file order, how many complete lines are not entries (damaged:
+    /// a checksum that fails; a crash or a full disk only ever cuts the last line short, and that one has no line
+    /// end), and whether the file exists.
+    /// - Throws: ``StoreError`` naming the file when it exists but cannot be read.
+    static func scan(path: String) throws(StoreError) -> (entries: [Entry], damaged: Int, exists: Bool) {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch CocoaError.fileReadNoSuchFile {
-            return []
+            return ([], 0, false)
         } catch {
             throw StoreError(path: path, reason: "cannot read the outcome log (\(error))")
         }
         var entries: [Entry] = []
+        var damaged = 0
         var start = data.startIndex
         // Only lines that end in LF; bytes after the last one are a line cut short, not an outcome.
         while let end = data[start...].firstIndex(of: 0x0A) {
-            if end > start, let entry = decode(data[start..<end]) { entries.append(entry) }
+            if end > start {
+                if let entry = decode(data[start..<end]) { entries.append(entry) } else { damaged += 1 }
+            }
             start = end + 1
         }
-        return entries
+        return (entries, damaged, true)
     }
 
     /// Empties the file at `path` (its entries are all applied).

@@ -126,7 +126,8 @@ struct DeliveryRecorderTests {
 
         let reopened = try AppDatabase(file: folder.file("state.sqlite"))
         #expect(try await reopened.deliveries(digestID: id).allSatisfy { $0.status == .pending })
-        #expect(try reopened.replayOutcomeLog() == 2)
+        let replayed = try reopened.replayOutcomeLog()
+        #expect(replayed.applied == 2 && replayed.damaged == 1, "\(replayed)")
         let after = Dictionary(uniqueKeysWithValues: try await reopened.deliveries(digestID: id).map { ($0.email, $0) })
         #expect(after["a@example.com"]?.status == .accepted)
         #expect(after["b@example.com"]?.status == .pending && after["b@example.com"]?.attempts == 1)
@@ -150,6 +151,55 @@ struct DeliveryRecorderTests {
         #expect(try OutcomeLog.read(path: reopened.outcomeLogPath).map(\.seq) == [3])
         try next.finish()
         #expect(try await reopened.delivery(digestID: id, email: "c@example.com")?.status == .accepted)
+    }
+
+    /// A log that a stopped send had open and that is gone (deleted by hand) is refused, naming it.
+    ///
+    /// Going on would send everyone it recorded the digest again. An empty file put in its place is the operator's
+    /// "go on".
+    @Test func aLostOutcomeLogIsRefused() async throws {
+        let folder = try TemporaryFolder()
+        let database = try AppDatabase(file: folder.file("state.sqlite"))
+        let id = try await Self.frozen(database, recipients: ["a@example.com", "b@example.com"])
+        let killed = try DeliveryRecorder(database: database, clock: RunClock(fixed: Self.start), giveUpHours: 48)
+        try killed.record(Self.accepted(id, "a@example.com"))
+        try FileManager.default.removeItem(atPath: database.outcomeLogPath)
+        #expect { try database.replayOutcomeLog() } throws: {
+            "\($0)".contains(database.outcomeLogPath) && "\($0)".contains("missing")
+        }
+        #expect(throws: StoreError.self) {
+            try DeliveryRecorder(database: database, clock: RunClock(fixed: Self.start), giveUpHours: 48)
+        }
+        FileManager.default.createFile(atPath: database.outcomeLogPath, contents: nil)
+        #expect(try database.replayOutcomeLog() == (applied: 0, damaged: 0))
+        // A send that finished leaves the log closed: a missing log is then no loss.
+        let next = try DeliveryRecorder(database: database, clock: RunClock(fixed: Self.start), giveUpHours: 48)
+        try next.record(Self.accepted(id, "b@example.com"))
+        try next.finish()
+        try FileManager.default.removeItem(atPath: database.outcomeLogPath)
+        #expect(try database.replayOutcomeLog() == (applied: 0, damaged: 0))
+    }
+
+    /// A state database restored from a copy older than its outcome log (a send unfinished in between) is refused:
+    /// the outcomes between the ledger's last and the log's first are lost, and their people would get the digest
+    /// again.
+    @Test func aStateDatabaseOlderThanItsLogIsRefused() async throws {
+        let folder = try TemporaryFolder()
+        let database = try AppDatabase(file: folder.file("state.sqlite"))
+        let recipients = (0..<60).map { "r\($0)@example.com" }
+        let id = try await Self.frozen(database, recipients: recipients)
+        let first = try DeliveryRecorder(database: database, clock: RunClock(fixed: Self.start), giveUpHours: 48)
+        for email in recipients.prefix(40) { try first.record(Self.accepted(id, email)) }
+        // Killed; a copy of the state database is taken, then the next send applies the log and is killed too.
+        let backup = try DatabaseQueue(path: folder.file("backup.sqlite").path)
+        try database.writer.backup(to: backup)
+        let second = try DeliveryRecorder(database: database, clock: RunClock(fixed: Self.start), giveUpHours: 48)
+        for email in recipients.suffix(20) { try second.record(Self.accepted(id, email)) }
+        try backup.backup(to: database.writer)
+        #expect { try database.replayOutcomeLog() } throws: {
+            "\($0)".contains(database.outcomeLogPath) && "\($0)".contains("outcomes 1–40 are lost")
+        }
+        #expect(try await database.deliveries(digestID: id).allSatisfy { $0.status == .pending })
     }
 
     /// `status` (and `check`) read a copy of the state database: the copy shows the outcomes that a running or
