@@ -95,6 +95,11 @@ struct SendOutcome {
         if report.requeuedUncertain > 0 {
             lines.append("resending \(report.requeuedUncertain) uncertain deliveries (--resend-uncertain)")
         }
+        for unfinished in report.unfinishedDigests {
+            lines.append(
+                "dry run: digest \(unfinished.id) (\"\(unfinished.subject)\") is unfinished: a real send resumes it first (`newsletter status` shows its pending deliveries)"
+            )
+        }
         if report.nothingNew {
             lines.append(
                 report.resumedDigests.isEmpty

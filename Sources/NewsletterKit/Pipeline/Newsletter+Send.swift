@@ -127,6 +127,11 @@ extension Newsletter {
             }
         }
 
+        if dryRun {
+            report.unfinishedDigests = try await database.unfinishedDigests().compactMap { digest in
+                digest.id.map { ($0, digest.subject) }
+            }
+        }
         let now = clock.start
         let built = try await builder.build(now: now, countsFailures: !dryRun)
         report.fetch = built.fetch

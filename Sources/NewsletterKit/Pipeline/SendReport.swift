@@ -9,6 +9,9 @@ public struct SendReport: Sendable {
     public var omittedArticles = 0
     /// Digests of earlier runs that still had pending deliveries and were resumed.
     public var resumedDigests: [Int64] = []
+    /// With `dryRun`: digests of earlier runs left unfinished, by id with their subjects, which a real send resumes
+    /// before anything new (a dry run after a killed send said only "nothing new").
+    public var unfinishedDigests: [(id: Int64, subject: String)] = []
     public var delivery = DeliveryEngine.Report()
     public var fetch = FetchSummary()
     /// `true` when no article was new: nothing was sent and no connection opened.

@@ -100,6 +100,11 @@ struct NewsletterTests {
         let stopped = RecordingTransport(script: ["s1@example.com": [.fatal(reply: "connection refused")]])
         let first = try await newsletter.send(now: Self.week1, dryRun: false, transport: stopped)
         #expect(first.pending == 3)
+        // A dry run now names the unfinished digest that a real send resumes first (a trial's dry run after a killed
+        // send said only "nothing new", and the real send then delivered 1,900 messages).
+        let dry = try await newsletter.send(now: Self.week1.addingTimeInterval(300), dryRun: true, transport: stopped)
+        #expect(dry.unfinishedDigests.map(\.id) == [first.digestID].compactMap { $0 })
+        #expect(dry.unfinishedDigests.map(\.subject) == [first.subject].compactMap { $0 })
         try Data("email,status\ns1@example.com,active\ns2@example.com,unsubscribed\ns3@example.com,active\n".utf8)
             .write(to: folder.file("subscribers.csv"), options: .atomic)
         let healthy = RecordingTransport()
