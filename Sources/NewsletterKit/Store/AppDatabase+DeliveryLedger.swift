@@ -208,8 +208,8 @@ extension AppDatabase {
     ///
     /// Cached statements throughout: this runs on the send path, where compiling the pragmas, BEGIN and COMMIT
     /// each time cost more than the UPDATE itself. The connection's default is FULL (every other write of the
-    /// store); NORMAL, once set, stays between these commits until the next FULL one or
-    /// `restoreFullSynchronous()` (switching for each commit cost a twentieth of the send path's CPU).
+    /// store); NORMAL, once set, stays between these commits until the next FULL one (the recorder's last apply is
+    /// one; switching for each commit cost a twentieth of the send path's CPU).
     /// - Parameters:
     ///   - sync: commit with `synchronous = FULL` (fsync), else `NORMAL`.
     ///   - body: the writes.
@@ -250,20 +250,6 @@ extension AppDatabase {
             }
         } catch {
             throw StoreError(path: path, reason: "cannot record a delivery (\(error))")
-        }
-    }
-
-    /// Puts the writer connection back to `synchronous = FULL` after the ledger's `NORMAL` commits, so that the
-    /// store's other writes are fsynced again (a no-op when it is already).
-    ///
-    /// - Throws: ``StoreError`` naming the file.
-    public func restoreFullSynchronous() throws {
-        do {
-            try writer.writeWithoutTransaction { db in
-                try Self.setSynchronous(full: true, db, state: writerSynchronous)
-            }
-        } catch {
-            throw StoreError(path: path, reason: "cannot set synchronous = FULL (\(error))")
         }
     }
 

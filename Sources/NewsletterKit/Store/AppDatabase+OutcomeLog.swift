@@ -40,24 +40,24 @@ extension AppDatabase {
         }
     }
 
-    /// This state database's id in the outcome log's lines (16 hex digits, made once by the migration).
-    /// - Throws: ``StoreError`` naming the state file.
-    func ledgerID() throws -> String {
-        do {
-            return try writer.read { db in
-                try String.fetchOne(db, sql: "SELECT ledgerID FROM outcomeLog WHERE id = 1") ?? ""
-            }
-        } catch {
-            throw StoreError(path: path, reason: "cannot read the delivery ledger (\(error))")
-        }
+    /// The ledger's side of the outcome log: the number of the last entry applied (0 when none was), this state
+    /// database's id in the log's lines (16 hex digits, made once by the migration), and the first number of a log
+    /// a send opened and did not close (`nil` when none is open).
+    struct OutcomeLogState: Sendable {
+        var applied: Int64
+        var ledger: String
+        var openSince: Int64?
     }
 
-    /// The number of the last outcome log entry applied to the ledger (0 when none was).
+    /// Reads ``OutcomeLogState``.
     /// - Throws: ``StoreError`` naming the state file.
-    func appliedOutcomeSeq() throws -> Int64 {
+    func outcomeLogState() throws -> OutcomeLogState {
         do {
             return try writer.read { db in
-                try Int64.fetchOne(db, sql: "SELECT appliedSeq FROM outcomeLog WHERE id = 1") ?? 0
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT appliedSeq, ledgerID, openSince FROM outcomeLog WHERE id = 1")
+                return OutcomeLogState(
+                    applied: row?["appliedSeq"] ?? 0, ledger: row?["ledgerID"] ?? "", openSince: row?["openSince"])
             }
         } catch {
             throw StoreError(path: path, reason: "cannot read the delivery ledger (\(error))")
@@ -77,9 +77,10 @@ extension AppDatabase {
     func applyLoggedOutcomes(_ entries: [OutcomeLog.Entry], sync: Bool, closing: Bool = false) throws {
         guard !entries.isEmpty || closing else { return }
         try ledgerTransaction(sync: sync) { db in
-            let applied =
-                try Int64.fetchOne(db.cachedStatement(sql: "SELECT appliedSeq FROM outcomeLog WHERE id = 1")) ?? 0
-            let ledger = try String.fetchOne(db.cachedStatement(sql: "SELECT ledgerID FROM outcomeLog WHERE id = 1"))
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT appliedSeq, ledgerID FROM outcomeLog WHERE id = 1"))
+            let applied: Int64 = row?["appliedSeq"] ?? 0
+            let ledger: String? = row?["ledgerID"]
             var last = applied
             for entry in entries.sorted(by: { $0.seq < $1.seq }) where entry.seq > applied && entry.ledger == ledger {
                 try Self.record(
@@ -105,17 +106,9 @@ extension AppDatabase {
     @discardableResult
     public func replayOutcomeLog() throws -> (applied: Int, damaged: Int) {
         let (entries, damaged, exists) = try OutcomeLog.scan(path: outcomeLogPath)
-        let (applied, ledger, openSince): (Int64, String, Int64?)
-        do {
-            (applied, ledger, openSince) = try writer.read { db in
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT appliedSeq, ledgerID, openSince FROM outcomeLog WHERE id = 1")
-                return (row?["appliedSeq"] ?? 0, row?["ledgerID"] ?? "", row?["openSince"])
-            }
-        } catch {
-            throw StoreError(path: path, reason: "cannot read the delivery ledger (\(error))")
-        }
-        if !exists, let openSince {
+        let state = try outcomeLogState()
+        let applied = state.applied
+        if !exists, let openSince = state.openSince {
             throw StoreError(
                 path: outcomeLogPath,
                 reason:
@@ -123,7 +116,7 @@ extension AppDatabase {
             )
         }
         // Lines of another state database (this one replaced it) are left out, and go with the emptied log.
-        let missing = entries.filter { $0.seq > applied && $0.ledger == ledger }
+        let missing = entries.filter { $0.seq > applied && $0.ledger == state.ledger }
         if let first = missing.map(\.seq).min(), first > applied + Self.outcomeLogStartTolerance {
             throw StoreError(
                 path: outcomeLogPath,

@@ -81,10 +81,10 @@ public final class DeliveryRecorder: @unchecked Sendable {
         self.clock = clock
         self.giveUpHours = giveUpHours
         try database.replayOutcomeLog()
-        let applied = try database.appliedOutcomeSeq()
-        nextSeq = applied + 1
-        settledBelow = applied + 1
-        ledger = try database.ledgerID()
+        let state = try database.outcomeLogState()
+        nextSeq = state.applied + 1
+        settledBelow = state.applied + 1
+        ledger = state.ledger
         log = try OutcomeLog(path: logPath)
         try database.markOutcomeLogOpen(since: nextSeq)
     }

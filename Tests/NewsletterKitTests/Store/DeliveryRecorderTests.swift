@@ -45,7 +45,7 @@ struct DeliveryRecorderTests {
         let deliveries = try await database.deliveries(digestID: id)
         #expect(deliveries.allSatisfy { $0.status == .accepted && $0.attempts == 1 && $0.replyCode == 250 })
         #expect(try OutcomeLog.read(path: database.outcomeLogPath).isEmpty)
-        #expect(try database.appliedOutcomeSeq() == 400)
+        #expect(try database.outcomeLogState().applied == 400)
         #expect(try await Self.synchronous(database) == 2)
     }
 
@@ -104,7 +104,7 @@ struct DeliveryRecorderTests {
         // Never finished. A damaged line and a line cut short follow.
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: database.outcomeLogPath))
         try handle.seekToEnd()
-        let ledger = try database.ledgerID()
+        let ledger = try database.outcomeLogState().ledger
         var damaged = OutcomeLog.encode(
             OutcomeLog.Entry(
                 seq: 3, ledger: ledger, attempt: Self.accepted(id, "c@example.com"), date: Self.start, giveUpHours: 48))
